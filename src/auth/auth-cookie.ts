@@ -1,0 +1,43 @@
+import type { CookieOptions, Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
+
+export const AUTH_COOKIE = 'dialtone_token';
+
+/** HttpOnly and SameSite=Strict always; Secure whenever the request arrived over HTTPS. */
+export function authCookieOptions(request: Request, maxAgeSeconds?: number): CookieOptions {
+  return {
+    httpOnly: true,
+    sameSite: 'strict',
+    path: '/',
+    secure: request.secure,
+    ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds * 1000 }),
+  };
+}
+
+/**
+ * The bearer token of a request: the Authorization header first, then the login cookie. Works on
+ * plain Node headers too, because the WebSocket upgrade has no Express request.
+ */
+export function tokenFromHeaders(headers: IncomingHttpHeaders): {
+  token: string | undefined;
+  fromCookie: boolean;
+} {
+  const authorization = headers.authorization;
+  if (authorization?.startsWith('Bearer ')) {
+    return { token: authorization.slice('Bearer '.length).trim(), fromCookie: false };
+  }
+  return { token: readCookie(headers.cookie, AUTH_COOKIE), fromCookie: true };
+}
+
+function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) {
+    return undefined;
+  }
+  for (const part of header.split(';')) {
+    const separator = part.indexOf('=');
+    if (separator > 0 && part.slice(0, separator).trim() === name) {
+      return decodeURIComponent(part.slice(separator + 1).trim());
+    }
+  }
+  return undefined;
+}

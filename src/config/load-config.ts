@@ -1,0 +1,170 @@
+import { isAbsolute, join, resolve } from 'node:path';
+import { AppConfig, DatabaseConfig, TrustProxy } from './app-config.js';
+import { ConfigError } from './config-error.js';
+import { developmentJwtSecret } from './jwt-secret.js';
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const MIN_SECRET_BYTES = 32;
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** Reads and validates the environment once; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env): AppConfig {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError('NODE_ENV', 'must be development, production or test');
+  }
+  const production = nodeEnv === 'production';
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const publicOrigin = optionalOrigin(env, 'PUBLIC_URL');
+  return {
+    production,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    database: database(env, dataDir),
+    jwt: {
+      secret: jwtSecret(env, production, dataDir),
+      ttlSeconds: duration(env, 'JWT_TTL', 24 * 3600),
+      issuer: publicOrigin ?? 'dialtone',
+      audience: 'dialtone',
+    },
+    trustProxy: trustProxy(env),
+    publicOrigin,
+    allowedOrigins: list(env, 'ALLOWED_ORIGINS').map((value) => origin('ALLOWED_ORIGINS', value)),
+    ice: {
+      stunUrls: iceUrls(env, 'STUN_URLS', /^stuns?:/),
+      turnUrls: iceUrls(env, 'TURN_URLS', /^turns?:/),
+      turnSecret: turnSecret(env),
+      turnTtlSeconds: duration(env, 'TURN_TTL', 3600),
+    },
+    signaling: {
+      maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 5, 1, 100),
+      ringTimeoutMs: integer(env, 'RING_TIMEOUT_MS', 30_000, 100, 600_000),
+      pingIntervalMs: integer(env, 'WS_PING_INTERVAL_MS', 25_000, 50, 600_000),
+    },
+  };
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+    throw new ConfigError(name, `must be a whole number from ${min} to ${max}, got "${raw}"`);
+  }
+  return Number(raw);
+}
+
+/** Seconds, written as a bare number or with a unit: 90, 15m, 24h, 7d. */
+function duration(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const match = /^(\d+)([smhd]?)$/.exec(raw);
+  const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : 0;
+  if (seconds <= 0) {
+    throw new ConfigError(name, `must be a positive duration such as 3600, 15m or 24h, got "${raw}"`);
+  }
+  return seconds;
+}
+
+function list(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function origin(name: string, value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') {
+      return url.origin;
+    }
+  } catch {
+    // reported below with the variable's name
+  }
+  throw new ConfigError(name, `must be an http(s) URL, got "${value}"`);
+}
+
+function optionalOrigin(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw ? origin(name, raw) : undefined;
+}
+
+function database(env: Env, dataDir: string): DatabaseConfig {
+  const url = env.DATABASE_URL;
+  if (!url) {
+    return { type: 'sqlite', path: join(dataDir, 'dialtone.sqlite') };
+  }
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    return { type: 'postgres', url };
+  }
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length);
+    return { type: 'sqlite', path: isAbsolute(path) ? path : resolve(path) };
+  }
+  throw new ConfigError('DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
+}
+
+function jwtSecret(env: Env, production: boolean, dataDir: string): Buffer {
+  const raw = env.JWT_SECRET;
+  if (!raw) {
+    if (production) {
+      throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
+    }
+    return developmentJwtSecret(dataDir);
+  }
+  const secret = Buffer.from(raw, 'utf8');
+  if (secret.length < MIN_SECRET_BYTES) {
+    throw new ConfigError('JWT_SECRET', `must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
+  if (production && /change|example|secret|placeholder/i.test(raw)) {
+    throw new ConfigError('JWT_SECRET', 'looks like a placeholder; generate a random one');
+  }
+  return secret;
+}
+
+function trustProxy(env: Env): TrustProxy {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false') {
+    return false;
+  }
+  if (raw === 'true') {
+    return true;
+  }
+  if (/^\d+$/.test(raw)) {
+    return Number(raw);
+  }
+  const entries = list(env, 'TRUST_PROXY');
+  for (const entry of entries) {
+    if (!/^[\w.:/-]+$/.test(entry)) {
+      throw new ConfigError('TRUST_PROXY', `has an invalid entry "${entry}"`);
+    }
+  }
+  return entries;
+}
+
+function iceUrls(env: Env, name: string, scheme: RegExp): string[] {
+  const urls = list(env, name);
+  for (const url of urls) {
+    if (!scheme.test(url)) {
+      throw new ConfigError(name, `has "${url}", which does not start with ${scheme.source.slice(1)}`);
+    }
+  }
+  return urls;
+}
+
+function turnSecret(env: Env): string | undefined {
+  const secret = env.TURN_SECRET || undefined;
+  if (list(env, 'TURN_URLS').length > 0 && !secret) {
+    throw new ConfigError('TURN_SECRET', 'is required when TURN_URLS is set');
+  }
+  if (secret !== undefined && secret.length < 16) {
+    throw new ConfigError('TURN_SECRET', 'must be at least 16 characters');
+  }
+  return secret;
+}

@@ -1,0 +1,68 @@
+import 'reflect-metadata';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { createApp } from '../../src/app.setup.js';
+import { loadConfig } from '../../src/config/load-config.js';
+
+export interface TestApp {
+  app: NestExpressApplication;
+  /** http://127.0.0.1:<port> */
+  baseUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The real application listening on a free loopback port, on a fresh SQLite file (or the
+ * DATABASE_URL given in `env`). Extra environment variables go through the real config loader.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'dialtone-test-'));
+  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', ...env });
+  const app = await createApp(config);
+  await app.listen(0, '127.0.0.1');
+  const port = (app.getHttpServer().address() as AddressInfo).port;
+  return {
+    app,
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface TestUser {
+  username: string;
+  password: string;
+  token: string;
+  id: string;
+}
+
+let counter = 0;
+
+/** Registers and logs in a fresh account through the public API. */
+export async function createUser(baseUrl: string, prefix = 'user'): Promise<TestUser> {
+  counter += 1;
+  const username = `${prefix}${counter}${Math.random().toString(36).slice(2, 6)}`.slice(0, 32);
+  const password = 'correct horse battery';
+  const registered = await fetch(`${baseUrl}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (registered.status !== 201) {
+    throw new Error(`register ${username}: ${registered.status} ${await registered.text()}`);
+  }
+  const login = await fetch(`${baseUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await login.json()) as { accessToken: string; user: { id: string } };
+  return { username, password, token: body.accessToken, id: body.user.id };
+}
