@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from './auth/auth.module.js';
+import { CallsModule } from './calls/calls.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PagesModule } from './pages/pages.module.js';
+import { SignalingModule } from './signaling/signaling.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -19,6 +21,8 @@ export class AppModule {
         AuthModule,
         PagesModule,
         HealthModule,
+        CallsModule,
+        SignalingModule,
       ],
     };
   }

@@ -6,6 +6,8 @@ import { HttpErrorFilter } from './common/http-error.filter.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './config/paths.js';
+import { SignalingWsAdapter } from './signaling/signaling-ws.adapter.js';
+import { UpgradeAuthenticator } from './signaling/upgrade-authenticator.js';
 
 const BODY_LIMIT = '16kb';
 
@@ -46,6 +48,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');
   app.useStaticAssets(PUBLIC_DIR, { index: false, maxAge: config.production ? '1h' : 0 });
+  app.useWebSocketAdapter(new SignalingWsAdapter(app, app.get(UpgradeAuthenticator)));
   app.enableShutdownHooks();
   return app;
 }

@@ -63,8 +63,8 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
-  findByUsername(username: string): Promise<User | null> {
-    return this.users.findOneBy({ username });
+  exists(username: string): Promise<boolean> {
+    return this.users.existsBy({ username });
   }
 
   /** Directory search by username or display-name prefix; online accounts first. */

@@ -1,0 +1,367 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  CallBackCode,
+  ClientHangupCode,
+  HangupCode,
+  IceRequest,
+  SdpRequest,
+} from './protocol.js';
+import { SYSTEM_USER } from './protocol.js';
+import { sentence } from './sentences.js';
+import type {
+  CallObserver,
+  CallSummary,
+  EndCode,
+  Outbox,
+  SessionDirectory,
+  SessionRef,
+  Timers,
+} from './call-machine.types.js';
+
+interface Call extends CallSummary {
+  state: 'ringing' | 'active';
+  calleeSession: string | undefined;
+  ringTimer: unknown;
+}
+
+/** What the machine needs from outside; all of it is replaceable (Redis, fake clock in tests). */
+export interface CallMachineDeps {
+  outbox: Outbox;
+  directory: SessionDirectory;
+  timers: Timers;
+  observers: readonly CallObserver[];
+  ringTimeoutMs: number;
+  newCallId?: () => string;
+  now?: () => Date;
+}
+
+/**
+ * Every call from ring to hang-up, and nothing about transport: it receives requests from
+ * authenticated sessions and answers through an Outbox. A user takes part in at most one call at a
+ * time (ringing or active); an active call is bound to one session on each side, and only those two
+ * sessions can relay offer/answer/_ice to each other.
+ *
+ * Glare rule: call_start requests are handled one at a time, so when two users dial each other
+ * the one processed first rings; the other is answered `call_back` code "glare" while its own
+ * sessions are already ringing with the first call, which it can accept. Exactly one call exists.
+ */
+export class CallMachine {
+  private readonly calls = new Map<string, Call>();
+  private readonly callOfUser = new Map<string, Call>();
+  /** Only the two bound sessions of active calls, plus the caller's session while ringing. */
+  private readonly callOfSession = new Map<string, Call>();
+  private readonly newCallId: () => string;
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: CallMachineDeps) {
+    this.newCallId = deps.newCallId ?? randomUUID;
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  isInCall(sessionId: string): boolean {
+    return this.callOfSession.has(sessionId);
+  }
+
+  /** call_start. `calleeExists` comes from the account directory (looked up by the caller of this). */
+  start(from: SessionRef, toUser: string, calleeExists: boolean): void {
+    if (toUser === from.username) {
+      return this.systemReply(from, toUser, 'self');
+    }
+    const own = this.callOfUser.get(from.username);
+    if (own?.state === 'ringing' && own.callee === from.username && own.caller === toUser) {
+      return this.systemReply(from, toUser, 'glare', own.id);
+    }
+    if (own) {
+      return this.error(from, toUser, 'already_in_call', own.id);
+    }
+    if (!calleeExists) {
+      return this.systemReply(from, toUser, 'unknown_user');
+    }
+    const calleeSessions = this.deps.directory.sessionsOf(toUser);
+    const busy = this.callOfUser.has(toUser);
+    if (busy || calleeSessions.length === 0) {
+      // Still an attempt: the callee's history shows it (as missed), the caller's too.
+      const attempt = this.summary(this.newCallId(), from, toUser);
+      const at = this.now();
+      const code = busy ? 'busy' : 'offline';
+      this.notify((o) => o.callStarted?.(attempt, at));
+      this.notify((o) => o.callEnded?.(attempt, code, at));
+      return this.systemReply(from, toUser, code, attempt.id);
+    }
+    const call: Call = {
+      ...this.summary(this.newCallId(), from, toUser),
+      state: 'ringing',
+      ringTimer: this.deps.timers.set(this.deps.ringTimeoutMs, () => this.ringTimedOut(call)),
+    };
+    this.calls.set(call.id, call);
+    this.callOfUser.set(call.caller, call);
+    this.callOfUser.set(call.callee, call);
+    this.callOfSession.set(call.callerSession, call);
+    for (const session of calleeSessions) {
+      this.ring(call, session.id);
+    }
+    this.deps.outbox.send(from.id, {
+      type: 'ringing',
+      fromUser: SYSTEM_USER,
+      toUser,
+      callId: call.id,
+    });
+    this.notify((o) => o.callStarted?.(call, this.now()));
+  }
+
+  /** call_back from one of the callee's sessions: "1" accepts and binds that session, "0" rejects. */
+  answer(from: SessionRef, toUser: string, accept: boolean, callId?: string): void {
+    const call = this.callOfUser.get(from.username);
+    if (
+      !call ||
+      call.state !== 'ringing' ||
+      call.callee !== from.username ||
+      call.caller !== toUser ||
+      (callId !== undefined && callId !== call.id)
+    ) {
+      return this.error(from, toUser, 'not_in_call', callId);
+    }
+    if (!accept) {
+      return this.reject(call, from.id);
+    }
+    this.deps.timers.clear(call.ringTimer);
+    call.state = 'active';
+    call.calleeSession = from.id;
+    this.callOfSession.set(from.id, call);
+    this.deps.outbox.send(call.callerSession, {
+      type: 'call_back',
+      fromUser: call.callee,
+      toUser: call.caller,
+      callId: call.id,
+      msg: '1',
+    });
+    this.hangUpOtherCalleeSessions(call, from.id, 'answered_elsewhere');
+    this.notify((o) => o.callAnswered?.(call, this.now()));
+  }
+
+  /**
+   * offer / answer / _ice: only between the two bound sessions of an active call. Hot path: two
+   * map look-ups and one message object; the SDP is passed through untouched.
+   */
+  relay(from: SessionRef, request: SdpRequest | IceRequest): void {
+    const call = this.callOfSession.get(from.id);
+    const peerSession = call?.state === 'active' ? this.peerSession(call, from.id) : undefined;
+    const peerUser = call?.caller === from.username ? call.callee : call?.caller;
+    if (
+      !call ||
+      !peerSession ||
+      peerUser !== request.toUser ||
+      (request.callId !== undefined && request.callId !== call.id)
+    ) {
+      return this.error(from, request.toUser, 'not_in_call', request.callId);
+    }
+    const envelope = { fromUser: from.username, toUser: peerUser, callId: call.id };
+    this.deps.outbox.send(
+      peerSession,
+      request.type === '_ice'
+        ? { type: '_ice', ...envelope, iceCandidate: request.iceCandidate }
+        : { type: request.type, ...envelope, sdp: request.sdp },
+    );
+  }
+
+  /**
+   * hangup: the caller cancels a ringing call, a callee session rejects it, a bound session ends an
+   * active one. From any other session it is a silent no-op (seed clients answer every hangup
+   * with one of their own).
+   */
+  hangup(from: SessionRef, toUser: string, code: ClientHangupCode = 'hangup'): void {
+    const call = this.callOfUser.get(from.username);
+    if (!call || toUser !== (call.caller === from.username ? call.callee : call.caller)) {
+      return;
+    }
+    if (call.state === 'ringing') {
+      if (from.id === call.callerSession) {
+        this.hangUpCalleeSessions(call, 'cancelled');
+        this.end(call, 'cancelled');
+      } else if (from.username === call.callee) {
+        this.reject(call, from.id);
+      }
+      return;
+    }
+    const peerSession = this.peerSession(call, from.id);
+    if (peerSession) {
+      this.sendHangup(call, peerSession, code, from.username);
+      this.end(call, code);
+    }
+  }
+
+  /** A session of `username` opened while that user is being rung: it rings too. */
+  sessionOpened(session: SessionRef): void {
+    const call = this.callOfUser.get(session.username);
+    if (call?.state === 'ringing' && call.callee === session.username) {
+      this.ring(call, session.id);
+    }
+  }
+
+  /** A session closed or was dropped (the directory no longer lists it). */
+  sessionClosed(session: SessionRef): void {
+    const call = this.callOfUser.get(session.username);
+    if (!call) {
+      return;
+    }
+    if (call.state === 'active') {
+      const peerSession = this.peerSession(call, session.id);
+      if (peerSession) {
+        this.sendHangup(call, peerSession, 'disconnected', session.username);
+        this.end(call, 'disconnected');
+      }
+    } else if (session.id === call.callerSession) {
+      this.hangUpCalleeSessions(call, 'disconnected');
+      this.end(call, 'disconnected');
+    } else if (
+      session.username === call.callee &&
+      this.deps.directory.sessionsOf(call.callee).length === 0
+    ) {
+      this.systemReplyTo(call.callerSession, call.caller, call.callee, 'offline', call.id);
+      this.end(call, 'offline');
+    }
+  }
+
+  /** Server shutdown: everyone in a call is told why, and every call ends. */
+  shutdown(): void {
+    for (const call of [...this.calls.values()]) {
+      if (call.state === 'ringing') {
+        this.sendHangup(call, call.callerSession, 'server_shutdown', SYSTEM_USER);
+        this.hangUpCalleeSessions(call, 'server_shutdown');
+      } else {
+        this.sendHangup(call, call.callerSession, 'server_shutdown', SYSTEM_USER);
+        this.sendHangup(call, call.calleeSession!, 'server_shutdown', SYSTEM_USER);
+      }
+      this.end(call, 'server_shutdown');
+    }
+  }
+
+  private ringTimedOut(call: Call): void {
+    if (this.calls.get(call.id) !== call || call.state !== 'ringing') {
+      return;
+    }
+    this.systemReplyTo(call.callerSession, call.caller, call.callee, 'no_answer', call.id);
+    this.hangUpCalleeSessions(call, 'missed');
+    this.end(call, 'no_answer');
+  }
+
+  private reject(call: Call, rejectingSession: string): void {
+    this.deps.outbox.send(call.callerSession, {
+      type: 'call_back',
+      fromUser: call.callee,
+      toUser: call.caller,
+      callId: call.id,
+      msg: '0',
+      code: 'rejected',
+    });
+    this.hangUpOtherCalleeSessions(call, rejectingSession, 'rejected_elsewhere');
+    this.end(call, 'rejected');
+  }
+
+  private ring(call: Call, sessionId: string): void {
+    this.deps.outbox.send(sessionId, {
+      type: 'call_start',
+      fromUser: call.caller,
+      toUser: call.callee,
+      callId: call.id,
+      msg: '1',
+    });
+  }
+
+  private end(call: Call, code: EndCode): void {
+    this.deps.timers.clear(call.ringTimer);
+    this.calls.delete(call.id);
+    this.callOfUser.delete(call.caller);
+    this.callOfUser.delete(call.callee);
+    this.callOfSession.delete(call.callerSession);
+    if (call.calleeSession) {
+      this.callOfSession.delete(call.calleeSession);
+    }
+    this.notify((o) => o.callEnded?.(call, code, this.now()));
+  }
+
+  private peerSession(call: Call, sessionId: string): string | undefined {
+    if (sessionId === call.callerSession) {
+      return call.calleeSession;
+    }
+    return sessionId === call.calleeSession ? call.callerSession : undefined;
+  }
+
+  private hangUpCalleeSessions(call: Call, code: HangupCode): void {
+    this.hangUpOtherCalleeSessions(call, undefined, code);
+  }
+
+  private hangUpOtherCalleeSessions(call: Call, except: string | undefined, code: HangupCode) {
+    for (const session of this.deps.directory.sessionsOf(call.callee)) {
+      if (session.id !== except) {
+        this.sendHangup(call, session.id, code, code === 'cancelled' ? call.caller : SYSTEM_USER);
+      }
+    }
+  }
+
+  private sendHangup(call: Call, sessionId: string, code: HangupCode, fromUser: string): void {
+    const toCaller = sessionId === call.callerSession;
+    const peer = toCaller ? call.callee : call.caller;
+    this.deps.outbox.send(sessionId, {
+      type: 'hangup',
+      fromUser,
+      toUser: toCaller ? call.caller : call.callee,
+      callId: call.id,
+      code,
+      msg: sentence(code, peer),
+    });
+  }
+
+  private systemReply(from: SessionRef, toUser: string, code: CallBackCode, callId?: string) {
+    this.systemReplyTo(from.id, from.username, toUser, code, callId);
+  }
+
+  private systemReplyTo(
+    sessionId: string,
+    username: string,
+    peer: string,
+    code: CallBackCode,
+    callId?: string,
+  ): void {
+    this.deps.outbox.send(sessionId, {
+      type: 'call_back',
+      fromUser: SYSTEM_USER,
+      toUser: username,
+      ...(callId === undefined ? {} : { callId }),
+      msg: sentence(code, peer),
+      code,
+    });
+  }
+
+  private error(
+    from: SessionRef,
+    peer: string,
+    code: 'not_in_call' | 'already_in_call',
+    callId?: string,
+  ) {
+    this.deps.outbox.send(from.id, {
+      type: 'error',
+      fromUser: SYSTEM_USER,
+      toUser: from.username,
+      ...(callId === undefined ? {} : { callId }),
+      code,
+      msg: sentence(code, peer),
+    });
+  }
+
+  private summary(id: string, from: SessionRef, toUser: string): CallSummary {
+    return {
+      id,
+      caller: from.username,
+      callee: toUser,
+      callerSession: from.id,
+      calleeSession: undefined,
+    };
+  }
+
+  private notify(event: (observer: CallObserver) => void): void {
+    for (const observer of this.deps.observers) {
+      event(observer);
+    }
+  }
+}

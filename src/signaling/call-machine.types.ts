@@ -1,0 +1,40 @@
+import type { HangupCode, CallBackCode, ServerMessage } from './protocol.js';
+
+/** A signaling session as the call machine sees it: no socket, just who and which. */
+export interface SessionRef {
+  readonly id: string;
+  readonly username: string;
+}
+
+/** Where the machine's messages go; the gateway delivers them over WebSocket. */
+export interface Outbox {
+  send(sessionId: string, message: ServerMessage): void;
+}
+
+/** Which sessions a user has open right now. */
+export interface SessionDirectory {
+  sessionsOf(username: string): readonly SessionRef[];
+}
+
+export interface Timers {
+  set(ms: number, callback: () => void): unknown;
+  clear(handle: unknown): void;
+}
+
+/** How a call ended; history records it. */
+export type EndCode = CallBackCode | HangupCode;
+
+export interface CallSummary {
+  readonly id: string;
+  readonly caller: string;
+  readonly callee: string;
+  readonly callerSession: string;
+  readonly calleeSession: string | undefined;
+}
+
+/** Told about state changes (never about relayed messages): call history, deferred session closes. */
+export interface CallObserver {
+  callStarted?(call: CallSummary, at: Date): void;
+  callAnswered?(call: CallSummary, at: Date): void;
+  callEnded?(call: CallSummary, code: EndCode, at: Date): void;
+}

@@ -1,0 +1,42 @@
+import type { IncomingMessage } from 'node:http';
+import type { INestApplicationContext } from '@nestjs/common';
+import { WsAdapter } from '@nestjs/platform-ws';
+import { MAX_FRAME_BYTES } from './protocol.js';
+import { UpgradeAuthenticator } from './upgrade-authenticator.js';
+
+type VerifyDone = (ok: boolean, status?: number, reason?: string) => void;
+
+/**
+ * @nestjs/platform-ws with two changes. The upgrade is authenticated in `verifyClient`, so a bad
+ * token gets an HTTP 401/403 and no socket. And frames are not dispatched through Nest's
+ * `{event, data}` pipeline: that pipeline silently drops frames it cannot parse, and its rxjs
+ * plumbing costs more per message than the relay itself — SignalingGateway reads its sockets
+ * directly instead.
+ */
+export class SignalingWsAdapter extends WsAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly authenticator: UpgradeAuthenticator,
+  ) {
+    super(app);
+  }
+
+  override create(port: number, options: Record<string, unknown> = {}): ReturnType<WsAdapter['create']> {
+    return super.create(port, {
+      ...options,
+      maxPayload: MAX_FRAME_BYTES,
+      verifyClient: (info: { req: IncomingMessage }, done: VerifyDone) => {
+        const verdict = this.authenticator.verify(info.req);
+        if (verdict.ok) {
+          done(true);
+        } else {
+          done(false, verdict.status, verdict.reason);
+        }
+      },
+    });
+  }
+
+  override bindMessageHandlers(): void {
+    // Frames are read by SignalingGateway; see the class comment.
+  }
+}
