@@ -25,7 +25,11 @@ export class AuthController {
     @Res({ passthrough: true }) response: Response,
   ): Promise<LoginResponseDto> {
     const session = await this.auth.login(dto, request.ip ?? '');
-    response.cookie(AUTH_COOKIE, session.accessToken, authCookieOptions(request, session.expiresIn));
+    response.cookie(
+      AUTH_COOKIE,
+      session.accessToken,
+      authCookieOptions(request, session.expiresIn),
+    );
     return session;
   }
 

@@ -27,10 +27,7 @@ export class TokenService {
   constructor(private readonly jwt: JwtService) {}
 
   sign(user: Pick<User, 'id' | 'username' | 'displayName'>): string {
-    return this.jwt.sign(
-      { username: user.username, name: user.displayName },
-      { subject: user.id },
-    );
+    return this.jwt.sign({ username: user.username, name: user.displayName }, { subject: user.id });
   }
 
   /** The token's user, or undefined for a missing, malformed, forged or expired token. */

@@ -66,7 +66,10 @@ function duration(env: Env, name: string, fallback: number): number {
   const match = /^(\d+)([smhd]?)$/.exec(raw);
   const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2] || 's'] : 0;
   if (seconds <= 0) {
-    throw new ConfigError(name, `must be a positive duration such as 3600, 15m or 24h, got "${raw}"`);
+    throw new ConfigError(
+      name,
+      `must be a positive duration such as 3600, 15m or 24h, got "${raw}"`,
+    );
   }
   return seconds;
 }
@@ -152,7 +155,10 @@ function iceUrls(env: Env, name: string, scheme: RegExp): string[] {
   const urls = list(env, name);
   for (const url of urls) {
     if (!scheme.test(url)) {
-      throw new ConfigError(name, `has "${url}", which does not start with ${scheme.source.slice(1)}`);
+      throw new ConfigError(
+        name,
+        `has "${url}", which does not start with ${scheme.source.slice(1)}`,
+      );
     }
   }
   return urls;

@@ -53,11 +53,7 @@ export interface HangupRequest extends ClientEnvelope {
 }
 
 export type ClientMessage =
-  | CallStartRequest
-  | CallBackRequest
-  | SdpRequest
-  | IceRequest
-  | HangupRequest;
+  CallStartRequest | CallBackRequest | SdpRequest | IceRequest | HangupRequest;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'call_start',
@@ -72,13 +68,7 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
 
 /** Why a call_start did not ring anyone, or how it was answered (`fromUser` "system" unless rejected). */
 export type CallBackCode =
-  | 'unknown_user'
-  | 'offline'
-  | 'busy'
-  | 'self'
-  | 'glare'
-  | 'no_answer'
-  | 'rejected';
+  'unknown_user' | 'offline' | 'busy' | 'self' | 'glare' | 'no_answer' | 'rejected';
 
 /** The reasons a client may give when it hangs up. */
 export type ClientHangupCode = 'hangup' | 'ice_failed' | 'media_failed';
@@ -186,3 +176,12 @@ export type ServerMessage =
   | HangupMessage
   | ErrorMessage;
 export type ServerMessageType = ServerMessage['type'];
+
+/** The server message (or messages) whose `type` can be T, e.g. ServerMessageOf<'offer'>. */
+export type ServerMessageOf<T extends ServerMessageType> = ServerMessage extends infer M
+  ? M extends { type: infer U }
+    ? T extends U
+      ? M
+      : never
+    : never
+  : never;

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from './protocol.js';
 import { UpgradeAuthenticator } from './upgrade-authenticator.js';
 
@@ -21,7 +22,10 @@ export class SignalingWsAdapter extends WsAdapter {
     super(app);
   }
 
-  override create(port: number, options: Record<string, unknown> = {}): ReturnType<WsAdapter['create']> {
+  override create(
+    port: number,
+    options: Record<string, unknown> = {},
+  ): ReturnType<WsAdapter['create']> {
     return super.create(port, {
       ...options,
       maxPayload: MAX_FRAME_BYTES,
@@ -34,6 +38,18 @@ export class SignalingWsAdapter extends WsAdapter {
         }
       },
     });
+  }
+
+  /**
+   * A client that breaks the protocol (oversized or malformed frames) makes ws emit an error on
+   * its socket before closing it; that is the client's fault, so it is not logged as ours.
+   */
+  override bindErrorHandler(server: WebSocketServer): WebSocketServer {
+    server.on('connection', (socket: WebSocket) =>
+      socket.on('error', (error) => this.logger.debug(`client socket: ${error.message}`)),
+    );
+    server.on('error', (error) => this.logger.error(error));
+    return server;
   }
 
   override bindMessageHandlers(): void {

@@ -1,10 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import {
-  BeforeApplicationShutdown,
-  Logger,
-  OnModuleDestroy,
-  OnModuleInit,
-} from '@nestjs/common';
+import { BeforeApplicationShutdown, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { RawData, WebSocket } from 'ws';
 import { CallHistoryService } from '../calls/call-history.service.js';
@@ -116,7 +111,8 @@ export class SignalingGateway
     if (isBinary) {
       return session.sendError('bad_request', 'Binary frames are not accepted; send JSON text.');
     }
-    const message = parseClientMessage(data.toString());
+    // ws delivers text frames as Buffers (binaryType 'nodebuffer').
+    const message = parseClientMessage((data as Buffer).toString());
     if (message instanceof BadFrame) {
       return session.sendError('bad_request', `Bad message: ${message.problem}.`);
     }

@@ -5,8 +5,7 @@ import { TokenService, type AuthenticatedUser } from '../auth/token.service.js';
 import { AppConfig } from '../config/app-config.js';
 
 export type UpgradeVerdict =
-  | { ok: true; user: AuthenticatedUser }
-  | { ok: false; status: 401 | 403; reason: string };
+  { ok: true; user: AuthenticatedUser } | { ok: false; status: 401 | 403; reason: string };
 
 /**
  * Decides a WebSocket upgrade before the 101: a valid token (Authorization header, login cookie,

@@ -11,5 +11,7 @@ export const USERNAME_RULE =
 
 /** The stored form of a username, or undefined when it is not a valid account name. */
 export function normalizeUsername(value: unknown): string | undefined {
-  return typeof value === 'string' && USERNAME_PATTERN.test(value) ? value.toLowerCase() : undefined;
+  return typeof value === 'string' && USERNAME_PATTERN.test(value)
+    ? value.toLowerCase()
+    : undefined;
 }

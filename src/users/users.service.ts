@@ -55,7 +55,7 @@ export class UsersService {
     if (!ok || !withHash) {
       return undefined;
     }
-    const { passwordHash: _hash, ...user } = withHash;
+    const { passwordHash, ...user } = withHash;
     return user as User;
   }
 

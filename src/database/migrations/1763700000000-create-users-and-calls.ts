@@ -5,7 +5,8 @@ export class CreateUsersAndCalls1763700000000 implements MigrationInterface {
   name = 'CreateUsersAndCalls1763700000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const timestamp = queryRunner.connection.options.type === 'postgres' ? 'timestamptz' : 'datetime';
+    const timestamp =
+      queryRunner.connection.options.type === 'postgres' ? 'timestamptz' : 'datetime';
     await queryRunner.createTable(
       new Table({
         name: 'users',
