@@ -14,13 +14,14 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
 import { AUTH_COOKIE, authCookieOptions } from '../auth/auth-cookie.js';
-import { AuthService } from '../auth/auth.service.js';
+import { AuthService, TooManyLoginAttempts } from '../auth/auth.service.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Public } from '../auth/public.decorator.js';
 import type { AuthenticatedUser } from '../auth/token.service.js';
 import { fieldErrors } from '../common/validation.pipe.js';
 import { CreateUserDto } from '../users/dto/create-user.dto.js';
-import type { FormFields, FormView } from './dto/form-fields.dto.js';
+import { renderCallPage } from './call-page.view.js';
+import { formText, type FormFields, type FormView } from './dto/form-fields.dto.js';
 import { safeNextPath } from './local-path.js';
 
 /** Server-rendered pages; the forms work without JavaScript and use the same logic as the API. */
@@ -42,13 +43,17 @@ export class PagesController {
   @Post('login')
   async login(@Body() body: FormFields, @Req() request: Request, @Res() response: Response) {
     const form: FormView = {
-      next: safeNextPath(body.next),
-      values: { username: body.username ?? '' },
+      next: safeNextPath(body?.next),
+      values: { username: formText(body, 'username') },
       errors: {},
     };
     try {
-      await this.logIn(body.username ?? '', body.password ?? '', request, response, form.next);
+      const password = formText(body, 'password');
+      await this.logIn(form.values.username, password, request, response, form.next);
     } catch (error) {
+      if (error instanceof TooManyLoginAttempts) {
+        response.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
       form.errors.password = messageOf(error);
       this.renderForm(response, 'login', form, statusOf(error));
     }
@@ -62,12 +67,12 @@ export class PagesController {
   @Post('register')
   async register(@Body() body: FormFields, @Req() request: Request, @Res() response: Response) {
     const fields = {
-      username: body.username ?? '',
-      password: body.password ?? '',
-      displayName: body.displayName || undefined,
+      username: formText(body, 'username'),
+      password: formText(body, 'password'),
+      displayName: formText(body, 'displayName') || undefined,
     };
     const form: FormView = {
-      next: safeNextPath(body.next),
+      next: safeNextPath(body?.next),
       values: { username: fields.username, displayName: fields.displayName ?? '' },
       errors: {},
     };
@@ -98,6 +103,7 @@ export class PagesController {
   callPage(
     @Param('username') username: string,
     @CurrentUser() user: AuthenticatedUser | undefined,
+    @Req() request: Request,
     @Res() response: Response,
   ): void {
     if (!user) {
@@ -107,7 +113,7 @@ export class PagesController {
     if (user.username !== username.toLowerCase()) {
       return response.status(403).render('forbidden', { title: 'Not your page', user });
     }
-    response.render('call', { title: 'Dialtone', user });
+    renderCallPage(request, response, user);
   }
 
   private async logIn(
@@ -118,7 +124,11 @@ export class PagesController {
     next: string | undefined,
   ): Promise<void> {
     const session = await this.auth.login({ username, password }, request.ip ?? '');
-    response.cookie(AUTH_COOKIE, session.accessToken, authCookieOptions(request, session.expiresIn));
+    response.cookie(
+      AUTH_COOKIE,
+      session.accessToken,
+      authCookieOptions(request, session.expiresIn),
+    );
     response.redirect(303, next ?? callPagePath(session.user.username));
   }
 

@@ -1,0 +1,256 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { LoginResponseDto } from '../src/auth/dto/login.dto.js';
+import type { UserProfileDto } from '../src/users/dto/user-profile.dto.js';
+import {
+  assertFieldErrors,
+  assertNothingLeaked,
+  client,
+  cookieAttributes,
+  cookieValue,
+} from './support/http.js';
+import { decodeJwt } from './support/jwt.js';
+import { createUser, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
+
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+describe('auth API', () => {
+  let app: TestApp;
+  let alice: TestUser;
+  const http = client(() => app.baseUrl);
+  const login = (username: string, password: string, headers?: Record<string, string>) =>
+    http.post('/auth/login', { json: { username, password }, headers });
+
+  before(async () => {
+    app = await startTestApp();
+    alice = await createUser(app.baseUrl, 'alice');
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  describe('POST /auth/register', () => {
+    it('accepts the longest names and shortest password, storing the name in lower case', async () => {
+      const username = `Max_${'x'.repeat(28)}`;
+      const displayName = 'D'.repeat(64);
+      const reply = await http.post('/auth/register', {
+        json: { username, password: '8 chars!', displayName },
+      });
+      assert.equal(reply.status, 201, reply.text);
+      const { id, createdAt, ...names } = reply.json<UserProfileDto>();
+      assert.deepEqual(names, { username: username.toLowerCase(), displayName });
+      assert.ok(id && createdAt);
+    });
+
+    it('accepts the shortest name and longest password; displayName defaults to the username', async () => {
+      const reply = await http.post('/auth/register', {
+        json: { username: 'b.2', password: 'p'.repeat(128) },
+      });
+      assert.equal(reply.status, 201, reply.text);
+      assert.equal(reply.json().displayName, 'b.2');
+    });
+
+    it('rejects malformed and look-alike usernames with 400', async () => {
+      const directory = () => http.get('/users?limit=50', { token: alice.token });
+      const before = await directory();
+      const bad = [
+        'ab',
+        'a'.repeat(33),
+        '_alice',
+        '.alice',
+        '-alice',
+        'al ice',
+        '\u0430lice', // Cyrillic а
+        '\u0130van', // İ, which lower-cases to two code points
+        "a'; DROP TABLE users;--",
+        'alice@home',
+        '',
+      ];
+      for (const username of bad) {
+        const reply = await http.post('/auth/register', {
+          json: { username, password: 'long enough' },
+        });
+        assertFieldErrors(reply, ['username']);
+      }
+      const afterwards = await directory();
+      assert.equal(afterwards.status, 200, 'the users table is still there');
+      assert.deepEqual(afterwards.json(), before.json());
+    });
+
+    it('lists every failing field in one 400', async () => {
+      const reply = await http.post('/auth/register', {
+        json: { username: 'x', password: 'short', displayName: 'd'.repeat(65) },
+      });
+      assertFieldErrors(reply, ['username', 'password', 'displayName']);
+      assertNothingLeaked(reply);
+      const types = await http.post('/auth/register', {
+        json: { username: 42, password: 'p'.repeat(129), displayName: ['x'] },
+      });
+      assertFieldErrors(types, ['username', 'password', 'displayName']);
+    });
+
+    it('rejects unknown fields, so nobody can choose their own id', async () => {
+      const reply = await http.post('/auth/register', {
+        json: { username: 'mallory', password: 'long enough', id: 'mine', isAdmin: true },
+      });
+      assertFieldErrors(reply, ['id', 'isAdmin']);
+    });
+
+    it('answers malformed JSON with 400 and an oversized body with 413, without internals', async () => {
+      const malformed = await http.post('/auth/register', {
+        body: '{"username": "carol", ',
+        headers: JSON_TYPE,
+      });
+      assert.equal(malformed.status, 400, malformed.text);
+      assert.equal(malformed.json().statusCode, 400);
+      assertNothingLeaked(malformed);
+
+      const oversized = await http.post('/auth/register', {
+        json: { username: 'carol', password: 'long enough', displayName: 'x'.repeat(16 * 1024) },
+      });
+      assert.equal(oversized.status, 413, oversized.text);
+      assertNothingLeaked(oversized);
+    });
+
+    it('leaves the stored account untouched when a registration fails', async () => {
+      const before = await http.get('/users?limit=50', { token: alice.token });
+      const attempts = [
+        { username: alice.username.toUpperCase(), password: 'new password', displayName: 'Evil' },
+        { username: alice.username, password: 'new password', displayName: 'd'.repeat(65) },
+        { username: alice.username, password: 'new password', extra: 1 },
+      ];
+      const statuses = [];
+      for (const json of attempts) {
+        const reply = await http.post('/auth/register', { json });
+        assertNothingLeaked(reply);
+        statuses.push(reply.status);
+      }
+      assert.deepEqual(statuses, [409, 400, 400]);
+
+      assert.equal((await login(alice.username, 'new password')).status, 401);
+      const original = await login(alice.username, alice.password);
+      assert.equal(original.status, 200);
+      assert.equal(original.json<LoginResponseDto>().user.displayName, alice.username);
+      const afterwards = await http.get('/users?limit=50', { token: alice.token });
+      assert.deepEqual(afterwards.json(), before.json());
+    });
+  });
+
+  describe('POST /auth/login', () => {
+    it('returns a bearer token and sets it as an HttpOnly, SameSite=Strict cookie', async () => {
+      const reply = await login(alice.username, alice.password);
+      assert.equal(reply.status, 200, reply.text);
+      const body = reply.json<LoginResponseDto>();
+      assert.deepEqual(Object.keys(body).sort(), ['accessToken', 'expiresIn', 'tokenType', 'user']);
+      assert.equal(body.tokenType, 'Bearer');
+      assert.equal(body.expiresIn, 86400);
+      assert.equal(body.user.id, alice.id);
+      assert.equal(cookieValue(reply.authCookie), body.accessToken);
+      const attributes = cookieAttributes(reply.authCookie ?? '');
+      assert.equal(attributes.httponly, '');
+      assert.equal(attributes.samesite, 'Strict');
+      assert.equal(attributes.path, '/');
+      assert.equal(attributes['max-age'], '86400');
+      assert.equal('secure' in attributes, false, 'plain HTTP must not get a Secure cookie');
+    });
+
+    it('signs an HS256 token naming the user, issuer and audience, valid for 24 hours', async () => {
+      const { accessToken } = (
+        await login(alice.username, alice.password)
+      ).json<LoginResponseDto>();
+      const { header, payload } = decodeJwt(accessToken);
+      assert.equal(header.alg, 'HS256');
+      assert.equal(payload.sub, alice.id);
+      assert.equal(payload.username, alice.username);
+      assert.equal(payload.iss, 'dialtone');
+      assert.equal(payload.aud, 'dialtone');
+      assert.equal(Number(payload.exp) - Number(payload.iat), 86400);
+      assert.ok(Math.abs(Number(payload.iat) - Date.now() / 1000) < 60);
+    });
+
+    it('matches the username case-insensitively', async () => {
+      const reply = await login(alice.username.toUpperCase(), alice.password);
+      assert.equal(reply.status, 200, reply.text);
+    });
+
+    it('answers an unknown user and a wrong password with the same 401', async () => {
+      const unknown = await login('nobody-here', alice.password);
+      const wrong = await login(alice.username, 'wrong password');
+      assert.equal(unknown.status, 401);
+      assert.equal(wrong.status, 401);
+      assert.equal(unknown.text, wrong.text);
+      assert.equal(unknown.authCookie, undefined);
+      assert.equal(wrong.authCookie, undefined);
+    });
+
+    it('ignores X-Forwarded-Proto unless TRUST_PROXY is set', async () => {
+      const reply = await login(alice.username, alice.password, { 'x-forwarded-proto': 'https' });
+      assert.equal(reply.status, 200);
+      assert.equal('secure' in cookieAttributes(reply.authCookie ?? ''), false);
+    });
+
+    it('locks one account out for this address after 5 failures, even with the right password', async () => {
+      const victim = await createUser(app.baseUrl, 'victim');
+      for (let attempt = 1; attempt <= 5; attempt += 1) {
+        assert.equal((await login(victim.username, `guess ${attempt}`)).status, 401);
+      }
+      const locked = await login(victim.username.toUpperCase(), victim.password);
+      assert.equal(locked.status, 429, locked.text);
+      const retryAfter = Number(locked.headers.get('retry-after'));
+      assert.ok(
+        Number.isInteger(retryAfter) && retryAfter > 0 && retryAfter <= 900,
+        `${retryAfter}`,
+      );
+      assert.equal(locked.authCookie, undefined);
+
+      assert.equal((await login(alice.username, alice.password)).status, 200, 'others unaffected');
+    });
+  });
+
+  describe('POST /auth/logout', () => {
+    it('clears the login cookie with an expiry in the past', async () => {
+      const reply = await http.post('/auth/logout', { cookie: alice.token });
+      assert.equal(reply.status, 204);
+      assert.ok(reply.authCookie, 'expected a Set-Cookie for dialtone_token');
+      assert.equal(cookieValue(reply.authCookie), '');
+      const attributes = cookieAttributes(reply.authCookie);
+      assert.ok(Date.parse(attributes.expires) < Date.now(), attributes.expires);
+      assert.equal(attributes.path, '/');
+    });
+  });
+});
+
+describe('auth behind a trusted proxy (TRUST_PROXY=loopback)', () => {
+  let app: TestApp;
+  let bob: TestUser;
+  const http = client(() => app.baseUrl);
+  const loginFrom = (ip: string, password: string, headers: Record<string, string> = {}) =>
+    http.post('/auth/login', {
+      json: { username: bob.username, password },
+      headers: { 'x-forwarded-for': ip, ...headers },
+    });
+
+  before(async () => {
+    app = await startTestApp({ TRUST_PROXY: 'loopback' });
+    bob = await createUser(app.baseUrl, 'bob');
+  });
+  after(async () => {
+    await app.close();
+  });
+
+  it('marks the cookie Secure when the proxy says the request came over HTTPS', async () => {
+    const https = await loginFrom('198.51.100.1', bob.password, { 'x-forwarded-proto': 'https' });
+    assert.equal(https.status, 200, https.text);
+    assert.equal(cookieAttributes(https.authCookie ?? '').secure, '');
+    const http1 = await loginFrom('198.51.100.1', bob.password, { 'x-forwarded-proto': 'http' });
+    assert.equal('secure' in cookieAttributes(http1.authCookie ?? ''), false);
+  });
+
+  it('counts failures per client address', async () => {
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      assert.equal((await loginFrom('203.0.113.7', 'wrong password')).status, 401);
+    }
+    assert.equal((await loginFrom('203.0.113.7', bob.password)).status, 429);
+    assert.equal((await loginFrom('203.0.113.8', bob.password)).status, 200);
+  });
+});
