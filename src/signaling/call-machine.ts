@@ -166,12 +166,16 @@ export class CallMachine {
 
   /**
    * hangup: the caller cancels a ringing call, a callee session rejects it, a bound session ends an
-   * active one. From any other session it is a silent no-op (seed clients answer every hangup
-   * with one of their own).
+   * active one. From any other session, or naming another call (a late hangup of a call that
+   * already ended), it is a silent no-op: seed clients answer every hangup with one of their own.
    */
-  hangup(from: SessionRef, toUser: string, code: ClientHangupCode = 'hangup'): void {
+  hangup(from: SessionRef, toUser: string, code: ClientHangupCode = 'hangup', callId?: string) {
     const call = this.callOfUser.get(from.username);
-    if (!call || toUser !== (call.caller === from.username ? call.callee : call.caller)) {
+    if (
+      !call ||
+      toUser !== (call.caller === from.username ? call.callee : call.caller) ||
+      (callId !== undefined && callId !== call.id)
+    ) {
       return;
     }
     if (call.state === 'ringing') {

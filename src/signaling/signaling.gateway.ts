@@ -126,7 +126,7 @@ export class SignalingGateway
       case 'call_back':
         return this.machine.answer(session, message.toUser, message.msg === '1', message.callId);
       case 'hangup':
-        return this.machine.hangup(session, message.toUser, message.code);
+        return this.machine.hangup(session, message.toUser, message.code, message.callId);
     }
   }
 
@@ -137,7 +137,7 @@ export class SignalingGateway
       exists = this.presence.isOnline(toUser) || (await this.users.exists(toUser));
     } catch (error) {
       this.logger.error(`account look-up for ${toUser} failed: ${String(error)}`);
-      return session.sendError('server_error', 'The account directory is unavailable.');
+      return session.sendError('server_error');
     }
     if (this.registry.get(session.id)) {
       this.machine.start(session, toUser, exists);

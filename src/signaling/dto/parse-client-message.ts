@@ -35,7 +35,7 @@ export function parseClientMessage(text: string): ClientMessage | BadFrame {
   }
   const callId = frame.callId;
   if (callId !== undefined && (typeof callId !== 'string' || callId.length > MAX_CALL_ID)) {
-    return new BadFrame('callId must be a string');
+    return new BadFrame(`callId must be a string of at most ${MAX_CALL_ID} characters`);
   }
   const envelope = callId === undefined ? { toUser } : { toUser, callId };
   switch (type) {

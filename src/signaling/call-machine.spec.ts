@@ -1,0 +1,1180 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, it } from 'node:test';
+import { CallMachine } from './call-machine.js';
+import type {
+  CallObserver,
+  CallSummary,
+  EndCode,
+  Outbox,
+  SessionDirectory,
+  SessionRef,
+  Timers,
+} from './call-machine.types.js';
+import type { MessageCode, ServerMessage } from './protocol.js';
+import { SYSTEM_USER } from './protocol.js';
+import { sentence } from './sentences.js';
+
+const RING_TIMEOUT_MS = 30_000;
+const T0 = Date.UTC(2025, 0, 1, 12, 0, 0);
+
+interface Delivery {
+  to: string;
+  message: ServerMessage;
+}
+
+interface FakeTimer {
+  ms: number;
+  callback: () => void;
+  cleared: boolean;
+}
+
+type ObservedEvent =
+  | { event: 'started'; call: CallSummary; at: number }
+  | { event: 'answered'; call: CallSummary; at: number }
+  | { event: 'ended'; call: CallSummary; code: EndCode; at: number };
+
+/** Every collaborator of the machine, in memory: what it sent, which timers it set, what it told. */
+class Harness implements Outbox, SessionDirectory, Timers, CallObserver {
+  readonly delivered: Delivery[] = [];
+  readonly timers: FakeTimer[] = [];
+  readonly events: ObservedEvent[] = [];
+  /** Every message ever sent, for the invariants checked after each test. */
+  readonly everything: Delivery[] = [];
+  time = T0;
+  private readonly open = new Map<string, SessionRef[]>();
+  private nextCallId = 1;
+  readonly machine: CallMachine;
+
+  constructor() {
+    this.machine = new CallMachine({
+      outbox: this,
+      directory: this,
+      timers: this,
+      observers: [this],
+      ringTimeoutMs: RING_TIMEOUT_MS,
+      newCallId: () => `call-${this.nextCallId++}`,
+      now: () => new Date(this.time),
+    });
+  }
+
+  // Outbox
+  send(sessionId: string, message: ServerMessage): void {
+    this.delivered.push({ to: sessionId, message });
+    this.everything.push({ to: sessionId, message });
+  }
+
+  // SessionDirectory
+  sessionsOf(username: string): readonly SessionRef[] {
+    return this.open.get(username) ?? [];
+  }
+
+  // Timers
+  set(ms: number, callback: () => void): unknown {
+    const timer: FakeTimer = { ms, callback, cleared: false };
+    this.timers.push(timer);
+    return timer;
+  }
+  clear(handle: unknown): void {
+    if (handle !== undefined) {
+      (handle as FakeTimer).cleared = true;
+    }
+  }
+
+  // CallObserver: snapshots, since the machine mutates its call objects.
+  callStarted(call: CallSummary, at: Date): void {
+    this.events.push({ event: 'started', call: snapshot(call), at: at.getTime() });
+  }
+  callAnswered(call: CallSummary, at: Date): void {
+    this.events.push({ event: 'answered', call: snapshot(call), at: at.getTime() });
+  }
+  callEnded(call: CallSummary, code: EndCode, at: Date): void {
+    this.events.push({ event: 'ended', call: snapshot(call), code, at: at.getTime() });
+  }
+
+  /** A new session of `username`, listed in the directory, announced to the machine. */
+  connect(username: string, id: string): SessionRef {
+    const session: SessionRef = { id, username };
+    this.open.set(username, [...this.sessionsOf(username), session]);
+    this.machine.sessionOpened(session);
+    return session;
+  }
+
+  /** The session leaves the directory first, then the machine hears of it (as the gateway does). */
+  disconnect(session: SessionRef): void {
+    const remaining = this.sessionsOf(session.username).filter((s) => s.id !== session.id);
+    if (remaining.length > 0) {
+      this.open.set(session.username, remaining);
+    } else {
+      this.open.delete(session.username);
+    }
+    this.machine.sessionClosed(session);
+  }
+
+  /** What was sent since the last take, and forget it. */
+  take(): Delivery[] {
+    return this.delivered.splice(0);
+  }
+
+  /** What was sent since the last take, in a form easy to compare: one entry per session. */
+  takeBySession(): Record<string, ServerMessage[]> {
+    const grouped: Record<string, ServerMessage[]> = {};
+    for (const { to, message } of this.take()) {
+      (grouped[to] ??= []).push(message);
+    }
+    return grouped;
+  }
+
+  takeEvents(): ObservedEvent[] {
+    return this.events.splice(0);
+  }
+
+  /** The one ring timer still pending. */
+  pendingRingTimer(): FakeTimer {
+    const pending = this.timers.filter((t) => !t.cleared);
+    assert.equal(pending.length, 1, 'exactly one pending ring timer');
+    return pending[0];
+  }
+
+  pendingTimers(): number {
+    return this.timers.filter((t) => !t.cleared).length;
+  }
+}
+
+function snapshot(call: CallSummary): CallSummary {
+  return {
+    id: call.id,
+    caller: call.caller,
+    callee: call.callee,
+    callerSession: call.callerSession,
+    calleeSession: call.calleeSession,
+  };
+}
+
+function summary(
+  id: string,
+  caller: SessionRef,
+  callee: string,
+  calleeSession?: string,
+): CallSummary {
+  return {
+    id,
+    caller: caller.username,
+    callee,
+    callerSession: caller.id,
+    calleeSession,
+  };
+}
+
+/** Server messages with a `code` carry a readable sentence in `msg` (a rejection keeps seed's "0"). */
+function assertSentences(deliveries: readonly Delivery[]): void {
+  for (const { message } of deliveries) {
+    if (!('code' in message) || message.code === undefined) {
+      continue;
+    }
+    if (message.type === 'call_back' && message.code === 'rejected') {
+      assert.equal(message.msg, '0');
+      continue;
+    }
+    assert.equal(typeof message.msg, 'string');
+    assert.ok(message.msg.length > 1, `msg for ${message.code} is a sentence`);
+    assert.match(message.msg, /[.;]/, `msg for ${message.code} reads as a sentence`);
+    assert.notEqual(message.msg, message.code);
+  }
+}
+
+describe('CallMachine', () => {
+  let h: Harness;
+  let a1: SessionRef;
+  let a2: SessionRef;
+  let b1: SessionRef;
+  let b2: SessionRef;
+  let c1: SessionRef;
+
+  beforeEach(() => {
+    h = new Harness();
+    a1 = h.connect('alice', 'a1');
+    a2 = h.connect('alice', 'a2');
+    b1 = h.connect('bob', 'b1');
+    b2 = h.connect('bob', 'b2');
+    c1 = h.connect('carol', 'c1');
+    assert.deepEqual(h.take(), [], 'opening sessions outside a call sends nothing');
+  });
+
+  /** alice (a1) calls bob; both of bob's sessions ring. */
+  function ring(): void {
+    h.machine.start(a1, 'bob', true);
+    h.take();
+    h.takeEvents();
+  }
+
+  /** alice (a1) calls bob, who accepts on b1. */
+  function activeCall(): void {
+    ring();
+    h.machine.answer(b1, 'alice', true, 'call-1');
+    h.take();
+    h.takeEvents();
+  }
+
+  function checkSentences(): void {
+    assertSentences(h.everything);
+  }
+
+  describe('call_start', () => {
+    it('rings every session of the callee and tells the caller it is ringing', () => {
+      h.time = T0 + 1000;
+      h.machine.start(a1, 'bob', true);
+      const incoming = {
+        type: 'call_start',
+        fromUser: 'alice',
+        toUser: 'bob',
+        callId: 'call-1',
+        msg: '1',
+      };
+      assert.deepEqual(h.take(), [
+        { to: 'b1', message: incoming },
+        { to: 'b2', message: incoming },
+        {
+          to: 'a1',
+          message: { type: 'ringing', fromUser: SYSTEM_USER, toUser: 'bob', callId: 'call-1' },
+        },
+      ]);
+      assert.deepEqual(h.takeEvents(), [
+        { event: 'started', call: summary('call-1', a1, 'bob'), at: T0 + 1000 },
+      ]);
+      assert.equal(h.pendingRingTimer().ms, RING_TIMEOUT_MS);
+      assert.equal(h.machine.isInCall('a1'), true, 'the calling session is in the call');
+      assert.equal(h.machine.isInCall('a2'), false, "the caller's other tab is not");
+      assert.equal(h.machine.isInCall('b1'), false, 'ringing sessions are not bound yet');
+      checkSentences();
+    });
+
+    it('answers a call to oneself with call_back code "self" and creates no call', () => {
+      h.machine.start(a1, 'alice', true);
+      assert.deepEqual(h.take(), [
+        {
+          to: 'a1',
+          message: {
+            type: 'call_back',
+            fromUser: SYSTEM_USER,
+            toUser: 'alice',
+            msg: 'You cannot call yourself.',
+            code: 'self',
+          },
+        },
+      ]);
+      assert.deepEqual(h.takeEvents(), []);
+      assert.equal(h.pendingTimers(), 0);
+      assert.equal(h.machine.isInCall('a1'), false);
+    });
+
+    it('answers a call to a name without an account with code "unknown_user"', () => {
+      h.machine.start(a1, 'nobody', false);
+      assert.deepEqual(h.take(), [
+        {
+          to: 'a1',
+          message: {
+            type: 'call_back',
+            fromUser: SYSTEM_USER,
+            toUser: 'alice',
+            msg: 'There is no account named nobody.',
+            code: 'unknown_user',
+          },
+        },
+      ]);
+      assert.deepEqual(h.takeEvents(), []);
+      assert.equal(h.pendingTimers(), 0);
+    });
+
+    it('answers a call to an account with no session with code "offline", recorded as an attempt', () => {
+      h.machine.start(a1, 'dave', true);
+      assert.deepEqual(h.take(), [
+        {
+          to: 'a1',
+          message: {
+            type: 'call_back',
+            fromUser: SYSTEM_USER,
+            toUser: 'alice',
+            callId: 'call-1',
+            msg: 'dave is not online right now.',
+            code: 'offline',
+          },
+        },
+      ]);
+      const attempt = summary('call-1', a1, 'dave');
+      assert.deepEqual(h.takeEvents(), [
+        { event: 'started', call: attempt, at: T0 },
+        { event: 'ended', call: attempt, code: 'offline', at: T0 },
+      ]);
+      assert.equal(h.pendingTimers(), 0);
+      assert.equal(h.machine.isInCall('a1'), false, 'the caller is free again');
+      // ...and can call someone else straight away.
+      h.machine.start(a1, 'bob', true);
+      assert.equal(h.take().length, 3);
+    });
+
+    it('answers "busy" when the callee is being rung by someone else', () => {
+      ring();
+      h.machine.start(c1, 'bob', true);
+      assert.deepEqual(h.take(), [
+        {
+          to: 'c1',
+          message: {
+            type: 'call_back',
+            fromUser: SYSTEM_USER,
+            toUser: 'carol',
+            callId: 'call-2',
+            msg: 'bob is in another call.',
+            code: 'busy',
+          },
+        },
+      ]);
+      const attempt = summary('call-2', c1, 'bob');
+      assert.deepEqual(h.takeEvents(), [
+        { event: 'started', call: attempt, at: T0 },
+        { event: 'ended', call: attempt, code: 'busy', at: T0 },
+      ]);
+      // The first call is untouched: bob can still accept it.
+      h.machine.answer(b2, 'alice', true);
+      assert.equal(h.take()[0]?.message.type, 'call_back');
+    });
+
+    it('answers "busy" when the callee is in an active call', () => {
+      activeCall();
+      h.machine.start(c1, 'bob', true);
+      assert.deepEqual(h.takeBySession(), {
+        c1: [
+          {
+            type: 'call_back',
+            fromUser: SYSTEM_USER,
+            toUser: 'carol',
+            callId: 'call-2',
+            msg: sentence('busy', 'bob'),
+            code: 'busy',
+          },
+        ],
+      });
+    });
+
+    it('answers "busy" when the callee is itself calling someone', () => {
+      ring();
+      h.machine.start(c1, 'alice', true);
+      assert.deepEqual(h.takeBySession(), {
+        c1: [
+          {
+            type: 'call_back',
+            fromUser: SYSTEM_USER,
+            toUser: 'carol',
+            callId: 'call-2',
+            msg: sentence('busy', 'alice'),
+            code: 'busy',
+          },
+        ],
+      });
+    });
+
+    it('answers error "already_in_call" when the caller is in a call, from any of its tabs', () => {
+      activeCall();
+      for (const session of [a1, a2]) {
+        h.machine.start(session, 'carol', true);
+        assert.deepEqual(h.take(), [
+          {
+            to: session.id,
+            message: {
+              type: 'error',
+              fromUser: SYSTEM_USER,
+              toUser: 'alice',
+              callId: 'call-1',
+              code: 'already_in_call',
+              msg: 'You are already in a call.',
+            },
+          },
+        ]);
+      }
+      assert.deepEqual(h.takeEvents(), [], 'a refused start is not a call attempt');
+    });
+
+    it('answers "already_in_call" to a caller whose own call is still ringing', () => {
+      ring();
+      h.machine.start(a1, 'carol', true);
+      h.machine.start(a1, 'bob', true);
+      const deliveries = h.take();
+      assert.deepEqual(
+        deliveries.map((d) => [d.to, d.message.type, 'code' in d.message ? d.message.code : '']),
+        [
+          ['a1', 'error', 'already_in_call'],
+          ['a1', 'error', 'already_in_call'],
+        ],
+      );
+    });
+
+    it('glare: the second of two crossing calls is answered "glare" and the first goes on', () => {
+      h.machine.start(a1, 'bob', true);
+      h.take();
+      h.takeEvents();
+      // bob dials alice while alice's call to bob is ringing on his sessions.
+      h.machine.start(b1, 'alice', true);
+      assert.deepEqual(h.take(), [
+        {
+          to: 'b1',
+          message: {
+            type: 'call_back',
+            fromUser: SYSTEM_USER,
+            toUser: 'bob',
+            callId: 'call-1',
+            msg: 'alice is calling you at this moment; answer the incoming call.',
+            code: 'glare',
+          },
+        },
+      ]);
+      assert.deepEqual(h.takeEvents(), [], 'no second call is started');
+      assert.equal(h.pendingTimers(), 1, 'one ring timer: one call');
+      // Exactly one call exists, and bob can still accept it.
+      h.machine.answer(b1, 'alice', true, 'call-1');
+      assert.deepEqual(h.takeBySession(), {
+        a1: [{ type: 'call_back', fromUser: 'bob', toUser: 'alice', callId: 'call-1', msg: '1' }],
+        b2: [
+          {
+            type: 'hangup',
+            fromUser: SYSTEM_USER,
+            toUser: 'bob',
+            callId: 'call-1',
+            code: 'answered_elsewhere',
+            msg: sentence('answered_elsewhere', 'alice'),
+          },
+        ],
+      });
+      assert.deepEqual(
+        h.takeEvents().map((e) => [e.event, e.call.id]),
+        [['answered', 'call-1']],
+      );
+      checkSentences();
+    });
+
+    it('glare is told from any of the callee tabs', () => {
+      ring();
+      h.machine.start(b2, 'alice', true);
+      const [reply] = h.take();
+      assert.equal(reply?.to, 'b2');
+      assert.equal(reply.message.type, 'call_back');
+      assert.equal('code' in reply.message && reply.message.code, 'glare');
+    });
+
+    it('a session the callee opens while ringing rings too; one opened later does not', () => {
+      ring();
+      const b3 = h.connect('bob', 'b3');
+      assert.deepEqual(h.take(), [
+        {
+          to: 'b3',
+          message: {
+            type: 'call_start',
+            fromUser: 'alice',
+            toUser: 'bob',
+            callId: 'call-1',
+            msg: '1',
+          },
+        },
+      ]);
+      // It can answer, like the others.
+      h.machine.answer(b3, 'alice', true);
+      const told = h.takeBySession();
+      assert.deepEqual(Object.keys(told).sort(), ['a1', 'b1', 'b2']);
+      h.connect('bob', 'b4');
+      h.connect('alice', 'a3');
+      assert.deepEqual(h.take(), [], 'sessions opened during an active call are not rung');
+    });
+
+    it('a new session of the caller does not ring', () => {
+      ring();
+      h.connect('alice', 'a3');
+      assert.deepEqual(h.take(), []);
+    });
+  });
+
+  describe('call_back', () => {
+    it('"1" binds the answering session, tells the caller, and stops the other tabs', () => {
+      ring();
+      h.time = T0 + 5000;
+      h.machine.answer(b2, 'alice', true, 'call-1');
+      assert.deepEqual(h.takeBySession(), {
+        a1: [{ type: 'call_back', fromUser: 'bob', toUser: 'alice', callId: 'call-1', msg: '1' }],
+        b1: [
+          {
+            type: 'hangup',
+            fromUser: SYSTEM_USER,
+            toUser: 'bob',
+            callId: 'call-1',
+            code: 'answered_elsewhere',
+            msg: 'The call was answered on another device.',
+          },
+        ],
+      });
+      assert.deepEqual(h.takeEvents(), [
+        { event: 'answered', call: summary('call-1', a1, 'bob', 'b2'), at: T0 + 5000 },
+      ]);
+      assert.equal(h.pendingTimers(), 0, 'the ring timer is cleared');
+      assert.equal(h.machine.isInCall('b2'), true);
+      assert.equal(h.machine.isInCall('b1'), false);
+      checkSentences();
+    });
+
+    it('"1" without a callId is accepted (seed 002 clients send none)', () => {
+      ring();
+      h.machine.answer(b1, 'alice', true);
+      assert.equal(h.takeBySession().a1?.[0]?.type, 'call_back');
+      assert.equal(h.machine.isInCall('b1'), true);
+    });
+
+    it('"0" rejects: the caller gets msg "0" code "rejected", the other tabs stop ringing', () => {
+      ring();
+      h.time = T0 + 2000;
+      h.machine.answer(b1, 'alice', false, 'call-1');
+      assert.deepEqual(h.takeBySession(), {
+        a1: [
+          {
+            type: 'call_back',
+            fromUser: 'bob',
+            toUser: 'alice',
+            callId: 'call-1',
+            msg: '0',
+            code: 'rejected',
+          },
+        ],
+        b2: [
+          {
+            type: 'hangup',
+            fromUser: SYSTEM_USER,
+            toUser: 'bob',
+            callId: 'call-1',
+            code: 'rejected_elsewhere',
+            msg: 'The call was declined on another device.',
+          },
+        ],
+      });
+      assert.deepEqual(h.takeEvents(), [
+        { event: 'ended', call: summary('call-1', a1, 'bob'), code: 'rejected', at: T0 + 2000 },
+      ]);
+      assert.equal(h.pendingTimers(), 0);
+      assert.equal(h.machine.isInCall('a1'), false);
+      // Both are free: a late accept from the other tab is refused, and a new call rings.
+      h.machine.answer(b2, 'alice', true);
+      assert.equal(h.takeBySession().b2?.[0]?.type, 'error');
+      h.machine.start(b1, 'alice', true);
+      assert.equal(h.takeBySession().a1?.[0]?.type, 'call_start');
+      checkSentences();
+    });
+
+    it('is refused with "not_in_call" from anyone but the rung callee, and changes nothing', () => {
+      ring();
+      const refused: [SessionRef, string, string | undefined][] = [
+        [c1, 'alice', undefined], // not part of the call
+        [a2, 'bob', undefined], // the caller cannot answer its own call
+        [a1, 'bob', 'call-1'],
+        [b1, 'carol', undefined], // wrong toUser
+        [b1, 'alice', 'call-9'], // wrong callId
+      ];
+      for (const [session, toUser, callId] of refused) {
+        h.machine.answer(session, toUser, true, callId);
+        assert.deepEqual(h.take(), [
+          {
+            to: session.id,
+            message: {
+              type: 'error',
+              fromUser: SYSTEM_USER,
+              toUser: session.username,
+              ...(callId === undefined ? {} : { callId }),
+              code: 'not_in_call',
+              msg: sentence('not_in_call', toUser),
+            },
+          },
+        ]);
+      }
+      assert.deepEqual(h.takeEvents(), []);
+      // Still ringing: the real callee can answer.
+      h.machine.answer(b1, 'alice', true, 'call-1');
+      assert.equal(h.takeBySession().a1?.[0]?.type, 'call_back');
+    });
+
+    it('is refused once the call is active (a second accept from another tab)', () => {
+      activeCall();
+      h.machine.answer(b2, 'alice', true);
+      assert.deepEqual(h.takeBySession(), {
+        b2: [
+          {
+            type: 'error',
+            fromUser: SYSTEM_USER,
+            toUser: 'bob',
+            code: 'not_in_call',
+            msg: 'You are not in a call with alice.',
+          },
+        ],
+      });
+      // The call is still bound to b1.
+      assert.equal(h.machine.isInCall('b1'), true);
+      assert.equal(h.machine.isInCall('b2'), false);
+    });
+  });
+
+  describe('offer / answer / _ice relay', () => {
+    const sdp = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\n';
+    const iceCandidate = {
+      candidate: 'candidate:1 1 udp 2122260223 10.0.0.1 50000 typ host',
+      sdpMid: '0',
+      sdpMLineIndex: 0,
+    };
+
+    it('relays between the two bound sessions both ways, stamping fromUser', () => {
+      activeCall();
+      h.machine.relay(a1, { type: 'offer', toUser: 'bob', sdp });
+      h.machine.relay(b1, { type: 'answer', toUser: 'alice', sdp, callId: 'call-1' });
+      h.machine.relay(a1, { type: '_ice', toUser: 'bob', iceCandidate });
+      h.machine.relay(b1, { type: '_ice', toUser: 'alice', iceCandidate, callId: 'call-1' });
+      const envelope = (from: string, to: string) => ({
+        fromUser: from,
+        toUser: to,
+        callId: 'call-1',
+      });
+      assert.deepEqual(h.take(), [
+        { to: 'b1', message: { type: 'offer', ...envelope('alice', 'bob'), sdp } },
+        { to: 'a1', message: { type: 'answer', ...envelope('bob', 'alice'), sdp } },
+        { to: 'b1', message: { type: '_ice', ...envelope('alice', 'bob'), iceCandidate } },
+        { to: 'a1', message: { type: '_ice', ...envelope('bob', 'alice'), iceCandidate } },
+      ]);
+      assert.deepEqual(h.takeEvents(), [], 'relayed messages are not state changes');
+    });
+
+    it('passes the SDP through untouched', () => {
+      activeCall();
+      const odd = 'not really an SDP \u2603 "quoted" \\ \n';
+      h.machine.relay(a1, { type: 'offer', toUser: 'bob', sdp: odd });
+      const [delivery] = h.take();
+      assert.equal(delivery?.message.type === 'offer' && delivery.message.sdp, odd);
+    });
+
+    it('refuses with "not_in_call" and delivers nothing outside the bound pair', () => {
+      activeCall();
+      const attempts: [SessionRef, string, string | undefined][] = [
+        [c1, 'bob', undefined], // a third user
+        [c1, 'alice', undefined],
+        [b2, 'alice', undefined], // bob's unbound tab
+        [a2, 'bob', undefined], // alice's unbound tab
+        [a1, 'carol', undefined], // the bound session, addressed to someone else
+        [a1, 'alice', undefined], // ...or to itself
+        [a1, 'bob', 'call-9'], // the wrong callId
+      ];
+      for (const [session, toUser, callId] of attempts) {
+        const id = callId === undefined ? {} : { callId };
+        for (const type of ['offer', 'answer'] as const) {
+          h.machine.relay(session, { type, toUser, sdp, ...id });
+        }
+        h.machine.relay(session, { type: '_ice', toUser, iceCandidate, ...id });
+        const deliveries = h.take();
+        assert.equal(deliveries.length, 3);
+        for (const delivery of deliveries) {
+          assert.equal(delivery.to, session.id, 'only the sender hears back');
+          assert.equal(delivery.message.type, 'error');
+          assert.equal('code' in delivery.message && delivery.message.code, 'not_in_call');
+          assert.equal(
+            'msg' in delivery.message && delivery.message.msg,
+            `You are not in a call with ${toUser}.`,
+          );
+        }
+      }
+      checkSentences();
+    });
+
+    it('refuses while the call is still ringing, from either side', () => {
+      ring();
+      h.machine.relay(a1, { type: 'offer', toUser: 'bob', sdp });
+      h.machine.relay(b1, { type: '_ice', toUser: 'alice', iceCandidate });
+      assert.deepEqual(
+        h.take().map((d) => [d.to, d.message.type]),
+        [
+          ['a1', 'error'],
+          ['b1', 'error'],
+        ],
+      );
+    });
+
+    it('refuses with no call at all, and after the call ended', () => {
+      h.machine.relay(a1, { type: 'offer', toUser: 'bob', sdp });
+      assert.deepEqual(
+        h.take().map((d) => [d.to, d.message.type]),
+        [['a1', 'error']],
+      );
+      activeCall();
+      h.machine.hangup(a1, 'bob');
+      h.take();
+      h.machine.relay(b1, { type: 'answer', toUser: 'alice', sdp });
+      assert.deepEqual(
+        h.take().map((d) => [d.to, d.message.type]),
+        [['b1', 'error']],
+      );
+    });
+  });
+
+  describe('hangup', () => {
+    it('from the caller while ringing cancels: every callee session is told "cancelled"', () => {
+      ring();
+      h.time = T0 + 3000;
+      h.machine.hangup(a1, 'bob');
+      const cancelled = {
+        type: 'hangup',
+        fromUser: 'alice',
+        toUser: 'bob',
+        callId: 'call-1',
+        code: 'cancelled',
+        msg: 'alice cancelled the call.',
+      };
+      assert.deepEqual(h.takeBySession(), { b1: [cancelled], b2: [cancelled] });
+      assert.deepEqual(h.takeEvents(), [
+        { event: 'ended', call: summary('call-1', a1, 'bob'), code: 'cancelled', at: T0 + 3000 },
+      ]);
+      assert.equal(h.pendingTimers(), 0);
+      assert.equal(h.machine.isInCall('a1'), false);
+    });
+
+    it("from the caller's other tab while ringing is a silent no-op", () => {
+      ring();
+      h.machine.hangup(a2, 'bob');
+      assert.deepEqual(h.take(), []);
+      assert.deepEqual(h.takeEvents(), []);
+      h.machine.answer(b1, 'alice', true);
+      assert.equal(h.takeBySession().a1?.[0]?.type, 'call_back', 'the call still rings');
+    });
+
+    it('from a callee session while ringing rejects, as call_back "0" does', () => {
+      ring();
+      h.machine.hangup(b2, 'alice');
+      assert.deepEqual(h.takeBySession(), {
+        a1: [
+          {
+            type: 'call_back',
+            fromUser: 'bob',
+            toUser: 'alice',
+            callId: 'call-1',
+            msg: '0',
+            code: 'rejected',
+          },
+        ],
+        b1: [
+          {
+            type: 'hangup',
+            fromUser: SYSTEM_USER,
+            toUser: 'bob',
+            callId: 'call-1',
+            code: 'rejected_elsewhere',
+            msg: sentence('rejected_elsewhere', 'alice'),
+          },
+        ],
+      });
+      assert.deepEqual(
+        h.takeEvents().map((e) => [e.event, e.event === 'ended' ? e.code : '']),
+        [['ended', 'rejected']],
+      );
+    });
+
+    it('from a bound session ends an active call: the peer gets code "hangup"', () => {
+      activeCall();
+      h.time = T0 + 60_000;
+      h.machine.hangup(b1, 'alice');
+      assert.deepEqual(h.take(), [
+        {
+          to: 'a1',
+          message: {
+            type: 'hangup',
+            fromUser: 'bob',
+            toUser: 'alice',
+            callId: 'call-1',
+            code: 'hangup',
+            msg: 'bob hung up.',
+          },
+        },
+      ]);
+      assert.deepEqual(h.takeEvents(), [
+        {
+          event: 'ended',
+          call: summary('call-1', a1, 'bob', 'b1'),
+          code: 'hangup',
+          at: T0 + 60_000,
+        },
+      ]);
+      assert.equal(h.machine.isInCall('a1'), false);
+      assert.equal(h.machine.isInCall('b1'), false);
+      // The peer's echo (seed clients answer a hangup with one) is a silent no-op.
+      h.machine.hangup(a1, 'bob');
+      assert.deepEqual(h.take(), []);
+      assert.deepEqual(h.takeEvents(), []);
+    });
+
+    for (const code of ['ice_failed', 'media_failed'] as const) {
+      it(`passes the client's code "${code}" to the peer with a readable msg`, () => {
+        activeCall();
+        h.machine.hangup(a1, 'bob', code);
+        assert.deepEqual(h.take(), [
+          {
+            to: 'b1',
+            message: {
+              type: 'hangup',
+              fromUser: 'alice',
+              toUser: 'bob',
+              callId: 'call-1',
+              code,
+              msg: sentence(code, 'alice'),
+            },
+          },
+        ]);
+        assert.deepEqual(
+          h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event)),
+          [code],
+        );
+        checkSentences();
+      });
+    }
+
+    it('from a session that is not part of the call sends nothing at all', () => {
+      // No call at all.
+      h.machine.hangup(c1, 'alice');
+      h.machine.hangup(a1, 'bob');
+      assert.deepEqual(h.take(), []);
+      activeCall();
+      // Another tab of a user whose call is bound elsewhere, a third user, and the wrong toUser.
+      h.machine.hangup(b2, 'alice');
+      h.machine.hangup(a2, 'bob');
+      h.machine.hangup(c1, 'alice');
+      h.machine.hangup(c1, 'bob');
+      h.machine.hangup(a1, 'carol');
+      assert.deepEqual(h.take(), []);
+      assert.deepEqual(h.takeEvents(), []);
+      // The call is unaffected.
+      h.machine.relay(a1, { type: 'offer', toUser: 'bob', sdp: 'v=0' });
+      assert.deepEqual(
+        h.take().map((d) => [d.to, d.message.type]),
+        [['b1', 'offer']],
+      );
+    });
+    it('naming another callId (a late hangup of an ended call) leaves the current call alone', () => {
+      activeCall();
+      h.machine.hangup(a1, 'bob', 'hangup', 'call-0');
+      assert.deepEqual(h.take(), []);
+      assert.deepEqual(h.takeEvents(), []);
+      assert.equal(h.machine.isInCall('a1'), true);
+    });
+  });
+
+  describe('ring timeout', () => {
+    it('tells the caller "no_answer" and every callee session "missed"', () => {
+      ring();
+      const timer = h.pendingRingTimer();
+      assert.equal(timer.ms, RING_TIMEOUT_MS);
+      h.time = T0 + RING_TIMEOUT_MS;
+      timer.callback();
+      const missed = {
+        type: 'hangup',
+        fromUser: SYSTEM_USER,
+        toUser: 'bob',
+        callId: 'call-1',
+        code: 'missed',
+        msg: 'You missed a call from alice.',
+      };
+      assert.deepEqual(h.takeBySession(), {
+        a1: [
+          {
+            type: 'call_back',
+            fromUser: SYSTEM_USER,
+            toUser: 'alice',
+            callId: 'call-1',
+            msg: 'bob did not answer.',
+            code: 'no_answer',
+          },
+        ],
+        b1: [missed],
+        b2: [missed],
+      });
+      assert.deepEqual(h.takeEvents(), [
+        {
+          event: 'ended',
+          call: summary('call-1', a1, 'bob'),
+          code: 'no_answer',
+          at: T0 + RING_TIMEOUT_MS,
+        },
+      ]);
+      // A late accept finds no call.
+      h.machine.answer(b1, 'alice', true);
+      assert.equal(h.takeBySession().b1?.[0]?.type, 'error');
+      checkSentences();
+    });
+
+    it('a timer that fires after the call was answered or ended does nothing', () => {
+      ring();
+      const timer = h.pendingRingTimer();
+      h.machine.answer(b1, 'alice', true);
+      assert.equal(timer.cleared, true);
+      h.take();
+      h.takeEvents();
+      timer.callback();
+      assert.deepEqual(h.take(), []);
+      assert.deepEqual(h.takeEvents(), []);
+      h.machine.hangup(a1, 'bob');
+      h.take();
+      timer.callback();
+      assert.deepEqual(h.take(), []);
+    });
+  });
+
+  describe('sessions closing', () => {
+    it('a bound callee session that closes: the caller gets "disconnected"', () => {
+      activeCall();
+      h.disconnect(b1);
+      assert.deepEqual(h.take(), [
+        {
+          to: 'a1',
+          message: {
+            type: 'hangup',
+            fromUser: 'bob',
+            toUser: 'alice',
+            callId: 'call-1',
+            code: 'disconnected',
+            msg: 'bob lost the connection.',
+          },
+        },
+      ]);
+      assert.deepEqual(
+        h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event)),
+        ['disconnected'],
+      );
+      assert.equal(h.machine.isInCall('a1'), false);
+    });
+
+    it('a bound caller session that closes: the callee gets "disconnected"', () => {
+      activeCall();
+      h.disconnect(a1);
+      assert.deepEqual(h.takeBySession(), {
+        b1: [
+          {
+            type: 'hangup',
+            fromUser: 'alice',
+            toUser: 'bob',
+            callId: 'call-1',
+            code: 'disconnected',
+            msg: sentence('disconnected', 'alice'),
+          },
+        ],
+      });
+    });
+
+    it('an unbound tab that closes mid-call changes nothing', () => {
+      activeCall();
+      h.disconnect(b2);
+      h.disconnect(a2);
+      assert.deepEqual(h.take(), []);
+      assert.deepEqual(h.takeEvents(), []);
+      assert.equal(h.machine.isInCall('a1'), true);
+    });
+
+    it('the callee\'s last session closing while ringing: the caller gets "offline"', () => {
+      ring();
+      h.disconnect(b1);
+      assert.deepEqual(h.take(), [], 'bob still has a session ringing');
+      h.disconnect(b2);
+      assert.deepEqual(h.take(), [
+        {
+          to: 'a1',
+          message: {
+            type: 'call_back',
+            fromUser: SYSTEM_USER,
+            toUser: 'alice',
+            callId: 'call-1',
+            msg: 'bob is not online right now.',
+            code: 'offline',
+          },
+        },
+      ]);
+      assert.deepEqual(
+        h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event)),
+        ['offline'],
+      );
+      assert.equal(h.pendingTimers(), 0);
+    });
+
+    it("the caller's session closing while ringing stops the callee's sessions", () => {
+      ring();
+      h.disconnect(a2);
+      assert.deepEqual(h.take(), [], "the caller's other tab does not matter");
+      h.disconnect(a1);
+      const told = h.takeBySession();
+      assert.deepEqual(Object.keys(told).sort(), ['b1', 'b2']);
+      for (const messages of Object.values(told)) {
+        assert.equal(messages.length, 1);
+        assert.equal(messages[0]?.type, 'hangup');
+        assert.equal(messages[0].type === 'hangup' && messages[0].code, 'disconnected');
+      }
+      assert.deepEqual(
+        h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event)),
+        ['disconnected'],
+      );
+      assert.equal(h.pendingTimers(), 0);
+    });
+
+    it('a session outside any call closing sends nothing', () => {
+      h.disconnect(c1);
+      ring();
+      h.disconnect(h.connect('carol', 'c2'));
+      assert.deepEqual(h.take(), []);
+    });
+  });
+
+  describe('shutdown', () => {
+    it('tells everyone in a call "server_shutdown" and ends every call', () => {
+      activeCall();
+      const d1 = h.connect('dave', 'd1');
+      const e1 = h.connect('erin', 'e1');
+      const e2 = h.connect('erin', 'e2');
+      h.machine.start(d1, 'erin', true);
+      h.take();
+      h.takeEvents();
+      h.time = T0 + 90_000;
+      h.machine.shutdown();
+      const told = h.takeBySession();
+      assert.deepEqual(Object.keys(told).sort(), ['a1', 'b1', 'd1', 'e1', 'e2']);
+      for (const [sessionId, messages] of Object.entries(told)) {
+        assert.equal(messages.length, 1, sessionId);
+        const message = messages[0];
+        assert.equal(message?.type, 'hangup');
+        assert.equal(message.type === 'hangup' && message.code, 'server_shutdown');
+        assert.equal(message.type === 'hangup' && message.fromUser, SYSTEM_USER);
+        assert.equal(
+          message.type === 'hangup' && message.msg,
+          'The server is restarting; please call again in a moment.',
+        );
+      }
+      assert.deepEqual(
+        h.takeEvents().map((e) => [e.event, e.call.id, e.event === 'ended' ? e.code : '', e.at]),
+        [
+          ['ended', 'call-1', 'server_shutdown', T0 + 90_000],
+          ['ended', 'call-2', 'server_shutdown', T0 + 90_000],
+        ],
+      );
+      assert.equal(h.pendingTimers(), 0);
+      for (const session of [a1, b1, d1, e1, e2]) {
+        assert.equal(h.machine.isInCall(session.id), false);
+      }
+      checkSentences();
+    });
+  });
+
+  describe('observer', () => {
+    it('hears started, answered and ended once each for the seed 002 sequence, never for relays', () => {
+      h.time = T0 + 1;
+      h.machine.start(a1, 'bob', true);
+      h.time = T0 + 2;
+      h.machine.answer(b1, 'alice', true);
+      h.time = T0 + 3;
+      h.machine.relay(a1, { type: 'offer', toUser: 'bob', sdp: 'o' });
+      h.machine.relay(b1, { type: 'answer', toUser: 'alice', sdp: 'a' });
+      for (let i = 0; i < 10; i++) {
+        h.machine.relay(a1, { type: '_ice', toUser: 'bob', iceCandidate: { candidate: `${i}` } });
+        h.machine.relay(b1, { type: '_ice', toUser: 'alice', iceCandidate: { candidate: `${i}` } });
+      }
+      h.time = T0 + 4;
+      h.machine.hangup(a1, 'bob');
+      h.machine.hangup(b1, 'alice');
+      assert.deepEqual(h.takeEvents(), [
+        { event: 'started', call: summary('call-1', a1, 'bob'), at: T0 + 1 },
+        { event: 'answered', call: summary('call-1', a1, 'bob', 'b1'), at: T0 + 2 },
+        {
+          event: 'ended',
+          call: summary('call-1', a1, 'bob', 'b1'),
+          code: 'hangup',
+          at: T0 + 4,
+        },
+      ]);
+      const types = h.take().map((d) => `${d.to}:${d.message.type}`);
+      assert.deepEqual(types, [
+        'b1:call_start',
+        'b2:call_start',
+        'a1:ringing',
+        'a1:call_back',
+        'b2:hangup',
+        'b1:offer',
+        'a1:answer',
+        ...Array.from({ length: 10 }, () => ['b1:_ice', 'a1:_ice']).flat(),
+        'b1:hangup',
+      ]);
+    });
+
+    it('every observer is told, in order', () => {
+      const seen: string[] = [];
+      const machine = new CallMachine({
+        outbox: h,
+        directory: h,
+        timers: h,
+        observers: [
+          { callStarted: (call) => seen.push(`first started ${call.id}`) },
+          {
+            callStarted: (call) => seen.push(`second started ${call.id}`),
+            callEnded: (call, code) => seen.push(`second ended ${call.id} ${code}`),
+          },
+        ],
+        ringTimeoutMs: RING_TIMEOUT_MS,
+        newCallId: () => 'x',
+      });
+      machine.start(a1, 'bob', true);
+      machine.hangup(a1, 'bob');
+      assert.deepEqual(seen, ['first started x', 'second started x', 'second ended x cancelled']);
+    });
+  });
+
+  describe('sentences', () => {
+    // A Record over every MessageCode, so a new code without a sentence fails to compile here.
+    const codes: Record<MessageCode, true> = {
+      unknown_user: true,
+      offline: true,
+      busy: true,
+      self: true,
+      glare: true,
+      no_answer: true,
+      rejected: true,
+      hangup: true,
+      ice_failed: true,
+      media_failed: true,
+      cancelled: true,
+      missed: true,
+      answered_elsewhere: true,
+      rejected_elsewhere: true,
+      disconnected: true,
+      server_shutdown: true,
+      bad_request: true,
+      not_in_call: true,
+      already_in_call: true,
+      rate_limited: true,
+      server_error: true,
+    };
+
+    it('exist for every code, read as sentences, and differ from each other', () => {
+      const all = Object.keys(codes) as MessageCode[];
+      const texts = all.map((code) => sentence(code, 'bob'));
+      for (const [i, text] of texts.entries()) {
+        assert.match(text, /^\S.{8,}[.]$/, `${all[i]}: "${text}"`);
+      }
+      assert.equal(new Set(texts).size, texts.length);
+    });
+
+    it('name the peer where the peer matters', () => {
+      for (const code of [
+        'unknown_user',
+        'offline',
+        'busy',
+        'glare',
+        'no_answer',
+        'rejected',
+        'hangup',
+        'cancelled',
+        'missed',
+        'disconnected',
+        'not_in_call',
+      ] as const) {
+        assert.ok(sentence(code, 'zed-42').includes('zed-42'), code);
+      }
+    });
+  });
+});
