@@ -11,6 +11,17 @@ import { UpgradeAuthenticator } from './signaling/upgrade-authenticator.js';
 
 const BODY_LIMIT = '16kb';
 
+/**
+ * class-transformer silently drops `__proto__`/`constructor` keys, so the validation pipe never
+ * sees them as unknown fields; refuse them while parsing instead (400).
+ */
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+    throw new SyntaxError(`The field "${key}" is not allowed`);
+  }
+  return value;
+}
+
 /** Builds the whole application; main.ts and the e2e suites share it so tests run the real thing. */
 export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -41,7 +52,7 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       crossOriginEmbedderPolicy: false,
     }),
   );
-  app.useBodyParser('json', { limit: BODY_LIMIT });
+  app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());

@@ -94,6 +94,14 @@ describe('auth API', () => {
         json: { username: 'mallory', password: 'long enough', id: 'mine', isAdmin: true },
       });
       assertFieldErrors(reply, ['id', 'isAdmin']);
+      for (const key of ['__proto__', 'constructor']) {
+        const sneaky = await http.post('/auth/register', {
+          body: `{"username":"mallory","password":"long enough","${key}":{"isAdmin":true}}`,
+          headers: JSON_TYPE,
+        });
+        assert.equal(sneaky.status, 400, sneaky.text);
+        assert.match(sneaky.text, new RegExp(key));
+      }
     });
 
     it('answers malformed JSON with 400 and an oversized body with 413, without internals', async () => {
