@@ -22,9 +22,23 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       eqeqeq: 'error',
       curly: 'error',
+    },
+  },
+  {
+    // The browser client is type-checked against the DOM, not Node (tsconfig.client.json).
+    files: ['client/**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: './tsconfig.client.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
   },
   {

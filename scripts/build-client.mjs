@@ -1,17 +1,19 @@
-// Bundles the browser client (client/*.ts) into public/js with esbuild.
+// Type-checks the browser client against the DOM (tsconfig.client.json), then bundles it
+// (client/call-page.ts and the shared protocol, i18n and DTO types it imports) into public/js.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 
-const entry = 'client/call-page.ts';
-if (existsSync(entry)) {
-  await build({
-    entryPoints: [entry],
-    bundle: true,
-    format: 'esm',
-    target: ['es2022'],
-    outdir: 'public/js',
-    sourcemap: true,
-    minify: true,
-    logLevel: 'warning',
-  });
-}
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.client.json'], { stdio: 'inherit' });
+
+await build({
+  entryPoints: ['client/call-page.ts'],
+  bundle: true,
+  format: 'esm',
+  target: ['es2022'],
+  outdir: 'public/js',
+  sourcemap: true,
+  minify: true,
+  logLevel: 'warning',
+});

@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PagesModule } from './pages/pages.module.js';
 import { SignalingModule } from './signaling/signaling.module.js';
+import { TurnModule } from './turn/turn.module.js';
 import { UsersModule } from './users/users.module.js';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
         AuthModule,
         PagesModule,
         HealthModule,
+        TurnModule,
         CallsModule,
         SignalingModule,
       ],

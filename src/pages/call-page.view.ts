@@ -26,6 +26,10 @@ export function renderCallPage(request: Request, response: Response, user: Authe
     lang: locale,
     t,
     user,
-    languages: LOCALES.map((entry) => ({ ...entry, selected: entry.locale === locale })),
+    // An attribute, not an {{#if}} inside the tag, which the template formatter cannot parse.
+    languages: LOCALES.map((entry) => ({
+      ...entry,
+      selectedAttribute: entry.locale === locale ? 'selected' : '',
+    })),
   });
 }

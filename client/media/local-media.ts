@@ -1,0 +1,147 @@
+import type { MediaKind } from '../webrtc/peer-link.js';
+
+/** Why no media could be captured: the user (or policy) said no, or there is nothing to capture. */
+export type MediaProblem = 'denied' | 'missing';
+
+export class MediaUnavailable extends Error {
+  constructor(readonly problem: MediaProblem) {
+    super(`no camera or microphone could be opened (${problem})`);
+  }
+}
+
+interface MediaChoices {
+  cameraOn: boolean;
+  microphoneMuted: boolean;
+  deviceIds: Partial<Record<MediaKind, string>>;
+}
+
+/** Tells the call which track now carries a kind (null: nothing, e.g. the camera was turned off). */
+export type TrackListener = (kind: MediaKind, track: MediaStreamTrack | null) => void;
+
+/**
+ * The camera and microphone for one call at a time. Opening falls back to audio only when there
+ * is no usable camera; turning the camera off stops its track, so the camera light really goes out.
+ */
+export class LocalMedia {
+  private stream: MediaStream | undefined;
+  private readonly choices: MediaChoices = {
+    cameraOn: true,
+    microphoneMuted: false,
+    deviceIds: {},
+  };
+
+  constructor(private readonly onTrack: TrackListener) {}
+
+  get current(): MediaStream | undefined {
+    return this.stream;
+  }
+
+  get cameraOn(): boolean {
+    return this.choices.cameraOn;
+  }
+
+  get microphoneMuted(): boolean {
+    return this.choices.microphoneMuted;
+  }
+
+  /** Opens what the choices ask for. Resolves with whether the camera was wanted but missing. */
+  async open(): Promise<{ cameraMissing: boolean }> {
+    // Both, else whichever of the two works; a camera the user turned off stays off.
+    const attempts: MediaKind[][] = this.choices.cameraOn
+      ? [['audio', 'video'], ['audio'], ['video']]
+      : [['audio']];
+    let firstError: unknown;
+    for (const kinds of attempts) {
+      try {
+        const stream = await navigator.mediaDevices.getUserMedia(this.constraints(kinds));
+        this.stream = stream;
+        this.applyMute();
+        return { cameraMissing: this.choices.cameraOn && !kinds.includes('video') };
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    throw new MediaUnavailable(problemOf(firstError));
+  }
+
+  setMicrophoneMuted(muted: boolean): void {
+    this.choices.microphoneMuted = muted;
+    this.applyMute();
+  }
+
+  /** Off: stops the camera track. On: opens the camera again and hands its track to the call. */
+  async setCameraOn(on: boolean): Promise<void> {
+    this.choices.cameraOn = on;
+    if (!this.stream) {
+      return;
+    }
+    if (on) {
+      await this.reopen('video');
+    } else {
+      this.drop('video');
+    }
+  }
+
+  /** Another camera or microphone; takes effect at once when that kind is being captured. */
+  async useDevice(kind: MediaKind, deviceId: string | undefined): Promise<void> {
+    this.choices.deviceIds[kind] = deviceId;
+    if (this.stream?.getTracks().some((track) => track.kind === kind)) {
+      await this.reopen(kind);
+    }
+  }
+
+  /** Stops every track; the next call opens fresh ones. */
+  stop(): void {
+    for (const track of this.stream?.getTracks() ?? []) {
+      track.stop();
+    }
+    this.stream = undefined;
+  }
+
+  private async reopen(kind: MediaKind): Promise<void> {
+    // Stop the old track first: many phones cannot open two cameras at once.
+    this.drop(kind);
+    const opened = await navigator.mediaDevices.getUserMedia(this.constraints([kind]));
+    const [track] = opened.getTracks();
+    if (!this.stream || (kind === 'video' && !this.choices.cameraOn)) {
+      track.stop(); // the call ended, or the camera was turned off again, while this was opening
+      return;
+    }
+    this.stream.addTrack(track);
+    this.applyMute();
+    this.onTrack(kind, track);
+  }
+
+  private drop(kind: MediaKind): void {
+    for (const track of this.stream?.getTracks() ?? []) {
+      if (track.kind === kind) {
+        track.stop();
+        this.stream?.removeTrack(track);
+        this.onTrack(kind, null);
+      }
+    }
+  }
+
+  private applyMute(): void {
+    for (const track of this.stream?.getAudioTracks() ?? []) {
+      track.enabled = !this.choices.microphoneMuted;
+    }
+  }
+
+  private constraints(kinds: readonly MediaKind[]): MediaStreamConstraints {
+    const constraintFor = (kind: MediaKind): MediaTrackConstraints | boolean => {
+      if (!kinds.includes(kind)) {
+        return false;
+      }
+      const deviceId = this.choices.deviceIds[kind];
+      // "ideal", not "exact": a remembered device that is gone falls back to another one.
+      return deviceId ? { deviceId: { ideal: deviceId } } : true;
+    };
+    return { audio: constraintFor('audio'), video: constraintFor('video') };
+  }
+}
+
+function problemOf(error: unknown): MediaProblem {
+  const name = error instanceof DOMException ? error.name : '';
+  return name === 'NotAllowedError' || name === 'SecurityError' ? 'denied' : 'missing';
+}

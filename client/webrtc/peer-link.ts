@@ -1,0 +1,185 @@
+import type { IceCandidateInit } from '../../src/signaling/protocol.js';
+
+/** The caller makes every offer (seed 002's order); the callee only answers. No glare to resolve. */
+export type LinkRole = 'caller' | 'callee';
+export type LinkState = 'connected' | 'recovering';
+export type MediaKind = 'audio' | 'video';
+
+export interface PeerLinkEvents {
+  description(type: 'offer' | 'answer', sdp: string): void;
+  candidate(candidate: IceCandidateInit): void;
+  remoteStream(stream: MediaStream): void;
+  state(state: LinkState): void;
+  /** ICE failed and did not come back within the recovery time. */
+  failed(): void;
+  /** Negotiation threw: the call cannot go on. */
+  broken(error: unknown): void;
+}
+
+const KINDS: readonly MediaKind[] = ['audio', 'video'];
+/** How long a dropped or failed connection may take to recover before the call is given up. */
+const RECOVERY_TIMEOUT_MS = 10_000;
+
+/** One call's RTCPeerConnection, and the WebRTC ordering rules the seed pages got wrong. */
+export class PeerLink {
+  private readonly pc: RTCPeerConnection;
+  private readonly remote = new MediaStream();
+  /** Candidates that came before the remote description, which must be set first. */
+  private readonly earlyCandidates: IceCandidateInit[] = [];
+  /** Negotiation steps run one at a time, in the order the messages came. */
+  private work: Promise<void> = Promise.resolve();
+  private local: MediaStream | undefined;
+  private localAttached = false;
+  private recoveryTimer: number | undefined;
+  private closed = false;
+
+  constructor(
+    configuration: RTCConfiguration,
+    private readonly role: LinkRole,
+    private readonly events: PeerLinkEvents,
+  ) {
+    this.pc = new RTCPeerConnection(configuration);
+    // Bound before any media or description exists, so that no event can be missed.
+    this.pc.onicecandidate = ({ candidate }) => {
+      if (candidate) {
+        events.candidate(candidate.toJSON());
+      }
+    };
+    this.pc.ontrack = ({ track }) => {
+      this.remote.addTrack(track);
+      events.remoteStream(this.remote);
+    };
+    this.pc.onconnectionstatechange = () => this.connectionChanged();
+    this.pc.onnegotiationneeded = () => {
+      if (role === 'caller') {
+        this.enqueue(() => this.offer());
+      }
+    };
+  }
+
+  /**
+   * The media to send. The caller's tracks go on at once, which starts negotiation (and so must
+   * wait until the callee has accepted); the callee's wait for the offer, to reuse its transceivers.
+   */
+  sendMedia(stream: MediaStream): void {
+    this.local = stream;
+    if (this.role === 'caller') {
+      this.attachLocalMedia();
+    }
+  }
+
+  receiveDescription(type: 'offer' | 'answer', sdp: string): void {
+    this.enqueue(async () => {
+      await this.pc.setRemoteDescription({ type, sdp });
+      for (const candidate of this.earlyCandidates.splice(0)) {
+        await this.addCandidate(candidate);
+      }
+      if (type === 'offer') {
+        this.attachLocalMedia();
+        // The offer is set before the answer is created: the answer must match it.
+        const answer = await this.pc.createAnswer();
+        await this.pc.setLocalDescription(answer);
+        this.events.description('answer', answer.sdp ?? '');
+      }
+    });
+  }
+
+  receiveCandidate(candidate: IceCandidateInit): void {
+    if (this.pc.remoteDescription) {
+      this.enqueue(() => this.addCandidate(candidate));
+    } else {
+      this.earlyCandidates.push(candidate);
+    }
+  }
+
+  /** Swaps what is sent without renegotiating: camera off (null), camera on, another device. */
+  async replaceTrack(kind: MediaKind, track: MediaStreamTrack | null): Promise<void> {
+    await this.transceiverFor(kind)?.sender.replaceTrack(track);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.recoveryTimer);
+    this.pc.onicecandidate = null;
+    this.pc.ontrack = null;
+    this.pc.onconnectionstatechange = null;
+    this.pc.onnegotiationneeded = null;
+    this.pc.close();
+  }
+
+  private attachLocalMedia(): void {
+    const local = this.local;
+    if (this.localAttached || !local) {
+      return;
+    }
+    this.localAttached = true;
+    for (const kind of KINDS) {
+      const track = local.getTracks().find((candidate) => candidate.kind === kind);
+      if (track) {
+        this.pc.addTrack(track, local);
+        continue;
+      }
+      // No track of this kind yet (camera off or missing): keep a sending slot anyway, so that
+      // turning the camera on later is a replaceTrack, not a renegotiation.
+      const transceiver = this.transceiverFor(kind);
+      if (transceiver) {
+        transceiver.direction = 'sendrecv';
+      } else {
+        this.pc.addTransceiver(kind, { direction: 'sendrecv' });
+      }
+    }
+  }
+
+  private async offer(): Promise<void> {
+    if (this.pc.signalingState !== 'stable') {
+      return; // an answer is still due; negotiationneeded fires again once it is in
+    }
+    const offer = await this.pc.createOffer();
+    await this.pc.setLocalDescription(offer);
+    this.events.description('offer', offer.sdp ?? '');
+  }
+
+  private async addCandidate(candidate: IceCandidateInit): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(candidate);
+    } catch (error) {
+      // One unusable candidate (e.g. for a transport bundling removed) must not end the call.
+      console.warn('ignored a remote ICE candidate', error);
+    }
+  }
+
+  private connectionChanged(): void {
+    const state = this.pc.connectionState;
+    if (state === 'connected') {
+      clearTimeout(this.recoveryTimer);
+      this.recoveryTimer = undefined;
+      this.events.state('connected');
+    } else if (state === 'disconnected' || state === 'failed') {
+      this.events.state('recovering');
+      if (state === 'failed' && this.role === 'caller') {
+        // Only the offerer can restart ICE; the callee answers the new offer.
+        this.pc.restartIce();
+      }
+      this.recoveryTimer ??= window.setTimeout(() => {
+        this.recoveryTimer = undefined;
+        if (this.pc.connectionState !== 'connected') {
+          this.events.failed();
+        }
+      }, RECOVERY_TIMEOUT_MS);
+    }
+  }
+
+  private transceiverFor(kind: MediaKind): RTCRtpTransceiver | undefined {
+    return this.pc
+      .getTransceivers()
+      .find((transceiver) => transceiver.receiver.track.kind === kind);
+  }
+
+  private enqueue(step: () => Promise<void>): void {
+    this.work = this.work.then(step).catch((error: unknown) => {
+      if (!this.closed) {
+        this.events.broken(error);
+      }
+    });
+  }
+}

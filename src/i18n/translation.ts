@@ -1,0 +1,24 @@
+import type { MessageCode } from '../signaling/protocol.js';
+import type { en } from './en.js';
+
+/** A key of a page label or status sentence; English defines the set. */
+export type UiKey = keyof typeof en.ui;
+
+/**
+ * One language's sentences. Typed as records over the key unions so that a label or a server code
+ * left untranslated is a compile error, not a blank on screen.
+ */
+export interface Translation {
+  ui: Record<UiKey, string>;
+  codes: Record<MessageCode, string>;
+}
+
+/** Values for the `{name}` placeholders of a sentence. */
+export type Placeholders = Readonly<Record<string, string | number>>;
+
+/** Fills `{name}` placeholders; an unknown placeholder is left as written so it shows in review. */
+export function format(sentence: string, values: Placeholders = {}): string {
+  return sentence.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in values ? String(values[name]) : whole,
+  );
+}

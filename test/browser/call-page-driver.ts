@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { eventually } from './eventually.js';
+import { inboundVideoBytes, installProbe, localTrackStates, sentFrames } from './probe.js';
+
+export interface Account {
+  username: string;
+  password: string;
+}
+
+interface ButtonLookup {
+  document: { getElementById(id: string): { click(): void } | null };
+}
+
+interface VideoElement {
+  videoWidth: number;
+  currentTime: number;
+}
+
+/** One person's call page, driven the way they would: by labels and button names. */
+export class CallPageDriver {
+  private constructor(
+    readonly page: Page,
+    readonly account: Account,
+  ) {}
+
+  /** Logs in through the real login form in a fresh page of `context`. */
+  static async logIn(
+    context: BrowserContext,
+    baseUrl: string,
+    account: Account,
+  ): Promise<CallPageDriver> {
+    await context.addInitScript(installProbe);
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/login`);
+    await page.getByLabel('Username').fill(account.username);
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(`**/webrtc/${account.username}`);
+    return new CallPageDriver(page, account).online();
+  }
+
+  /** Another tab of an already logged-in browser. */
+  static async openTab(context: BrowserContext, baseUrl: string, account: Account) {
+    const page = await context.newPage();
+    await page.goto(`${baseUrl}/webrtc/${account.username}`);
+    return new CallPageDriver(page, account).online();
+  }
+
+  get callButton(): Locator {
+    return this.page.getByRole('button', { name: 'Call', exact: true });
+  }
+
+  get incomingPanel(): Locator {
+    return this.page.getByRole('dialog', { name: 'Incoming call' });
+  }
+
+  async dial(username: string): Promise<void> {
+    await this.page.getByLabel("Friend's account").fill(username);
+    await this.callButton.click();
+  }
+
+  /** Clicks Call at an exact moment (ms since the epoch), so that two pages can dial at once. */
+  async clickCallAt(epochMs: number): Promise<void> {
+    await this.page.evaluate((at) => {
+      const page = globalThis as unknown as ButtonLookup;
+      setTimeout(() => page.document.getElementById('call-button')?.click(), at - Date.now());
+    }, epochMs);
+  }
+
+  async accept(): Promise<number> {
+    await this.incomingPanel.waitFor();
+    const clickedAt = Date.now();
+    await this.page.getByRole('button', { name: 'Accept' }).click();
+    return clickedAt;
+  }
+
+  async reject(): Promise<void> {
+    await this.incomingPanel.waitFor();
+    await this.page.getByRole('button', { name: 'Reject' }).click();
+  }
+
+  async hangUp(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Hang up' }).click();
+  }
+
+  statusText(): Promise<string> {
+    return this.page.locator('#status-text').innerText();
+  }
+
+  async waitForStatus(expected: string, timeoutMs = 10_000): Promise<void> {
+    await eventually(async () => assert.equal(await this.statusText(), expected), timeoutMs);
+  }
+
+  callState(): Promise<string | null> {
+    return this.page.locator('#call-page').getAttribute('data-call-state');
+  }
+
+  async waitForCallState(expected: string, timeoutMs = 10_000): Promise<void> {
+    await eventually(async () => assert.equal(await this.callState(), expected), timeoutMs);
+  }
+
+  /** The remote video has decoded frames and keeps playing. */
+  async waitForRemoteVideo(timeoutMs = 10_000): Promise<void> {
+    const video = this.page.getByLabel('Remote video');
+    const read = () =>
+      video.evaluate((element: VideoElement) => [element.videoWidth, element.currentTime]);
+    await eventually(async () => {
+      const [width, before] = await read();
+      assert.ok(width > 0, `${this.account.username}: remote videoWidth is ${width}`);
+      await sleep(300);
+      const [, after] = await read();
+      assert.ok(after > before, `${this.account.username}: remote video is not advancing`);
+    }, timeoutMs);
+  }
+
+  async waitForInboundVideoGrowing(timeoutMs = 10_000): Promise<void> {
+    await eventually(async () => {
+      const before = await this.page.evaluate(inboundVideoBytes);
+      await sleep(500);
+      const after = await this.page.evaluate(inboundVideoBytes);
+      assert.ok(
+        after > before,
+        `${this.account.username}: inbound video bytes ${before} -> ${after}`,
+      );
+    }, timeoutMs);
+  }
+
+  localTrackStates(): Promise<string[]> {
+    return this.page.evaluate(localTrackStates);
+  }
+
+  sentFrames(): Promise<{ at: number; type: string }[]> {
+    return this.page.evaluate(sentFrames);
+  }
+
+  private async online(): Promise<this> {
+    await this.page.locator('#connection[data-state="online"]').waitFor();
+    return this;
+  }
+}

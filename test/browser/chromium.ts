@@ -1,0 +1,26 @@
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+
+/** Debian's Chromium (`apt-get install -y chromium`); playwright-core never downloads a browser. */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // A test pattern camera and a beeping microphone, allowed without a permission prompt.
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+];
+
+/** Throws (so the suite fails loudly, never skips) when Chromium is not installed. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`${CHROMIUM_PATH} is missing: install it with "apt-get install -y chromium"`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+}

@@ -1,0 +1,83 @@
+// Runs inside the page (Playwright serialises these functions), before the page's own script:
+// records what the tests need to see and the page has no reason to expose. Typed structurally
+// because the test build has no DOM library.
+
+interface ProbedTrack {
+  kind: string;
+  readyState: string;
+}
+interface ProbedStats {
+  forEach(visit: (report: { type: string; kind?: string; bytesReceived?: number }) => void): void;
+}
+interface ProbedPeer {
+  getStats(): Promise<ProbedStats>;
+}
+interface Probe {
+  peers: ProbedPeer[];
+  tracks: ProbedTrack[];
+  /** Every signaling frame the page sent, with the time it was sent (ms since the epoch). */
+  sent: { at: number; data: string }[];
+}
+interface ProbedWindow {
+  __dialtoneProbe: Probe;
+  RTCPeerConnection: new (...args: unknown[]) => ProbedPeer;
+  navigator: { mediaDevices: { getUserMedia(constraints: unknown): Promise<ProbedStream> } };
+  WebSocket: { prototype: { send: (this: unknown, data: unknown) => void } };
+}
+interface ProbedStream {
+  getTracks(): ProbedTrack[];
+}
+
+/** The init script: wraps RTCPeerConnection, getUserMedia and WebSocket.send to record them. */
+export function installProbe(): void {
+  const page = globalThis as unknown as ProbedWindow;
+  const probe: Probe = { peers: [], tracks: [], sent: [] };
+  page.__dialtoneProbe = probe;
+  page.RTCPeerConnection = new Proxy(page.RTCPeerConnection, {
+    construct(target, args) {
+      const peer = Reflect.construct<unknown[], ProbedPeer>(target, args);
+      probe.peers.push(peer);
+      return peer;
+    },
+  });
+  const devices = page.navigator.mediaDevices;
+  const getUserMedia = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = async (constraints) => {
+    const stream = await getUserMedia(constraints);
+    probe.tracks.push(...stream.getTracks());
+    return stream;
+  };
+  const send = page.WebSocket.prototype.send;
+  page.WebSocket.prototype.send = function (this: unknown, data: unknown) {
+    probe.sent.push({ at: Date.now(), data: String(data) });
+    send.call(this, data);
+  };
+}
+
+/** Inbound video bytes of the page's latest peer connection. */
+export async function inboundVideoBytes(): Promise<number> {
+  const { peers } = (globalThis as unknown as ProbedWindow).__dialtoneProbe;
+  const stats = await peers[peers.length - 1].getStats();
+  let bytes = 0;
+  stats.forEach((report) => {
+    if (report.type === 'inbound-rtp' && report.kind === 'video') {
+      bytes += report.bytesReceived ?? 0;
+    }
+  });
+  return bytes;
+}
+
+/** readyState of every camera and microphone track the page ever opened. */
+export function localTrackStates(): string[] {
+  return (globalThis as unknown as ProbedWindow).__dialtoneProbe.tracks.map(
+    (track) => `${track.kind}:${track.readyState}`,
+  );
+}
+
+/** The signaling frames the page sent, parsed. */
+export function sentFrames(): { at: number; type: string }[] {
+  return (globalThis as unknown as ProbedWindow).__dialtoneProbe.sent.map(({ at, data }) => ({
+    at,
+    type: (JSON.parse(data) as { type: string }).type,
+  }));
+}
