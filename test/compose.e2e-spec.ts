@@ -1,0 +1,735 @@
+// docker-compose.yml, checked without a Docker engine: interpolated the way Compose interpolates
+// (with the values .env.example documents), validated against the Compose Specification JSON
+// schema vendored in deploy/compose-spec.schema.json, and its wiring asserted: healthchecks,
+// required secrets, the app's environment, one TURN secret for app and coturn, Caddy -> app.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2019 } from 'ajv/dist/2019.js';
+import { parse } from 'yaml';
+import { loadConfig } from '../src/config/load-config.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Env = Record<string, string | undefined>;
+
+// ---------------------------------------------------------------------------------------------
+// Compose interpolation: $$, $VAR, ${VAR}, ${VAR:-x}, ${VAR-x}, ${VAR:?x}, ${VAR?x}, ${VAR:+x},
+// ${VAR+x}, nested operands (compose-spec "Interpolation").
+
+interface VarRef {
+  name: string;
+  op: string;
+  arg: string;
+}
+
+class InterpolationError extends Error {}
+
+function closingBrace(text: string, start: number): number {
+  let depth = 1;
+  for (let i = start; i < text.length; i++) {
+    if (text[i] === '$' && text[i + 1] === '{') {
+      depth++;
+      i++;
+    } else if (text[i] === '}' && --depth === 0) {
+      return i;
+    }
+  }
+  throw new InterpolationError(`unclosed \${ in ${text}`);
+}
+
+function splitExpression(body: string): VarRef {
+  const match = /^([_a-zA-Z][_a-zA-Z0-9]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
+  if (match === null) {
+    throw new InterpolationError(`invalid interpolation format for \${${body}}`);
+  }
+  return { name: match[1], op: match[2] ?? '', arg: match[3] ?? '' };
+}
+
+/** Every variable reference in `text`, nested operands included. */
+function references(text: string): VarRef[] {
+  const found: VarRef[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '$') {
+      continue;
+    }
+    if (text[i + 1] === '$') {
+      i++;
+    } else if (text[i + 1] === '{') {
+      const end = closingBrace(text, i + 2);
+      const ref = splitExpression(text.slice(i + 2, end));
+      found.push(ref, ...references(ref.arg));
+      i = end;
+    } else {
+      const name = /^[_a-zA-Z][_a-zA-Z0-9]*/.exec(text.slice(i + 1));
+      if (name !== null) {
+        found.push({ name: name[0], op: '', arg: '' });
+        i += name[0].length;
+      }
+    }
+  }
+  return found;
+}
+
+function interpolate(text: string, env: Env): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '$') {
+      out += text[i];
+    } else if (text[i + 1] === '$') {
+      out += '$';
+      i++;
+    } else if (text[i + 1] === '{') {
+      const end = closingBrace(text, i + 2);
+      const { name, op, arg } = splitExpression(text.slice(i + 2, end));
+      const value = env[name];
+      const set = value !== undefined;
+      const filled = set && value !== '';
+      if (op === '') {
+        out += value ?? '';
+      } else if (op === ':-' || op === '-') {
+        out += (op === ':-' ? filled : set) ? value : interpolate(arg, env);
+      } else if (op === ':?' || op === '?') {
+        if (!(op === ':?' ? filled : set)) {
+          throw new InterpolationError(`required variable ${name} is missing a value: ${arg}`);
+        }
+        out += value;
+      } else {
+        out += (op === ':+' ? filled : set) ? interpolate(arg, env) : '';
+      }
+      i = end;
+    } else {
+      const name = /^[_a-zA-Z][_a-zA-Z0-9]*/.exec(text.slice(i + 1));
+      if (name === null) {
+        out += '$';
+      } else {
+        out += env[name[0]] ?? '';
+        i += name[0].length;
+      }
+    }
+  }
+  return out;
+}
+
+function interpolateTree(node: Json, env: Env): Json {
+  if (typeof node === 'string') {
+    return interpolate(node, env);
+  }
+  if (Array.isArray(node)) {
+    return node.map((item) => interpolateTree(item, env));
+  }
+  if (node !== null && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateTree(v, env)]));
+  }
+  return node;
+}
+
+function stringsIn(node: Json): string[] {
+  if (typeof node === 'string') {
+    return [node];
+  }
+  if (Array.isArray(node)) {
+    return node.flatMap(stringsIn);
+  }
+  if (node !== null && typeof node === 'object') {
+    return Object.values(node).flatMap(stringsIn);
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// the files
+
+const REQUIRED = ['DIALTONE_HOST', 'JWT_SECRET', 'TURN_SECRET', 'POSTGRES_PASSWORD'] as const;
+const SECRETS = ['JWT_SECRET', 'TURN_SECRET', 'POSTGRES_PASSWORD'] as const;
+/** What the app reads at start (the issue's list); production refuses to start without JWT_SECRET. */
+const APP_ENV = [
+  'NODE_ENV',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'JWT_SECRET',
+  'JWT_TTL',
+  'TRUST_PROXY',
+  'PUBLIC_URL',
+  'ALLOWED_ORIGINS',
+  'STUN_URLS',
+  'TURN_URLS',
+  'TURN_SECRET',
+  'TURN_TTL',
+  'MAX_SESSIONS_PER_USER',
+  'RING_TIMEOUT_MS',
+] as const;
+
+interface Healthcheck {
+  test?: string | string[];
+  disable?: boolean;
+}
+interface Service {
+  image?: string;
+  build?: string | { context: string };
+  entrypoint?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: Healthcheck;
+  ports?: string[];
+  expose?: string[];
+  volumes?: string[];
+  networks?: string[];
+}
+interface ComposeFile {
+  services: Record<string, Service>;
+  networks: Record<string, { ipam?: { config: { subnet: string }[] } } | null>;
+  volumes: Record<string, unknown>;
+}
+
+const rawText = read('docker-compose.yml');
+const raw = parse(rawText) as Json;
+
+function parseDotenv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line);
+    if (match !== null) {
+      env[match[1]] = match[2];
+    }
+  }
+  return env;
+}
+
+const envExampleText = read('.env.example');
+const envExample = parseDotenv(envExampleText);
+/** .env.example as a user fills it in for a LAN. */
+const sampleEnv: Env = {
+  ...envExample,
+  DIALTONE_HOST: '192.168.1.20',
+  JWT_SECRET: randomBytes(32).toString('hex'),
+  TURN_SECRET: randomBytes(32).toString('hex'),
+  POSTGRES_PASSWORD: randomBytes(24).toString('hex'),
+  TURN_ALLOWED_PEER_IPS: '192.168.1.0-192.168.1.255',
+};
+const compose = interpolateTree(raw, sampleEnv) as unknown as ComposeFile;
+const rawCompose = raw as unknown as ComposeFile;
+function healthcheckCommand(svc: Service): string {
+  const test = svc.healthcheck?.test;
+  assert.ok(Array.isArray(test), 'healthcheck test is an exec-form list');
+  return test.join(' ');
+}
+const service = (name: string): Service => {
+  const found = compose.services[name];
+  assert.ok(found, `service ${name} exists`);
+  return found;
+};
+
+function turnConf(): Map<string, string[]> {
+  const options = new Map<string, string[]>();
+  for (const line of read('deploy/turnserver.conf').split('\n')) {
+    const match = /^([a-z0-9-]+)(?:=(.*))?$/.exec(line.trim());
+    if (match !== null) {
+      options.set(match[1], [...(options.get(match[1]) ?? []), match[2] ?? '']);
+    }
+  }
+  return options;
+}
+
+// ---------------------------------------------------------------------------------------------
+// address ranges (coturn's "first-last" notation)
+
+function ipToBigInt(ip: string): bigint {
+  if (isIP(ip) === 4) {
+    return ip.split('.').reduce((acc, part) => (acc << 8n) + BigInt(part), 0n);
+  }
+  // IPv6, possibly with an embedded IPv4 tail.
+  let text = ip;
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
+  if (v4 !== null) {
+    const n = ipToBigInt(v4[1]);
+    text = ip.slice(0, -v4[1].length) + `${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+  }
+  const [head, tail = ''] = text.split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === '' ? [] : tail.split(':');
+  const groups = text.includes('::')
+    ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t]
+    : h;
+  return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
+}
+
+/** Like coturn, compares an address with the ranges of its own family only. */
+function inRanges(ip: string, ranges: string[]): boolean {
+  const n = ipToBigInt(ip);
+  return ranges.some((range) => {
+    const [first, last = first] = range.split('-');
+    return isIP(first) === isIP(ip) && ipToBigInt(first) <= n && n <= ipToBigInt(last);
+  });
+}
+
+function cidrFirstLast(cidr: string): [string, string] {
+  const [base, bits] = cidr.split('/');
+  const n = ipToBigInt(base);
+  const size = 1n << BigInt(32 - Number(bits));
+  const first = n - (n % size);
+  const toIp = (v: bigint) => [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 255n)).join('.');
+  return [toIp(first), toIp(first + size - 1n)];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('docker-compose.yml', () => {
+  describe('against the Compose Specification schema', () => {
+    const schemaFile = JSON.parse(read('deploy/compose-spec.schema.json')) as Record<string, Json>;
+    // The vendored schema (compose-spec, draft 2019-09) names its draft with a non-canonical URI
+    // and uses draft-04 style "id" annotations; Ajv2019 validates with the same draft.
+    // Ajv refuses "id" (it wants "$id"), so those string annotations are dropped before compiling.
+    const withoutIds = (node: Json): Json => {
+      if (Array.isArray(node)) {
+        return node.map(withoutIds);
+      }
+      if (node !== null && typeof node === 'object') {
+        return Object.fromEntries(
+          Object.entries(node)
+            .filter(([key, value]) => !(key === 'id' && typeof value === 'string'))
+            .map(([key, value]) => [key, withoutIds(value)]),
+        );
+      }
+      return node;
+    };
+    const { $schema: _draft, ...schema } = withoutIds(schemaFile) as Record<string, Json>;
+    const ajv = new Ajv2019({ allErrors: true, strict: true, strictTypes: false });
+    // The formats Compose implements (compose-go's schema checker).
+    ajv.addFormat('duration', /^(?:\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h))+$/);
+    ajv.addFormat('expose', /^\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/);
+    ajv.addFormat('ports', {
+      type: 'string',
+      validate: (value: string) =>
+        /^(?:(?:\[[0-9a-fA-F:]+\]|\d+\.\d+\.\d+\.\d+):)?(?:\d+(?:-\d+)?:)?\d+(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/.test(
+          value,
+        ),
+    });
+    ajv.addFormat('subnet_ip_address', (value: string) => {
+      const [address, bits, extra] = value.split('/');
+      const max = isIP(address) === 4 ? 32 : isIP(address) === 6 ? 128 : -1;
+      return extra === undefined && /^\d+$/.test(bits ?? '') && Number(bits) <= max;
+    });
+    const validate = ajv.compile(schema);
+
+    it('validates once interpolated with the values .env.example documents', () => {
+      const valid = validate(compose);
+      assert.ok(valid, ajv.errorsText(validate.errors, { separator: '\n' }));
+    });
+
+    it('is a real check: a misspelt key or a bad duration fails it', () => {
+      const misspelt = structuredClone(compose) as unknown as Record<string, Record<string, Json>>;
+      (misspelt.services.app as Record<string, Json>).healtcheck = { test: ['CMD', 'true'] };
+      assert.equal(validate(misspelt), false);
+      const badDuration = structuredClone(compose);
+      badDuration.services.app.healthcheck = { ...badDuration.services.app.healthcheck };
+      (badDuration.services.app.healthcheck as Record<string, Json>).interval = 'soon';
+      assert.equal(validate(badDuration), false);
+      assert.match(ajv.errorsText(validate.errors), /format "duration"/);
+    });
+  });
+
+  it('gives every service a healthcheck, and the app waits for a healthy database', () => {
+    assert.deepEqual(Object.keys(compose.services).sort(), ['app', 'caddy', 'coturn', 'postgres']);
+    for (const [name, svc] of Object.entries(compose.services)) {
+      const test = svc.healthcheck?.test;
+      assert.ok(Array.isArray(test) && test.length > 1, `${name} has a healthcheck test`);
+      assert.notEqual(svc.healthcheck?.disable, true, `${name}'s healthcheck is enabled`);
+      assert.match(test[0], /^CMD(-SHELL)?$/);
+    }
+    const app = service('app');
+    assert.equal(app.depends_on?.postgres?.condition, 'service_healthy');
+    assert.equal(service('caddy').depends_on?.app?.condition, 'service_healthy');
+    const appCheck = healthcheckCommand(app);
+    assert.match(appCheck, /^CMD node -e .*fetch\('http:\/\/127\.0\.0\.1:3000\/health'\)/);
+    assert.match(healthcheckCommand(service('postgres')), /pg_isready/);
+    assert.match(healthcheckCommand(service('coturn')), /turnutils_stunclient -p 3478/);
+    assert.match(service('postgres').image ?? '', /^postgres:16(\.|$|-)/);
+    assert.ok(
+      (service('postgres').volumes ?? []).some((v) =>
+        /^postgres_data:\/var\/lib\/postgresql\/data$/.test(v),
+      ),
+      'postgres keeps its data in a named volume',
+    );
+  });
+
+  describe('secrets', () => {
+    const refsByName = new Map<string, VarRef[]>();
+    for (const text of stringsIn(raw)) {
+      for (const ref of references(text)) {
+        refsByName.set(ref.name, [...(refsByName.get(ref.name) ?? []), ref]);
+      }
+    }
+
+    it('references every required variable only as ${VAR:?message}', () => {
+      for (const name of REQUIRED) {
+        const refs = refsByName.get(name) ?? [];
+        assert.ok(refs.length > 0, `${name} is used`);
+        for (const ref of refs) {
+          assert.equal(ref.op, ':?', `\${${name}} is written \${${name}:?...}`);
+          assert.match(
+            ref.arg,
+            new RegExp(`${name}.*\\.env`),
+            `${name}'s message says what to set`,
+          );
+        }
+      }
+    });
+
+    it('stops with the message when a required variable is missing or empty', () => {
+      for (const name of REQUIRED) {
+        for (const env of [
+          { ...sampleEnv, [name]: undefined },
+          { ...sampleEnv, [name]: '' },
+        ]) {
+          assert.throws(
+            () => interpolateTree(raw, env),
+            (error: Error) =>
+              error instanceof InterpolationError && error.message.includes(`set ${name} in .env`),
+          );
+        }
+      }
+    });
+
+    it('hard-codes no secret: secret-looking settings are all references', () => {
+      for (const [name, svc] of Object.entries(rawCompose.services)) {
+        for (const [key, value] of Object.entries(svc.environment ?? {})) {
+          if (/SECRET|PASSWORD|TOKEN|_KEY$/.test(key)) {
+            const refs = references(String(value));
+            assert.equal(refs.length, 1, `${name}.${key} is a single reference`);
+            assert.equal(String(value), `\${${refs[0].name}:?${refs[0].arg}}`, `${name}.${key}`);
+          }
+        }
+      }
+      const url = rawCompose.services.app.environment?.DATABASE_URL ?? '';
+      assert.match(
+        url,
+        /^postgres:\/\/dialtone:\$\{POSTGRES_PASSWORD:\?[^}]*\}@postgres:5432\/dialtone$/,
+      );
+      // .env.example carries no values for the secrets (nor for the host).
+      for (const name of REQUIRED) {
+        assert.equal(envExample[name], '', `.env.example leaves ${name} empty`);
+      }
+      for (const name of SECRETS) {
+        assert.ok(
+          !rawText.includes(sampleEnv[name] ?? '-'),
+          'no sample secret leaked into the file',
+        );
+      }
+    });
+
+    it('documents every variable it references in .env.example', () => {
+      for (const name of refsByName.keys()) {
+        assert.ok(name in envExample, `.env.example has a ${name}= line`);
+        const before = envExampleText.slice(0, envExampleText.indexOf(`\n${name}=`));
+        assert.match(before.split('\n').at(-1) ?? '', /^# /, `${name} has an explanation above it`);
+      }
+    });
+  });
+
+  describe('app', () => {
+    const env = service('app').environment ?? {};
+
+    it('is built from the Dockerfile and gets every variable it reads in production', () => {
+      const build = service('app').build;
+      assert.ok(build === '.' || (typeof build === 'object' && build.context === '.'));
+      for (const name of APP_ENV) {
+        assert.ok(name in env, `app.environment.${name}`);
+      }
+      assert.equal(env.NODE_ENV, 'production');
+      assert.equal(env.JWT_SECRET, sampleEnv.JWT_SECRET);
+      assert.ok(Buffer.byteLength(env.JWT_SECRET) >= 32);
+      assert.equal(env.PUBLIC_URL, 'https://192.168.1.20');
+      assert.equal(env.DATA_DIR, '/data');
+      assert.ok(
+        (service('app').volumes ?? []).includes('app_data:/data'),
+        'DATA_DIR is on a volume',
+      );
+      assert.equal(Number(env.TURN_TTL), 3600);
+    });
+
+    it('passes the app’s own configuration check, and sets everything it reads', () => {
+      // The real loader the server runs at start (src/config/load-config.ts), recording which
+      // variables it looks at.
+      const looked = new Set<string>();
+      const watched = new Proxy(env, {
+        get(target, key) {
+          if (typeof key === 'string') {
+            looked.add(key);
+          }
+          return Reflect.get(target, key) as unknown;
+        },
+      }) as Record<string, string | undefined>;
+      const config = loadConfig(watched);
+      assert.equal(config.production, true);
+      assert.deepEqual(config.database, { type: 'postgres', url: env.DATABASE_URL });
+      assert.equal(config.port, 3000);
+      assert.deepEqual(config.trustProxy, ['172.30.57.0/24']);
+      assert.equal(config.publicOrigin, 'https://192.168.1.20');
+      assert.equal(config.ice.turnSecret, sampleEnv.TURN_SECRET);
+      assert.equal(config.ice.turnUrls.length, 2);
+      // Tuning knobs compose deliberately leaves at the app's defaults.
+      const leftToDefaults = new Set(['WS_PING_INTERVAL_MS']);
+      for (const name of looked) {
+        assert.ok(
+          name in env || leftToDefaults.has(name),
+          `the app reads ${name}: set it in docker-compose.yml (and .env.example) or list it here`,
+        );
+      }
+    });
+
+    it('reaches PostgreSQL with the postgres service’s own user, password and database', () => {
+      const url = new URL(env.DATABASE_URL);
+      const pg = service('postgres').environment ?? {};
+      assert.equal(url.protocol, 'postgres:');
+      assert.equal(url.hostname, 'postgres');
+      assert.equal(url.port, '5432');
+      assert.equal(url.username, pg.POSTGRES_USER);
+      assert.equal(decodeURIComponent(url.password), pg.POSTGRES_PASSWORD);
+      assert.equal(url.pathname, `/${pg.POSTGRES_DB}`);
+      const shared = (service('app').networks ?? []).filter((n) =>
+        (service('postgres').networks ?? []).includes(n),
+      );
+      assert.ok(shared.length > 0, 'app and postgres share a network');
+    });
+
+    it('trusts proxy headers from the network it shares with Caddy only', () => {
+      const shared = (service('app').networks ?? []).filter((n) =>
+        (service('caddy').networks ?? []).includes(n),
+      );
+      assert.equal(shared.length, 1);
+      const subnet = compose.networks[shared[0]]?.ipam?.config[0]?.subnet;
+      assert.equal(env.TRUST_PROXY, subnet);
+      assert.equal(env.TRUST_PROXY, '172.30.57.0/24');
+      assert.ok(
+        !(service('app').ports ?? []).length,
+        'the app publishes no port: only Caddy reaches it',
+      );
+      assert.ok(!(service('postgres').ports ?? []).length, 'PostgreSQL publishes no port');
+    });
+
+    it('hands out TURN and STUN URLs that point at coturn on DIALTONE_HOST', () => {
+      const port = turnConf().get('listening-port')?.[0];
+      assert.equal(port, '3478');
+      const urls = env.TURN_URLS.split(',');
+      assert.ok(urls.includes(`turn:192.168.1.20:${port}?transport=udp`), env.TURN_URLS);
+      for (const url of urls) {
+        const transport = /^turn:192\.168\.1\.20:3478\?transport=(udp|tcp)$/.exec(url)?.[1];
+        assert.ok(transport, url);
+        assert.ok(
+          (service('coturn').ports ?? []).includes(`${port}:${port}/${transport}`),
+          `coturn publishes ${port}/${transport}`,
+        );
+      }
+      assert.equal(env.STUN_URLS, `stun:192.168.1.20:${port}`);
+    });
+  });
+
+  describe('coturn', () => {
+    const coturn = service('coturn');
+    const env = coturn.environment ?? {};
+    const conf = turnConf();
+
+    it('checks credentials with the same variable the app signs them with', () => {
+      const appSecret = rawCompose.services.app.environment?.TURN_SECRET ?? '';
+      const turnSecret = rawCompose.services.coturn.environment?.TURN_SECRET ?? '';
+      assert.deepEqual(
+        references(appSecret).map((r) => r.name),
+        ['TURN_SECRET'],
+      );
+      assert.deepEqual(
+        references(turnSecret).map((r) => r.name),
+        ['TURN_SECRET'],
+      );
+      assert.equal(env.TURN_SECRET, service('app').environment?.TURN_SECRET);
+      assert.deepEqual(conf.get('use-auth-secret'), ['']);
+      assert.equal(conf.get('static-auth-secret'), undefined, 'no secret in the committed file');
+    });
+
+    it('fills deploy/turnserver.conf through deploy/coturn-entrypoint.sh with those values', () => {
+      assert.deepEqual(coturn.entrypoint, ['/bin/sh', '/etc/coturn/coturn-entrypoint.sh']);
+      const volumes = coturn.volumes ?? [];
+      assert.ok(
+        volumes.includes('./deploy/coturn-entrypoint.sh:/etc/coturn/coturn-entrypoint.sh:ro'),
+      );
+      assert.ok(volumes.includes(`./deploy/turnserver.conf:${env.TURNSERVER_TEMPLATE}:ro`));
+      // Run the script as the container would, with compose's resolved environment, but with
+      // /bin/echo in place of turnserver, and read what it wrote.
+      const dir = mkdtempSync(join(tmpdir(), 'dialtone-compose-'));
+      try {
+        const config = join(dir, 'turnserver.conf');
+        const printed = execFileSync('/bin/sh', [join(ROOT, 'deploy/coturn-entrypoint.sh')], {
+          env: {
+            ...env,
+            TURNSERVER_TEMPLATE: join(ROOT, 'deploy/turnserver.conf'),
+            TURNSERVER_CONFIG: config,
+            TURNSERVER_BIN: '/bin/echo',
+          },
+          encoding: 'utf8',
+        });
+        assert.equal(printed.trim(), `-c ${config}`);
+        const filled = readFileSync(config, 'utf8').split('\n');
+        assert.ok(filled.includes(`static-auth-secret=${sampleEnv.TURN_SECRET}`));
+        assert.ok(filled.includes('realm=192.168.1.20'));
+        assert.ok(
+          filled.includes('external-ip=192.168.1.20'),
+          'external-ip defaults to DIALTONE_HOST',
+        );
+        assert.ok(filled.includes('allowed-peer-ip=192.168.1.0-192.168.1.255'));
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('takes external-ip and the re-allowed LAN range from the environment', () => {
+      const withIp = interpolateTree(raw, {
+        ...sampleEnv,
+        TURN_EXTERNAL_IP: '198.51.100.7',
+      }) as unknown as ComposeFile;
+      assert.equal(withIp.services.coturn.environment?.TURN_EXTERNAL_IP, '198.51.100.7');
+      assert.equal(env.TURN_EXTERNAL_IP, '192.168.1.20');
+      assert.equal(env.TURN_ALLOWED_PEER_IPS, '192.168.1.0-192.168.1.255');
+      const none = interpolateTree(raw, {
+        ...sampleEnv,
+        TURN_ALLOWED_PEER_IPS: undefined,
+      }) as unknown as ComposeFile;
+      assert.equal(none.services.coturn.environment?.TURN_ALLOWED_PEER_IPS, '');
+      assert.equal(env.TURN_REALM, '192.168.1.20');
+    });
+
+    it('has the hardening flags and a small relay range, published as UDP', () => {
+      for (const flag of [
+        'fingerprint',
+        'no-cli',
+        'no-multicast-peers',
+        'no-tcp-relay',
+        'no-tls',
+        'no-dtls',
+      ]) {
+        assert.deepEqual(conf.get(flag), [''], flag);
+      }
+      const min = Number(conf.get('min-port')?.[0]);
+      const max = Number(conf.get('max-port')?.[0]);
+      assert.ok(
+        max - min + 1 >= 30 && max - min + 1 <= 60,
+        `about 40 relay ports, not ${max - min + 1}`,
+      );
+      assert.ok((coturn.ports ?? []).includes(`${min}-${max}:${min}-${max}/udp`));
+      assert.ok(!(coturn.ports ?? []).some((p) => /\/tcp$/.test(p) && p.includes(String(min))));
+    });
+
+    it('denies private, loopback, link-local and Docker ranges, the compose networks included', () => {
+      const denied = conf.get('denied-peer-ip') ?? [];
+      const [webFirst, webLast] = cidrFirstLast(
+        compose.networks.web?.ipam?.config[0]?.subnet ?? '',
+      );
+      for (const ip of [
+        '10.0.0.1',
+        '10.255.255.254',
+        '100.64.0.1',
+        '127.0.0.1',
+        '127.1.2.3',
+        '169.254.169.254',
+        '172.16.0.1',
+        '172.17.0.1',
+        '172.31.255.254',
+        webFirst,
+        webLast,
+        '192.168.1.20',
+        '0.0.0.0',
+        '::1',
+        'fe80::1',
+        'fd00::1',
+        '::ffff:127.0.0.1',
+      ]) {
+        assert.ok(inRanges(ip, denied), `${ip} is denied`);
+      }
+      for (const ip of ['8.8.8.8', '1.1.1.1', '2001:4860:4860::8888']) {
+        assert.ok(!inRanges(ip, denied), `${ip} (public) stays allowed`);
+      }
+      assert.equal(conf.get('allow-loopback-peers'), undefined);
+      // coturn shares no network with the app or the database.
+      for (const other of ['app', 'postgres']) {
+        const shared = (coturn.networks ?? []).filter((n) =>
+          (service(other).networks ?? []).includes(n),
+        );
+        assert.deepEqual(shared, [], `coturn and ${other} share no network`);
+      }
+    });
+  });
+
+  describe('caddy', () => {
+    const caddy = service('caddy');
+    const caddyfile = read('deploy/Caddyfile');
+
+    it('proxies to the app’s port, with the WebSocket upgrade that reverse_proxy carries', () => {
+      const upstream = caddy.environment?.DIALTONE_UPSTREAM ?? '';
+      const [host, port] = upstream.split(':');
+      assert.equal(host, 'app');
+      assert.equal(port, service('app').environment?.PORT);
+      assert.ok((service('app').expose ?? []).includes(port));
+      assert.match(caddyfile, /^\s*reverse_proxy \{\$DIALTONE_UPSTREAM:app:3000\}\s*$/m);
+      assert.doesNotMatch(
+        caddyfile,
+        /header_up\s+-?(Connection|Upgrade)/i,
+        'upgrade headers untouched',
+      );
+    });
+
+    it('serves HTTPS on 443 from its internal CA for DIALTONE_HOST, and redirects HTTP', () => {
+      assert.equal(caddy.environment?.DIALTONE_HOST, '192.168.1.20');
+      assert.ok((caddy.ports ?? []).includes('443:443/tcp'));
+      assert.ok((caddy.ports ?? []).includes('80:80/tcp'));
+      assert.match(caddyfile, /^\{\$DIALTONE_HOST\} \{$/m);
+      assert.match(caddyfile, /^\s*tls internal$/m);
+      assert.match(caddyfile, /^\s*default_sni \{\$DIALTONE_HOST\}$/m);
+      assert.match(caddyfile, /^\s*https_port \{\$DIALTONE_HTTPS_PORT:443\}$/m);
+      assert.match(caddyfile, /^\s*http_port \{\$DIALTONE_HTTP_PORT:80\}$/m);
+      assert.doesNotMatch(caddyfile, /auto_https\s+(off|disable_redirects)/);
+      const volumes = caddy.volumes ?? [];
+      assert.ok(volumes.includes('./deploy/Caddyfile:/etc/caddy/Caddyfile:ro'));
+      assert.ok(volumes.includes('caddy_data:/data'), 'the CA and certificates survive restarts');
+    });
+  });
+
+  describe('Dockerfile', () => {
+    const dockerfile = read('Dockerfile');
+    const stages = dockerfile.split(/^FROM /m).slice(1);
+    const final = stages.at(-1) ?? '';
+
+    it('builds in stages on node:20-bookworm-slim and keeps the toolchain out of the runtime', () => {
+      assert.match(dockerfile, /^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+      assert.ok(stages.length >= 2, 'multi-stage');
+      assert.match(dockerfile, /python3 make g\+\+/);
+      assert.doesNotMatch(final, /apt-get|g\+\+|python3/);
+      assert.match(dockerfile, /npm ci --omit=dev/);
+      assert.match(final, /COPY --from=prod-deps \/app\/node_modules/);
+    });
+
+    it('runs as a non-root user with DATA_DIR on a volume and a node-based HEALTHCHECK', () => {
+      const user = /^USER (\S+)$/m.exec(final)?.[1];
+      assert.ok(user !== undefined && user !== 'root' && user !== '0', `USER ${user}`);
+      assert.match(final, /DATA_DIR=\/data/);
+      assert.match(final, /^VOLUME \["\/data"\]$/m);
+      assert.match(final, /^HEALTHCHECK [^\n]*\\\n\s+CMD \["node", "-e", "fetch\(.*\/health'\)/m);
+      assert.match(final, /^CMD \["node", "dist\/main\.js"\]$/m);
+    });
+
+    it('keeps secrets and local state out of the build context', () => {
+      const ignored = read('.dockerignore').split('\n');
+      for (const entry of ['.env', '**/node_modules', 'dist', 'data', '.git']) {
+        assert.ok(ignored.includes(entry), `.dockerignore has ${entry}`);
+      }
+    });
+  });
+});

@@ -1,0 +1,965 @@
+// Native stand-in for docker-compose.yml: starts coturn, Caddy and (once it is built) the app
+// from the same deploy/ files the containers use, bound to loopback or to network namespaces
+// this module creates itself, and tears everything down again.
+//
+//   coturn  deploy/coturn-entrypoint.sh fills deploy/turnserver.conf from TURN_* variables (the
+//           compose service's entrypoint), plus test-only flags on the command line: listening
+//           and relay address, ports, a temp user DB, --allow-loopback-peers in loopback mode.
+//   Caddy   deploy/Caddyfile with DIALTONE_HOST / DIALTONE_BIND / DIALTONE_HTTP(S)_PORT /
+//           DIALTONE_UPSTREAM / DIALTONE_CADDY_ADMIN, HOME and XDG_* in a temp dir so its local CA
+//           (root.crt) lands there; clients trust that root (Node: `ca`, Chromium: an NSS DB).
+//   app     node dist/main.js, NODE_ENV=production, a fresh PostgreSQL database on
+//           127.0.0.1:5432, TRUST_PROXY=loopback.
+//   network 'loopback': everything on 127.0.0.1. 'netns': a veth pair into a namespace of our
+//           own; coturn and Caddy listen on 10.99.N.1, Chromium runs inside the namespace
+//           (10.99.N.2) and reaches nothing else.
+import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (this file runs from dist-test/test/stack/). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const DEPLOY_DIR = join(REPO_ROOT, 'deploy');
+
+export const BIN = {
+  caddy: '/usr/bin/caddy',
+  turnserver: '/usr/bin/turnserver',
+  uclient: '/usr/bin/turnutils_uclient',
+  peer: '/usr/bin/turnutils_peer',
+  chromium: '/usr/bin/chromium',
+  certutil: '/usr/bin/certutil',
+  ip: '/usr/sbin/ip',
+  psql: '/usr/bin/psql',
+  sh: '/bin/sh',
+} as const;
+
+const APT_HINT: Record<string, string> = {
+  caddy: 'apt-get install -y caddy',
+  turnserver: 'apt-get install -y coturn',
+  turnutils_uclient: 'apt-get install -y coturn',
+  turnutils_peer: 'apt-get install -y coturn',
+  chromium: 'apt-get install -y chromium',
+  certutil: 'apt-get install -y libnss3-tools',
+  ip: 'apt-get install -y iproute2',
+  psql: 'apt-get install -y postgresql-client',
+};
+
+/** Throws (never skips) when a binary the stack test needs is missing. */
+export function requireExecutable(path: string): string {
+  try {
+    accessSync(path, constants.X_OK);
+  } catch {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    throw new Error(
+      `${path} is missing: ${APT_HINT[name] ?? 'install it'} (the stack tests need it)`,
+    );
+  }
+  return path;
+}
+
+// ---------------------------------------------------------------------------------------------
+// small utilities
+
+const tempDirs = new Set<string>();
+
+/** A fresh directory under the OS temp dir, removed at the latest when the process exits. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `dialtone-${prefix}-`));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  check: () => Promise<T | undefined> | T | undefined,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) {
+        return value;
+      }
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const reason = lastError instanceof Error ? `: ${lastError.message}` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`);
+    }
+    await sleep(intervalMs);
+  }
+}
+
+/** A TCP port that was free on `host` a moment ago. */
+export function freeTcpPort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function udpPortFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => {
+      socket.close();
+      resolve(false);
+    });
+    socket.bind(port, host, () => socket.close(() => resolve(true)));
+  });
+}
+
+/** A free UDP port followed by `count - 1` more free ones (for coturn's relay range). */
+export async function freeUdpRange(host: string, count: number): Promise<[number, number]> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = 20000 + Math.floor(Math.random() * 20000);
+    let free = true;
+    for (let port = first; port < first + count && free; port++) {
+      free = await udpPortFree(host, port);
+    }
+    if (free) {
+      return [first, first + count - 1];
+    }
+  }
+  throw new Error(`no free UDP range of ${count} ports on ${host}`);
+}
+
+export function run(
+  file: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      file,
+      args,
+      {
+        env: options.env ?? process.env,
+        timeout: options.timeoutMs ?? 30_000,
+        maxBuffer: 16 << 20,
+      },
+      (error, stdout, stderr) => {
+        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+async function runChecked(file: string, args: readonly string[], env?: NodeJS.ProcessEnv) {
+  const result = await run(file, args, { env });
+  if (result.code !== 0) {
+    throw new Error(`${file} ${args.join(' ')} failed (${result.code}): ${result.stderr.trim()}`);
+  }
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// processes
+
+export interface Managed {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Everything the process printed so far (stdout and stderr, capped at 4 MiB). */
+  output(): string;
+  /** Resolves once `pattern` appears in the output; throws after `timeoutMs`. */
+  waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
+  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when it has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+// Safety net for a test run that dies without its after() hooks: kill what is still running.
+const liveGroups = new Set<number>();
+const liveNamespaces = new Set<string>();
+process.once('exit', () => {
+  for (const pid of liveGroups) {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of tempDirs) {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const name of liveNamespaces) {
+    try {
+      // Deleting the namespace deletes its end of the veth pair, and with it ours.
+      execFileSync(BIN.ip, ['netns', 'del', name], { stdio: 'ignore', timeout: 5_000 });
+    } catch {
+      // already gone
+    }
+  }
+});
+
+export function startProcess(
+  name: string,
+  file: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd = REPO_ROOT,
+): Managed {
+  // detached: its own process group, so stop() also reaches anything it forks.
+  const child = spawn(file, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let text = '';
+  const append = (chunk: Buffer) => {
+    if (text.length < 4 << 20) {
+      text += chunk.toString('utf8');
+    }
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  let spawnError: Error | undefined;
+  child.on('error', (error) => {
+    spawnError = error;
+  });
+  if (child.pid !== undefined) {
+    liveGroups.add(child.pid);
+  }
+  const exited = new Promise<void>((resolve) => {
+    const done = () => {
+      if (child.pid !== undefined) {
+        liveGroups.delete(child.pid);
+      }
+      resolve();
+    };
+    if (child.exitCode !== null || child.signalCode !== null) {
+      done();
+    } else {
+      child.once('exit', done);
+      // A process that could not be spawned emits 'error' and never 'exit'.
+      child.once('error', () => {
+        if (child.pid === undefined) {
+          done();
+        }
+      });
+    }
+  });
+  const signal = (sig: NodeJS.Signals) => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) {
+      return;
+    }
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // already gone
+    }
+  };
+  return {
+    name,
+    child,
+    output: () => text,
+    async waitForOutput(pattern, timeoutMs) {
+      return waitFor(`${name} to print ${String(pattern)}`, timeoutMs, () => {
+        if (spawnError !== undefined) {
+          throw spawnError;
+        }
+        const match = text.match(pattern);
+        if (match !== null) {
+          return match;
+        }
+        if (child.exitCode !== null || child.signalCode !== null) {
+          throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}):\n${text}`);
+        }
+        return undefined;
+      });
+    },
+    async stop(graceMs = 5_000) {
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Runs cleanup steps in reverse order of registration; collects and rethrows failures. */
+export class Teardown {
+  private readonly steps: { what: string; step: () => Promise<void> | void }[] = [];
+
+  add(what: string, step: () => Promise<void> | void): void {
+    this.steps.push({ what, step });
+  }
+
+  async run(): Promise<void> {
+    const failures: string[] = [];
+    while (this.steps.length > 0) {
+      const { what, step } = this.steps.pop()!;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          step(),
+          new Promise<never>((_, reject) => {
+            timer = setTimeout(() => reject(new Error('took longer than 20 s')), 20_000);
+          }),
+        ]);
+      } catch (error) {
+        failures.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    if (failures.length > 0) {
+      throw new Error(`teardown failed:\n${failures.join('\n')}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP(S) client that trusts exactly the CA it is given
+
+export interface HttpResult {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface HttpOptions {
+  /** PEM of the only CA an https:// request trusts (Caddy's root). */
+  ca?: string;
+  headers?: Record<string, string>;
+  /** Sent as JSON (content-type application/json). */
+  json?: unknown;
+  timeoutMs?: number;
+}
+
+export function httpCall(
+  method: string,
+  url: string,
+  options: HttpOptions = {},
+): Promise<HttpResult> {
+  const target = new URL(url);
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const body = options.json === undefined ? undefined : JSON.stringify(options.json);
+  const headers = {
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...options.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const req = send(
+      target,
+      {
+        method,
+        headers,
+        timeout: options.timeoutMs ?? 5_000,
+        ...(target.protocol === 'https:' ? { ca: options.ca, rejectUnauthorized: true } : {}),
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export function httpGet(url: string, options: HttpOptions = {}): Promise<HttpResult> {
+  return httpCall('GET', url, options);
+}
+
+// ---------------------------------------------------------------------------------------------
+// TURN REST credentials (what GET /ice-servers hands out)
+
+export interface TurnCredential {
+  username: string;
+  credential: string;
+}
+
+/** username "<unix-expiry>:<userId>", credential base64(HMAC-SHA1(secret, username)). */
+export function mintTurnCredential(
+  secret: string,
+  userId: string,
+  expiresAt: number,
+): TurnCredential {
+  const username = `${Math.floor(expiresAt)}:${userId}`;
+  const credential = createHmac('sha1', secret).update(username).digest('base64');
+  return { username, credential };
+}
+
+/** One STUN Binding request over UDP; resolves true when a Binding success response arrives. */
+export function stunBinding(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    const transaction = randomBytes(12);
+    const request = Buffer.concat([
+      Buffer.from([0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42]),
+      transaction,
+    ]);
+    const finish = (ok: boolean) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    socket.on('error', () => finish(false));
+    socket.on('message', (msg) => {
+      finish(
+        msg.length >= 20 &&
+          msg.readUInt16BE(0) === 0x0101 &&
+          msg.subarray(8, 20).equals(transaction),
+      );
+    });
+    socket.send(request, port, host);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// coturn
+
+export interface CoturnOptions {
+  /** Address coturn listens and relays on (127.0.0.1, or the namespace address). */
+  host: string;
+  secret: string;
+  realm?: string;
+  /** TURN_ALLOWED_PEER_IPS: addresses/ranges re-allowed past the deny list (the LAN mechanism). */
+  allowedPeerIps?: string[];
+  /** Test-only: --allow-loopback-peers (needed when relay addresses are 127.0.0.1). */
+  allowLoopbackPeers?: boolean;
+  relayPorts?: number;
+}
+
+export interface Coturn {
+  host: string;
+  port: number;
+  relayRange: [number, number];
+  secret: string;
+  configPath: string;
+  process: Managed;
+  /** turn:HOST:PORT?transport=udp */
+  url: string;
+  mint(userId: string, ttlSeconds?: number): TurnCredential;
+  stop(): Promise<void>;
+}
+
+export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
+  requireExecutable(BIN.turnserver);
+  requireExecutable(BIN.sh);
+  const dir = tempDir('coturn');
+  const port = await freeTcpPort(options.host);
+  const relayRange = await freeUdpRange(options.host, options.relayPorts ?? 21);
+  const configPath = join(dir, 'turnserver.conf');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    TURN_SECRET: options.secret,
+    TURN_REALM: options.realm ?? options.host,
+    TURN_ALLOWED_PEER_IPS: (options.allowedPeerIps ?? []).join(','),
+    TURNSERVER_TEMPLATE: join(DEPLOY_DIR, 'turnserver.conf'),
+    TURNSERVER_CONFIG: configPath,
+    TURNSERVER_BIN: BIN.turnserver,
+  };
+  const args = [
+    join(DEPLOY_DIR, 'coturn-entrypoint.sh'),
+    `--listening-ip=${options.host}`,
+    `--relay-ip=${options.host}`,
+    `--listening-port=${port}`,
+    `--min-port=${relayRange[0]}`,
+    `--max-port=${relayRange[1]}`,
+    `--userdb=${join(dir, 'turndb')}`,
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
+    '--no-tcp',
+    '--verbose',
+    ...(options.allowLoopbackPeers === true ? ['--allow-loopback-peers'] : []),
+  ];
+  const proc = startProcess('coturn', BIN.sh, args, env);
+  const stop = async () => {
+    await proc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor('coturn to answer a STUN Binding request', 15_000, async () => {
+      if (proc.child.exitCode !== null) {
+        throw new Error(`coturn exited (${proc.child.exitCode}):\n${proc.output()}`);
+      }
+      return (await stunBinding(options.host, port, 300)) ? true : undefined;
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return {
+    host: options.host,
+    port,
+    relayRange,
+    secret: options.secret,
+    configPath,
+    process: proc,
+    url: `turn:${options.host}:${port}?transport=udp`,
+    mint: (userId, ttlSeconds = 600) =>
+      mintTurnCredential(options.secret, userId, Date.now() / 1000 + ttlSeconds),
+    stop,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Caddy
+
+export interface CaddyOptions {
+  /** DIALTONE_HOST: the name or IP clients open. */
+  host: string;
+  /** DIALTONE_BIND: the address Caddy listens on. */
+  bind: string;
+  /** DIALTONE_UPSTREAM: host:port of the app. */
+  upstream: string;
+}
+
+export interface Caddy {
+  origin: string;
+  httpOrigin: string;
+  httpsPort: number;
+  httpPort: number;
+  /** host:port of Caddy's admin endpoint (DIALTONE_CADDY_ADMIN). */
+  admin: string;
+  /** PEM of Caddy's local root CA, found in its data dir (XDG_DATA_HOME/caddy/pki/...). */
+  rootCa: string;
+  rootCaPath: string;
+  process: Managed;
+  stop(): Promise<void>;
+}
+
+export async function startCaddy(options: CaddyOptions): Promise<Caddy> {
+  requireExecutable(BIN.caddy);
+  const dir = tempDir('caddy');
+  const httpPort = await freeTcpPort(options.bind);
+  const httpsPort = await freeTcpPort(options.bind);
+  const adminPort = await freeTcpPort('127.0.0.1');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    XDG_DATA_HOME: join(dir, 'data'),
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    DIALTONE_HOST: options.host,
+    DIALTONE_BIND: options.bind,
+    DIALTONE_HTTP_PORT: String(httpPort),
+    DIALTONE_HTTPS_PORT: String(httpsPort),
+    DIALTONE_UPSTREAM: options.upstream,
+    DIALTONE_CADDY_ADMIN: `127.0.0.1:${adminPort}`,
+  };
+  const proc = startProcess(
+    'caddy',
+    BIN.caddy,
+    ['run', '--config', join(DEPLOY_DIR, 'Caddyfile'), '--adapter', 'caddyfile'],
+    env,
+  );
+  const stop = async () => {
+    await proc.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const rootCaPath = join(dir, 'data', 'caddy', 'pki', 'authorities', 'local', 'root.crt');
+  const hostPart = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const origin = `https://${hostPart}:${httpsPort}`;
+  try {
+    const rootCa = await waitFor('Caddy to create its local root CA', 20_000, () => {
+      if (proc.child.exitCode !== null) {
+        throw new Error(`caddy exited (${proc.child.exitCode}):\n${proc.output()}`);
+      }
+      return existsSync(rootCaPath) ? readFileSync(rootCaPath, 'utf8') : undefined;
+    });
+    // The site certificate is issued asynchronously; wait until a handshake that trusts only
+    // this root succeeds (the upstream may still be down: any HTTP status will do).
+    await waitFor('Caddy to serve HTTPS with a certificate from its local CA', 20_000, async () => {
+      if (proc.child.exitCode !== null) {
+        throw new Error(`caddy exited (${proc.child.exitCode}):\n${proc.output()}`);
+      }
+      await httpGet(`${origin}/`, { ca: rootCa, timeoutMs: 2_000 });
+      return true;
+    });
+    return {
+      origin,
+      httpOrigin: `http://${hostPart}:${httpPort}`,
+      httpsPort,
+      httpPort,
+      admin: `127.0.0.1:${adminPort}`,
+      rootCa,
+      rootCaPath,
+      process: proc,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// network namespace for the browser
+
+export interface BrowserNetns {
+  name: string;
+  /** Our end of the veth pair (root namespace): coturn and Caddy listen here. */
+  hostAddress: string;
+  /** The browser's address inside the namespace. */
+  browserAddress: string;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Creates namespace dt-<id> with a veth pair: 10.99.N.1/24 in the root namespace, 10.99.N.2/24
+ * inside. Only these addresses are used; the namespace has no route anywhere else.
+ */
+export async function createBrowserNetns(): Promise<BrowserNetns> {
+  requireExecutable(BIN.ip);
+  if (process.getuid?.() !== 0) {
+    throw new Error('network namespaces need root (ip netns add)');
+  }
+  const id = randomBytes(3).toString('hex');
+  const name = `dt-${id}`;
+  const outside = `dtv${id}a`;
+  const inside = `dtv${id}b`;
+  const used = (await runChecked(BIN.ip, ['-4', '-o', 'addr', 'show'])).stdout;
+  let subnet = 0;
+  for (let n = 1 + Math.floor(Math.random() * 250); n < 255; n++) {
+    if (!used.includes(`10.99.${n}.`)) {
+      subnet = n;
+      break;
+    }
+  }
+  if (subnet === 0) {
+    throw new Error('no free 10.99.N.0/24 subnet for the test namespace');
+  }
+  const hostAddress = `10.99.${subnet}.1`;
+  const browserAddress = `10.99.${subnet}.2`;
+  const destroy = async () => {
+    await run(BIN.ip, ['link', 'del', outside]);
+    await run(BIN.ip, ['netns', 'del', name]);
+    liveNamespaces.delete(name);
+  };
+  try {
+    await runChecked(BIN.ip, ['netns', 'add', name]);
+    liveNamespaces.add(name);
+    // IPv4 only inside: an IPv6 link-local address appearing a second after the link comes up
+    // (duplicate address detection) makes Chromium abort requests with ERR_NETWORK_CHANGED.
+    for (const scope of ['all', 'default']) {
+      await runChecked(BIN.ip, [
+        ...['netns', 'exec', name, BIN.sh, '-c'],
+        `echo 1 > /proc/sys/net/ipv6/conf/${scope}/disable_ipv6`,
+      ]);
+    }
+    await runChecked(BIN.ip, ['link', 'add', outside, 'type', 'veth', 'peer', 'name', inside]);
+    await runChecked(BIN.ip, ['link', 'set', inside, 'netns', name]);
+    await runChecked(BIN.ip, ['addr', 'add', `${hostAddress}/24`, 'dev', outside]);
+    await runChecked(BIN.ip, ['link', 'set', outside, 'up']);
+    await runChecked(BIN.ip, ['-n', name, 'addr', 'add', `${browserAddress}/24`, 'dev', inside]);
+    await runChecked(BIN.ip, ['-n', name, 'link', 'set', inside, 'up']);
+    await runChecked(BIN.ip, ['-n', name, 'link', 'set', 'lo', 'up']);
+    // Let the links settle before anything starts watching them.
+    await waitFor('the veth pair to come up', 5_000, async () => {
+      const ours = (await runChecked(BIN.ip, ['-o', 'link', 'show', 'dev', outside])).stdout;
+      const theirs = (await runChecked(BIN.ip, ['-n', name, '-o', 'link', 'show', 'dev', inside]))
+        .stdout;
+      return ours.includes('state UP') && theirs.includes('state UP') ? true : undefined;
+    });
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+  return { name, hostAddress, browserAddress, destroy };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chromium that trusts Caddy's root CA
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+] as const;
+
+export interface BrowserHome {
+  /** HOME for Chromium: its NSS DB ($HOME/.pki/nssdb) trusts `rootCa` as a CA. */
+  home: string;
+  /** Executable to give playwright: Chromium itself, or a wrapper entering the namespace. */
+  executablePath: string;
+  env: Record<string, string>;
+  dispose(): void;
+}
+
+export async function prepareBrowserHome(
+  rootCa: string,
+  netns?: BrowserNetns,
+): Promise<BrowserHome> {
+  requireExecutable(BIN.chromium);
+  requireExecutable(BIN.certutil);
+  const home = tempDir('chromium');
+  const nssdb = `sql:${join(home, '.pki', 'nssdb')}`;
+  const caFile = join(home, 'caddy-root.crt');
+  writeFileSync(caFile, rootCa);
+  await runChecked('/bin/mkdir', ['-p', join(home, '.pki', 'nssdb')]);
+  await runChecked(BIN.certutil, ['-d', nssdb, '-N', '--empty-password']);
+  await runChecked(BIN.certutil, [
+    '-d',
+    nssdb,
+    '-A',
+    '-t',
+    'C,,',
+    '-n',
+    'Dialtone test Caddy CA',
+    '-i',
+    caFile,
+  ]);
+  let executablePath: string = BIN.chromium;
+  if (netns !== undefined) {
+    executablePath = join(home, 'chromium-in-netns.sh');
+    // `ip netns exec` execs Chromium in place, so playwright's pid is Chromium's.
+    writeFileSync(
+      executablePath,
+      `#!/bin/sh\nexec ${BIN.ip} netns exec ${netns.name} ${BIN.chromium} "$@"\n`,
+      { mode: 0o755 },
+    );
+  }
+  const env: Record<string, string> = { HOME: home, PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  return {
+    home,
+    executablePath,
+    env,
+    dispose: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL database and the app
+
+export interface Database {
+  url: string;
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh database on the local PostgreSQL (127.0.0.1:5432, trust auth, user postgres). */
+export async function createDatabase(): Promise<Database> {
+  requireExecutable(BIN.psql);
+  const name = `dialtone_stack_${randomBytes(4).toString('hex')}`;
+  const psql = (sql: string) =>
+    runChecked(BIN.psql, [
+      '-h',
+      '127.0.0.1',
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      sql,
+    ]);
+  await psql(`CREATE DATABASE ${name}`);
+  return {
+    name,
+    url: `postgres://postgres@127.0.0.1:5432/${name}`,
+    drop: async () => {
+      await psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+export interface AppOptions {
+  databaseUrl: string;
+  publicUrl: string;
+  turnUrls: string[];
+  turnSecret: string;
+  jwtSecret?: string;
+  allowedOrigins?: string[];
+  /** Defaults to a free port on 127.0.0.1. */
+  port?: number;
+  /** The server's entry point (default: dist/main.js of this repository). */
+  entry?: string;
+  extraEnv?: Record<string, string>;
+}
+
+export interface App {
+  port: number;
+  upstream: string;
+  process: Managed;
+  stop(): Promise<void>;
+}
+
+/** node dist/main.js in production mode on 127.0.0.1 (build first: npm run build). */
+export async function startApp(options: AppOptions): Promise<App> {
+  const entry = options.entry ?? join(REPO_ROOT, 'dist', 'main.js');
+  if (!existsSync(entry)) {
+    throw new Error(`${entry} is missing: run npm run build first`);
+  }
+  const dataDir = tempDir('app-data');
+  const port = options.port ?? (await freeTcpPort());
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    DATABASE_URL: options.databaseUrl,
+    JWT_SECRET: options.jwtSecret ?? randomBytes(32).toString('hex'),
+    JWT_TTL: '1h',
+    TRUST_PROXY: 'loopback',
+    PUBLIC_URL: options.publicUrl,
+    ...(options.allowedOrigins !== undefined && options.allowedOrigins.length > 0
+      ? { ALLOWED_ORIGINS: options.allowedOrigins.join(',') }
+      : {}),
+    TURN_URLS: options.turnUrls.join(','),
+    TURN_SECRET: options.turnSecret,
+    TURN_TTL: '600',
+    ...options.extraEnv,
+  };
+  const proc = startProcess('app', process.execPath, [entry], env);
+  const stop = async () => {
+    await proc.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor('the app to answer GET /health with 200', 30_000, async () => {
+      if (proc.child.exitCode !== null) {
+        throw new Error(`app exited (${proc.child.exitCode}):\n${proc.output()}`);
+      }
+      const res = await httpGet(`http://127.0.0.1:${port}/health`, { timeoutMs: 2_000 });
+      return res.status === 200 ? true : undefined;
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { port, upstream: `127.0.0.1:${port}`, process: proc, stop };
+}
+
+// ---------------------------------------------------------------------------------------------
+// the whole stack
+
+export type StackNetwork = 'loopback' | 'netns';
+
+export interface StackOptions {
+  network: StackNetwork;
+  /** Start the real app (needs dist/ and PostgreSQL). Otherwise Caddy proxies to `upstream`. */
+  app?: boolean;
+  /** host:port Caddy proxies to when `app` is false. */
+  upstream?: string;
+  /** The app's entry point when `app` is true (default dist/main.js). */
+  appEntry?: string;
+}
+
+export interface Stack {
+  /** DIALTONE_HOST: where Caddy and coturn listen, and what the browser opens. */
+  host: string;
+  netns?: BrowserNetns;
+  coturn: Coturn;
+  caddy: Caddy;
+  app?: App;
+  database?: Database;
+  turnSecret: string;
+  /** A Chromium HOME/executable that trusts Caddy's CA (and enters the namespace). */
+  browser: BrowserHome;
+  stop(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const teardown = new Teardown();
+  try {
+    let netns: BrowserNetns | undefined;
+    let host = '127.0.0.1';
+    if (options.network === 'netns') {
+      netns = await createBrowserNetns();
+      teardown.add('network namespace', () => netns!.destroy());
+      host = netns.hostAddress;
+    }
+    const turnSecret = randomBytes(24).toString('base64');
+    const coturn = await startCoturn({
+      host,
+      secret: turnSecret,
+      realm: host,
+      // The relay addresses are the peers of a relay-to-relay call: re-allow exactly that address
+      // through the same variable a LAN deployment uses for its range.
+      allowedPeerIps: [host],
+      allowLoopbackPeers: options.network === 'loopback',
+    });
+    teardown.add('coturn', () => coturn.stop());
+
+    let app: App | undefined;
+    let database: Database | undefined;
+    const upstream = options.upstream;
+    // Caddy's ports are needed for PUBLIC_URL before the app starts, so when the app is part of
+    // the stack Caddy is started first and the app's port is reserved up front.
+    if (options.app === true) {
+      database = await createDatabase();
+      teardown.add('database', () => database!.drop());
+    }
+    if (upstream === undefined && options.app !== true) {
+      throw new Error('startStack: give `upstream` or set `app: true`');
+    }
+    const appPort = options.app === true ? await freeTcpPort() : undefined;
+    const caddy = await startCaddy({
+      host,
+      bind: host,
+      upstream: upstream ?? `127.0.0.1:${appPort}`,
+    });
+    teardown.add('caddy', () => caddy.stop());
+    if (options.app === true && database !== undefined && appPort !== undefined) {
+      app = await startApp({
+        databaseUrl: database.url,
+        publicUrl: caddy.origin,
+        turnUrls: [coturn.url],
+        turnSecret,
+        port: appPort,
+        entry: options.appEntry,
+      });
+      teardown.add('app', () => app!.stop());
+    }
+    const browser = await prepareBrowserHome(caddy.rootCa, netns);
+    teardown.add('browser home', () => browser.dispose());
+    return {
+      host,
+      netns,
+      coturn,
+      caddy,
+      app,
+      database,
+      turnSecret,
+      browser,
+      stop: () => teardown.run(),
+    };
+  } catch (error) {
+    await teardown.run().catch(() => undefined);
+    throw error;
+  }
+}
