@@ -1,0 +1,192 @@
+// CPU the server spends per relayed signaling message: Dialtone's gateway against a bare `ws`
+// relay (raw-ws-relay.mjs), under the same load. Run: npm run bench:relay
+//
+// BENCH_PAIRS (100) caller/callee pairs each hold an active call and trade `_ice` messages of
+// about 200 bytes at BENCH_RATE (40) per second per session, under Dialtone's 50/s limit, for
+// BENCH_SECONDS (10). The server's CPU time
+// is read from /proc/<pid>/stat around the measured window, so the clients' own work (in this
+// process) does not count. Results go to bench/results/relay-cpu.json.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 100);
+const RATE = Number(process.env.BENCH_RATE ?? 40);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+const candidate = `candidate:842163049 1 udp 1677729535 198.51.100.7 50000 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag sK3x network-cost 999`;
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+async function startProcess(args, env, ready) {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'pipe' });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start`)), 30_000);
+    const check = (chunk) => {
+      if (ready.test(chunk.toString())) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', check);
+    child.stderr.on('data', check);
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+  return child;
+}
+
+function open(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, { headers });
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+function nextMessage(socket, type) {
+  return new Promise((resolve) => {
+    const listener = (data) => {
+      const message = JSON.parse(data.toString());
+      if (message.type === type) {
+        socket.off('message', listener);
+        resolve(message);
+      }
+    };
+    socket.on('message', listener);
+  });
+}
+
+/** Sends RATE messages a second from every session to its peer; counts what arrives. */
+async function measure(pid, pairs) {
+  let received = 0;
+  for (const [a, b] of pairs) {
+    a.socket.on('message', () => (received += 1));
+    b.socket.on('message', () => (received += 1));
+  }
+  const before = cpuSeconds(pid);
+  const started = performance.now();
+  let sent = 0;
+  const interval = setInterval(() => {
+    for (const [a, b] of pairs) {
+      for (const [from, to] of [
+        [a, b],
+        [b, a],
+      ]) {
+        for (let i = 0; i < RATE / 10; i += 1) {
+          from.socket.send(
+            JSON.stringify({
+              type: '_ice',
+              toUser: to.name,
+              iceCandidate: { candidate, sdpMid: '0', sdpMLineIndex: 0 },
+            }),
+          );
+          sent += 1;
+        }
+      }
+    }
+  }, 100);
+  await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
+  clearInterval(interval);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const cpu = cpuSeconds(pid) - before;
+  const elapsed = (performance.now() - started) / 1000;
+  return {
+    sent,
+    received,
+    elapsedSeconds: +elapsed.toFixed(2),
+    serverCpuSeconds: cpu,
+    cpuMicrosecondsPerMessage: +((cpu * 1e6) / received).toFixed(2),
+  };
+}
+
+async function dialtone() {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const server = await startProcess(
+    ['dist/main.js'],
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'dialtone-bench-')),
+      NODE_ENV: 'production',
+      JWT_SECRET: 'bench-only-' + 'x'.repeat(40),
+    },
+    /Listening/,
+  );
+  const login = async (name) => {
+    const body = JSON.stringify({ username: name, password: 'bench password' });
+    const headers = { 'content-type': 'application/json' };
+    await fetch(`${base}/auth/register`, { method: 'POST', headers, body });
+    const response = await fetch(`${base}/auth/login`, { method: 'POST', headers, body });
+    const { accessToken } = await response.json();
+    const socket = await open(`ws://127.0.0.1:${port}/signaling`, {
+      authorization: `Bearer ${accessToken}`,
+    });
+    return { name, socket };
+  };
+  const pairs = [];
+  for (let i = 0; i < PAIRS; i += 1) {
+    const a = await login(`benca${i}`);
+    const b = await login(`bencb${i}`);
+    const ringing = nextMessage(b.socket, 'call_start');
+    a.socket.send(JSON.stringify({ type: 'call_start', toUser: b.name }));
+    await ringing;
+    const accepted = nextMessage(a.socket, 'call_back');
+    b.socket.send(JSON.stringify({ type: 'call_back', toUser: a.name, msg: '1' }));
+    await accepted;
+    pairs.push([a, b]);
+  }
+  try {
+    return await measure(server.pid, pairs);
+  } finally {
+    pairs.flat().forEach((p) => p.socket.terminate());
+    server.kill();
+  }
+}
+
+async function rawWs() {
+  const port = await freePort();
+  const server = await startProcess(['bench/raw-ws-relay.mjs', String(port)], {}, /ready/);
+  const pairs = [];
+  for (let i = 0; i < PAIRS; i += 1) {
+    const join = async (name) => ({
+      name,
+      socket: await open(`ws://127.0.0.1:${port}/?user=${name}`),
+    });
+    pairs.push([await join(`a${i}`), await join(`b${i}`)]);
+  }
+  try {
+    return await measure(server.pid, pairs);
+  } finally {
+    pairs.flat().forEach((p) => p.socket.terminate());
+    server.kill();
+  }
+}
+
+const raw = await rawWs();
+const gateway = await dialtone();
+const result = {
+  date: new Date().toISOString(),
+  machine: 'node-svc, 2 cores, Node ' + process.version,
+  load: { pairs: PAIRS, messagesPerSecondPerSession: RATE, seconds: SECONDS, messageBytes: 200 },
+  rawWs: raw,
+  dialtone: gateway,
+  ratio: +(gateway.cpuMicrosecondsPerMessage / raw.cpuMicrosecondsPerMessage).toFixed(2),
+};
+writeFileSync('bench/results/relay-cpu.json', JSON.stringify(result, null, 2) + '\n');
+console.log(JSON.stringify(result, null, 2));
