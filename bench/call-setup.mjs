@@ -1,7 +1,7 @@
 // Call set-up on localhost: from bob's Accept click to the first decoded remote video frame, on
 // both pages, over CALLS calls between two Chromium contexts; and the bytes the call page costs
 // to load. Run with `npm run bench:call-setup` (builds first); writes bench/results/call-setup.json.
-/* global document, performance */
+/* global document */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CallPageDriver } from '../dist-test/test/browser/call-page-driver.js';
