@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { eventually } from './eventually.js';
-import { inboundVideoBytes, installProbe, localTrackStates, sentFrames } from './probe.js';
+import {
+  inboundVideoBytes,
+  installProbe,
+  localTrackStates,
+  selectedPath,
+  sentFrames,
+  type SelectedPath,
+} from './probe.js';
 
 export interface Account {
   username: string;
@@ -54,6 +61,11 @@ export class CallPageDriver {
 
   get incomingPanel(): Locator {
     return this.page.getByRole('dialog', { name: 'Incoming call' });
+  }
+
+  /** The privacy switch: "Relay my calls through the TURN server". */
+  get relaySwitch(): Locator {
+    return this.page.getByLabel('Relay my calls through the TURN server');
   }
 
   async dial(username: string): Promise<void> {
@@ -125,6 +137,11 @@ export class CallPageDriver {
         `${this.account.username}: inbound video bytes ${before} -> ${after}`,
       );
     }, timeoutMs);
+  }
+
+  /** The current call's ICE configuration and selected candidate pair (getStats). */
+  selectedPath(): Promise<SelectedPath> {
+    return this.page.evaluate(selectedPath);
   }
 
   localTrackStates(): Promise<string[]> {

@@ -6,11 +6,27 @@ interface ProbedTrack {
   kind: string;
   readyState: string;
 }
+interface ProbedReport {
+  type: string;
+  kind?: string;
+  bytesReceived?: number;
+  selectedCandidatePairId?: string;
+  localCandidateId?: string;
+  remoteCandidateId?: string;
+  candidateType?: string;
+  address?: string;
+  port?: number;
+}
 interface ProbedStats {
-  forEach(visit: (report: { type: string; kind?: string; bytesReceived?: number }) => void): void;
+  forEach(visit: (report: ProbedReport) => void): void;
+  get(id: string): ProbedReport | undefined;
 }
 interface ProbedPeer {
   getStats(): Promise<ProbedStats>;
+  getConfiguration(): {
+    iceTransportPolicy?: string;
+    iceServers?: { urls: string | string[]; username?: string }[];
+  };
 }
 interface Probe {
   peers: ProbedPeer[];
@@ -65,6 +81,58 @@ export async function inboundVideoBytes(): Promise<number> {
     }
   });
   return bytes;
+}
+
+export interface PathEnd {
+  candidateType: string;
+  address: string;
+  port: number;
+}
+
+export interface SelectedPath {
+  /** The page's RTCConfiguration: 'relay' when the privacy switch was on for this call. */
+  iceTransportPolicy: string;
+  /** URLs and usernames of the TURN servers the page configured (from GET /ice-servers). */
+  turnServers: { urls: string[]; username: string }[];
+  /** The transport's selected candidate pair, null before one is selected. */
+  local: PathEnd | null;
+  remote: PathEnd | null;
+}
+
+/** The ICE path of the page's latest peer connection, as its configuration and getStats() say. */
+export async function selectedPath(): Promise<SelectedPath> {
+  const { peers } = (globalThis as unknown as ProbedWindow).__dialtoneProbe;
+  const peer = peers[peers.length - 1];
+  const config = peer.getConfiguration();
+  const stats = await peer.getStats();
+  const end = (id: string | undefined): PathEnd | null => {
+    const report = id === undefined ? undefined : stats.get(id);
+    return report === undefined
+      ? null
+      : {
+          candidateType: report.candidateType ?? '',
+          address: report.address ?? '',
+          port: report.port ?? 0,
+        };
+  };
+  let local: PathEnd | null = null;
+  let remote: PathEnd | null = null;
+  stats.forEach((report) => {
+    if (report.type === 'transport' && report.selectedCandidatePairId !== undefined) {
+      const pair = stats.get(report.selectedCandidatePairId);
+      local = end(pair?.localCandidateId);
+      remote = end(pair?.remoteCandidateId);
+    }
+  });
+  return {
+    iceTransportPolicy: config.iceTransportPolicy ?? '',
+    turnServers: (config.iceServers ?? []).map((server) => ({
+      urls: Array.isArray(server.urls) ? server.urls : [server.urls],
+      username: server.username ?? '',
+    })),
+    local,
+    remote,
+  };
 }
 
 /** readyState of every camera and microphone track the page ever opened. */
