@@ -4,7 +4,8 @@ import { type Browser, chromium } from 'playwright-core';
 /** Debian's Chromium (`apt-get install -y chromium`); playwright-core never downloads a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const ARGS = [
+/** Headless flags for this closed network (see the env notes) plus fake media devices. */
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -22,5 +23,5 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} is missing: install it with "apt-get install -y chromium"`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }

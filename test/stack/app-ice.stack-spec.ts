@@ -3,6 +3,7 @@
 // through Caddy, and the TURN credentials GET /ice-servers hands out are accepted by coturn
 // (turnutils_uclient) and carry a relay-only WebRTC connection in the browser.
 // Needs `npm run build` first (DIALTONE_STACK_APP_ENTRY may point at another build's main.js).
+import { CHROMIUM_ARGS } from '../browser/chromium.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +11,6 @@ import { chromium, type Browser } from 'playwright-core';
 import { installRelayProbe, runRelayProbe, type IceServer } from './relay-probe.js';
 import {
   BIN,
-  CHROMIUM_ARGS,
   httpCall,
   requireExecutable,
   run,

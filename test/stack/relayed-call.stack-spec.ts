@@ -6,6 +6,7 @@
 // through coturn, with the credentials the app issued. And the signaling WebSocket, upgraded
 // through Caddy with a valid login cookie, is refused from a foreign Origin.
 // Needs `npm run build` first (DIALTONE_STACK_APP_ENTRY may point at another build's main.js).
+import { CHROMIUM_ARGS } from '../browser/chromium.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,7 @@ import WebSocket from 'ws';
 import { type Account, CallPageDriver } from '../browser/call-page-driver.js';
 import { eventually } from '../browser/eventually.js';
 import type { SelectedPath } from '../browser/probe.js';
-import { CHROMIUM_ARGS, httpCall, startStack, Teardown, type Stack } from './stack.js';
+import { httpCall, startStack, Teardown, type Stack } from './stack.js';
 
 const FOREIGN_ORIGIN = 'https://evil.example';
 

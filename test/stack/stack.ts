@@ -13,8 +13,10 @@
 //   network 'loopback': everything on 127.0.0.1. 'netns': a veth pair into a namespace of our
 //           own; coturn and Caddy listen on 10.99.N.1, Chromium runs inside the namespace
 //           (10.99.N.2) and reaches nothing else.
+import { turnCredential, type TurnCredential } from '../../src/turn/turn-credentials.js';
+import { CHROMIUM_PATH } from '../browser/chromium.js';
 import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import {
   accessSync,
@@ -41,7 +43,7 @@ export const BIN = {
   turnserver: '/usr/bin/turnserver',
   uclient: '/usr/bin/turnutils_uclient',
   peer: '/usr/bin/turnutils_peer',
-  chromium: '/usr/bin/chromium',
+  chromium: CHROMIUM_PATH,
   certutil: '/usr/bin/certutil',
   ip: '/usr/sbin/ip',
   psql: '/usr/bin/psql',
@@ -396,25 +398,6 @@ export function httpGet(url: string, options: HttpOptions = {}): Promise<HttpRes
   return httpCall('GET', url, options);
 }
 
-// ---------------------------------------------------------------------------------------------
-// TURN REST credentials (what GET /ice-servers hands out)
-
-export interface TurnCredential {
-  username: string;
-  credential: string;
-}
-
-/** username "<unix-expiry>:<userId>", credential base64(HMAC-SHA1(secret, username)). */
-export function mintTurnCredential(
-  secret: string,
-  userId: string,
-  expiresAt: number,
-): TurnCredential {
-  const username = `${Math.floor(expiresAt)}:${userId}`;
-  const credential = createHmac('sha1', secret).update(username).digest('base64');
-  return { username, credential };
-}
-
 /** One STUN Binding request over UDP; resolves true when a Binding success response arrives. */
 export function stunBinding(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -524,7 +507,7 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
     process: proc,
     url: `turn:${options.host}:${port}?transport=udp`,
     mint: (userId, ttlSeconds = 600) =>
-      mintTurnCredential(options.secret, userId, Date.now() / 1000 + ttlSeconds),
+      turnCredential(options.secret, userId, ttlSeconds, Date.now()),
     stop,
   };
 }
@@ -696,18 +679,6 @@ export async function createBrowserNetns(): Promise<BrowserNetns> {
 
 // ---------------------------------------------------------------------------------------------
 // Chromium that trusts Caddy's root CA
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-] as const;
 
 export interface BrowserHome {
   /** HOME for Chromium: its NSS DB ($HOME/.pki/nssdb) trusts `rootCa` as a CA. */

@@ -3,6 +3,7 @@
 // "<unix-expiry>:<userId>", password base64(HMAC-SHA1(TURN_SECRET, username))) and refuses
 // forged and expired ones; its peer deny list holds. Proved with coturn's own turnutils_uclient
 // against turnutils_peer echo servers, all on loopback.
+import { turnCredential, type TurnCredential } from '../../src/turn/turn-credentials.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,14 +12,12 @@ import {
   BIN,
   DEPLOY_DIR,
   freeUdpRange,
-  mintTurnCredential,
   requireExecutable,
   run,
   startCoturn,
   startProcess,
   Teardown,
   type Coturn,
-  type TurnCredential,
 } from './stack.js';
 
 // Characters that would break a naive sed substitution or a shell word.
@@ -85,10 +84,6 @@ describe(
       };
     }
 
-    function nowSeconds(): number {
-      return Date.now() / 1000;
-    }
-
     it('fills the secret and realm from the environment, not from the committed file', () => {
       const committed = readFileSync(join(DEPLOY_DIR, 'turnserver.conf'), 'utf8');
       assert.doesNotMatch(committed, /^\s*static-auth-secret/m);
@@ -104,7 +99,7 @@ describe(
     });
 
     it('allocates a relay for a fresh credential and relays to an allowed peer', async () => {
-      const credential = mintTurnCredential(SECRET, 'alice', nowSeconds() + 600);
+      const credential = turnCredential(SECRET, 'alice', 600, Date.now());
       const result = await uclient(credential, '127.0.0.1');
       assert.equal(result.code, 0, result.output);
       assert.ok(result.sent > 0, result.output);
@@ -116,7 +111,7 @@ describe(
     });
 
     it('refuses a credential signed with another secret', async () => {
-      const credential = mintTurnCredential('not-the-secret', 'mallory', nowSeconds() + 600);
+      const credential = turnCredential('not-the-secret', 'mallory', 600, Date.now());
       const result = await uclient(credential, '127.0.0.1');
       assert.notEqual(result.code, 0, result.output);
       assert.match(result.output, /Cannot complete Allocation/);
@@ -133,7 +128,7 @@ describe(
     });
 
     it('refuses an expired credential even though its HMAC is right', async () => {
-      const credential = mintTurnCredential(SECRET, 'bob', nowSeconds() - 60);
+      const credential = turnCredential(SECRET, 'bob', -60, Date.now());
       const result = await uclient(credential, '127.0.0.1');
       assert.notEqual(result.code, 0, result.output);
       assert.match(result.output, /Cannot complete Allocation/);
@@ -149,7 +144,7 @@ describe(
     });
 
     it('keeps the relay away from denied addresses (127.0.0.2 is in the loopback deny range)', async () => {
-      const credential = mintTurnCredential(SECRET, 'carol', nowSeconds() + 600);
+      const credential = turnCredential(SECRET, 'carol', 600, Date.now());
       const result = await uclient(credential, '127.0.0.2');
       assert.notEqual(result.code, 0, result.output);
       assert.match(result.output, /403 \(Forbidden IP\)/);

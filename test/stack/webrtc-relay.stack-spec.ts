@@ -3,11 +3,12 @@
 // with iceTransportPolicy 'relay' through coturn, both started from deploy/ by stack.ts. Runs
 // twice: everything on 127.0.0.1, and with Chromium in a network namespace of its own reaching
 // coturn and Caddy on 10.99.N.1 (the layout the full call test will use).
+import { CHROMIUM_ARGS } from '../browser/chromium.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runRelayProbe, startProbeServer, type ProbeServer } from './relay-probe.js';
-import { CHROMIUM_ARGS, startStack, Teardown, type Stack, type StackNetwork } from './stack.js';
+import { startStack, Teardown, type Stack, type StackNetwork } from './stack.js';
 
 for (const network of ['loopback', 'netns'] satisfies StackNetwork[]) {
   describe(
