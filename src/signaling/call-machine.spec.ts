@@ -10,7 +10,17 @@ import type {
   SessionRef,
   Timers,
 } from './call-machine.types.js';
-import type { MessageCode, ServerMessage } from './protocol.js';
+import type {
+  CallBackCode,
+  CallBackMessage,
+  ErrorCode,
+  ErrorMessage,
+  HangupCode,
+  HangupMessage,
+  IncomingCallMessage,
+  MessageCode,
+  ServerMessage,
+} from './protocol.js';
 import { SYSTEM_USER } from './protocol.js';
 import { sentence } from './sentences.js';
 
@@ -165,6 +175,74 @@ function summary(
   };
 }
 
+// The messages the machine is expected to send, one builder per shape. They are written out from
+// the protocol, never with CallMachine code; a few tests below keep their expectations fully
+// literal, so a slip here cannot hide one in the machine.
+
+/** To every ringing session of the callee: the incoming call. */
+function incomingCall(fromUser: string, toUser: string, callId: string): IncomingCallMessage {
+  return { type: 'call_start', fromUser, toUser, callId, msg: '1' };
+}
+
+/** To the caller: the callee `fromUser` accepted. */
+function accepted(fromUser: string, toUser: string, callId: string): CallBackMessage {
+  return { type: 'call_back', fromUser, toUser, callId, msg: '1' };
+}
+
+/** To the caller: the callee `fromUser` declined, with seed's msg "0". */
+function rejected(fromUser: string, toUser: string, callId: string): CallBackMessage {
+  return { type: 'call_back', fromUser, toUser, callId, msg: '0', code: 'rejected' };
+}
+
+/** To the caller: the server's own call_back, whose sentence names `peer`; no callId if no call was made. */
+function systemReply(
+  toUser: string,
+  code: CallBackCode,
+  peer: string,
+  callId?: string,
+): CallBackMessage {
+  return {
+    type: 'call_back',
+    fromUser: SYSTEM_USER,
+    toUser,
+    ...(callId === undefined ? {} : { callId }),
+    msg: sentence(code, peer),
+    code,
+  };
+}
+
+/** A hangup the server sends itself (fromUser "system"), whose sentence names `peer`. */
+function systemHangup(
+  toUser: string,
+  code: HangupCode,
+  peer: string,
+  callId: string,
+): HangupMessage {
+  return { type: 'hangup', fromUser: SYSTEM_USER, toUser, callId, code, msg: sentence(code, peer) };
+}
+
+/** A hangup on behalf of the peer `fromUser`, whose name the sentence carries. */
+function peerHangup(
+  fromUser: string,
+  toUser: string,
+  code: HangupCode,
+  callId: string,
+): HangupMessage {
+  return { type: 'hangup', fromUser, toUser, callId, code, msg: sentence(code, fromUser) };
+}
+
+/** A refused request, answered to the sender only; the sentence names `peer`. */
+function errorReply(toUser: string, code: ErrorCode, peer: string, callId?: string): ErrorMessage {
+  return {
+    type: 'error',
+    fromUser: SYSTEM_USER,
+    toUser,
+    ...(callId === undefined ? {} : { callId }),
+    code,
+    msg: sentence(code, peer),
+  };
+}
+
 /** Server messages with a `code` carry a readable sentence in `msg` (a rejection keeps seed's "0"). */
 function assertSentences(deliveries: readonly Delivery[]): void {
   for (const { message } of deliveries) {
@@ -270,16 +348,7 @@ describe('CallMachine', () => {
     it('answers a call to a name without an account with code "unknown_user"', () => {
       h.machine.start(a1, 'nobody', false);
       assert.deepEqual(h.take(), [
-        {
-          to: 'a1',
-          message: {
-            type: 'call_back',
-            fromUser: SYSTEM_USER,
-            toUser: 'alice',
-            msg: 'There is no account named nobody.',
-            code: 'unknown_user',
-          },
-        },
+        { to: 'a1', message: systemReply('alice', 'unknown_user', 'nobody') },
       ]);
       assert.deepEqual(h.takeEvents(), []);
       assert.equal(h.pendingTimers(), 0);
@@ -288,17 +357,7 @@ describe('CallMachine', () => {
     it('answers a call to an account with no session with code "offline", recorded as an attempt', () => {
       h.machine.start(a1, 'dave', true);
       assert.deepEqual(h.take(), [
-        {
-          to: 'a1',
-          message: {
-            type: 'call_back',
-            fromUser: SYSTEM_USER,
-            toUser: 'alice',
-            callId: 'call-1',
-            msg: 'dave is not online right now.',
-            code: 'offline',
-          },
-        },
+        { to: 'a1', message: systemReply('alice', 'offline', 'dave', 'call-1') },
       ]);
       const attempt = summary('call-1', a1, 'dave');
       assert.deepEqual(h.takeEvents(), [
@@ -316,17 +375,7 @@ describe('CallMachine', () => {
       ring();
       h.machine.start(c1, 'bob', true);
       assert.deepEqual(h.take(), [
-        {
-          to: 'c1',
-          message: {
-            type: 'call_back',
-            fromUser: SYSTEM_USER,
-            toUser: 'carol',
-            callId: 'call-2',
-            msg: 'bob is in another call.',
-            code: 'busy',
-          },
-        },
+        { to: 'c1', message: systemReply('carol', 'busy', 'bob', 'call-2') },
       ]);
       const attempt = summary('call-2', c1, 'bob');
       assert.deepEqual(h.takeEvents(), [
@@ -342,16 +391,7 @@ describe('CallMachine', () => {
       activeCall();
       h.machine.start(c1, 'bob', true);
       assert.deepEqual(h.takeBySession(), {
-        c1: [
-          {
-            type: 'call_back',
-            fromUser: SYSTEM_USER,
-            toUser: 'carol',
-            callId: 'call-2',
-            msg: sentence('busy', 'bob'),
-            code: 'busy',
-          },
-        ],
+        c1: [systemReply('carol', 'busy', 'bob', 'call-2')],
       });
     });
 
@@ -359,16 +399,7 @@ describe('CallMachine', () => {
       ring();
       h.machine.start(c1, 'alice', true);
       assert.deepEqual(h.takeBySession(), {
-        c1: [
-          {
-            type: 'call_back',
-            fromUser: SYSTEM_USER,
-            toUser: 'carol',
-            callId: 'call-2',
-            msg: sentence('busy', 'alice'),
-            code: 'busy',
-          },
-        ],
+        c1: [systemReply('carol', 'busy', 'alice', 'call-2')],
       });
     });
 
@@ -414,34 +445,15 @@ describe('CallMachine', () => {
       // bob dials alice while alice's call to bob is ringing on his sessions.
       h.machine.start(b1, 'alice', true);
       assert.deepEqual(h.take(), [
-        {
-          to: 'b1',
-          message: {
-            type: 'call_back',
-            fromUser: SYSTEM_USER,
-            toUser: 'bob',
-            callId: 'call-1',
-            msg: 'alice is calling you at this moment; answer the incoming call.',
-            code: 'glare',
-          },
-        },
+        { to: 'b1', message: systemReply('bob', 'glare', 'alice', 'call-1') },
       ]);
       assert.deepEqual(h.takeEvents(), [], 'no second call is started');
       assert.equal(h.pendingTimers(), 1, 'one ring timer: one call');
       // Exactly one call exists, and bob can still accept it.
       h.machine.answer(b1, 'alice', true, 'call-1');
       assert.deepEqual(h.takeBySession(), {
-        a1: [{ type: 'call_back', fromUser: 'bob', toUser: 'alice', callId: 'call-1', msg: '1' }],
-        b2: [
-          {
-            type: 'hangup',
-            fromUser: SYSTEM_USER,
-            toUser: 'bob',
-            callId: 'call-1',
-            code: 'answered_elsewhere',
-            msg: sentence('answered_elsewhere', 'alice'),
-          },
-        ],
+        a1: [accepted('bob', 'alice', 'call-1')],
+        b2: [systemHangup('bob', 'answered_elsewhere', 'alice', 'call-1')],
       });
       assert.deepEqual(
         h.takeEvents().map((e) => [e.event, e.call.id]),
@@ -462,18 +474,7 @@ describe('CallMachine', () => {
     it('a session the callee opens while ringing rings too; one opened later does not', () => {
       ring();
       const b3 = h.connect('bob', 'b3');
-      assert.deepEqual(h.take(), [
-        {
-          to: 'b3',
-          message: {
-            type: 'call_start',
-            fromUser: 'alice',
-            toUser: 'bob',
-            callId: 'call-1',
-            msg: '1',
-          },
-        },
-      ]);
+      assert.deepEqual(h.take(), [{ to: 'b3', message: incomingCall('alice', 'bob', 'call-1') }]);
       // It can answer, like the others.
       h.machine.answer(b3, 'alice', true);
       const told = h.takeBySession();
@@ -496,17 +497,8 @@ describe('CallMachine', () => {
       h.time = T0 + 5000;
       h.machine.answer(b2, 'alice', true, 'call-1');
       assert.deepEqual(h.takeBySession(), {
-        a1: [{ type: 'call_back', fromUser: 'bob', toUser: 'alice', callId: 'call-1', msg: '1' }],
-        b1: [
-          {
-            type: 'hangup',
-            fromUser: SYSTEM_USER,
-            toUser: 'bob',
-            callId: 'call-1',
-            code: 'answered_elsewhere',
-            msg: 'The call was answered on another device.',
-          },
-        ],
+        a1: [accepted('bob', 'alice', 'call-1')],
+        b1: [systemHangup('bob', 'answered_elsewhere', 'alice', 'call-1')],
       });
       assert.deepEqual(h.takeEvents(), [
         { event: 'answered', call: summary('call-1', a1, 'bob', 'b2'), at: T0 + 5000 },
@@ -529,26 +521,8 @@ describe('CallMachine', () => {
       h.time = T0 + 2000;
       h.machine.answer(b1, 'alice', false, 'call-1');
       assert.deepEqual(h.takeBySession(), {
-        a1: [
-          {
-            type: 'call_back',
-            fromUser: 'bob',
-            toUser: 'alice',
-            callId: 'call-1',
-            msg: '0',
-            code: 'rejected',
-          },
-        ],
-        b2: [
-          {
-            type: 'hangup',
-            fromUser: SYSTEM_USER,
-            toUser: 'bob',
-            callId: 'call-1',
-            code: 'rejected_elsewhere',
-            msg: 'The call was declined on another device.',
-          },
-        ],
+        a1: [rejected('bob', 'alice', 'call-1')],
+        b2: [systemHangup('bob', 'rejected_elsewhere', 'alice', 'call-1')],
       });
       assert.deepEqual(h.takeEvents(), [
         { event: 'ended', call: summary('call-1', a1, 'bob'), code: 'rejected', at: T0 + 2000 },
@@ -575,17 +549,7 @@ describe('CallMachine', () => {
       for (const [session, toUser, callId] of refused) {
         h.machine.answer(session, toUser, true, callId);
         assert.deepEqual(h.take(), [
-          {
-            to: session.id,
-            message: {
-              type: 'error',
-              fromUser: SYSTEM_USER,
-              toUser: session.username,
-              ...(callId === undefined ? {} : { callId }),
-              code: 'not_in_call',
-              msg: sentence('not_in_call', toUser),
-            },
-          },
+          { to: session.id, message: errorReply(session.username, 'not_in_call', toUser, callId) },
         ]);
       }
       assert.deepEqual(h.takeEvents(), []);
@@ -598,15 +562,7 @@ describe('CallMachine', () => {
       activeCall();
       h.machine.answer(b2, 'alice', true);
       assert.deepEqual(h.takeBySession(), {
-        b2: [
-          {
-            type: 'error',
-            fromUser: SYSTEM_USER,
-            toUser: 'bob',
-            code: 'not_in_call',
-            msg: 'You are not in a call with alice.',
-          },
-        ],
+        b2: [errorReply('bob', 'not_in_call', 'alice')],
       });
       // The call is still bound to b1.
       assert.equal(h.machine.isInCall('b1'), true);
@@ -717,14 +673,7 @@ describe('CallMachine', () => {
       ring();
       h.time = T0 + 3000;
       h.machine.hangup(a1, 'bob');
-      const cancelled = {
-        type: 'hangup',
-        fromUser: 'alice',
-        toUser: 'bob',
-        callId: 'call-1',
-        code: 'cancelled',
-        msg: 'alice cancelled the call.',
-      };
+      const cancelled = peerHangup('alice', 'bob', 'cancelled', 'call-1');
       assert.deepEqual(h.takeBySession(), { b1: [cancelled], b2: [cancelled] });
       assert.deepEqual(h.takeEvents(), [
         { event: 'ended', call: summary('call-1', a1, 'bob'), code: 'cancelled', at: T0 + 3000 },
@@ -746,26 +695,8 @@ describe('CallMachine', () => {
       ring();
       h.machine.hangup(b2, 'alice');
       assert.deepEqual(h.takeBySession(), {
-        a1: [
-          {
-            type: 'call_back',
-            fromUser: 'bob',
-            toUser: 'alice',
-            callId: 'call-1',
-            msg: '0',
-            code: 'rejected',
-          },
-        ],
-        b1: [
-          {
-            type: 'hangup',
-            fromUser: SYSTEM_USER,
-            toUser: 'bob',
-            callId: 'call-1',
-            code: 'rejected_elsewhere',
-            msg: sentence('rejected_elsewhere', 'alice'),
-          },
-        ],
+        a1: [rejected('bob', 'alice', 'call-1')],
+        b1: [systemHangup('bob', 'rejected_elsewhere', 'alice', 'call-1')],
       });
       assert.deepEqual(
         h.takeEvents().map((e) => [e.event, e.event === 'ended' ? e.code : '']),
@@ -811,17 +742,7 @@ describe('CallMachine', () => {
         activeCall();
         h.machine.hangup(a1, 'bob', code);
         assert.deepEqual(h.take(), [
-          {
-            to: 'b1',
-            message: {
-              type: 'hangup',
-              fromUser: 'alice',
-              toUser: 'bob',
-              callId: 'call-1',
-              code,
-              msg: sentence(code, 'alice'),
-            },
-          },
+          { to: 'b1', message: peerHangup('alice', 'bob', code, 'call-1') },
         ]);
         assert.deepEqual(
           h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event)),
@@ -868,25 +789,9 @@ describe('CallMachine', () => {
       assert.equal(timer.ms, RING_TIMEOUT_MS);
       h.time = T0 + RING_TIMEOUT_MS;
       timer.callback();
-      const missed = {
-        type: 'hangup',
-        fromUser: SYSTEM_USER,
-        toUser: 'bob',
-        callId: 'call-1',
-        code: 'missed',
-        msg: 'You missed a call from alice.',
-      };
+      const missed = systemHangup('bob', 'missed', 'alice', 'call-1');
       assert.deepEqual(h.takeBySession(), {
-        a1: [
-          {
-            type: 'call_back',
-            fromUser: SYSTEM_USER,
-            toUser: 'alice',
-            callId: 'call-1',
-            msg: 'bob did not answer.',
-            code: 'no_answer',
-          },
-        ],
+        a1: [systemReply('alice', 'no_answer', 'bob', 'call-1')],
         b1: [missed],
         b2: [missed],
       });
@@ -926,17 +831,7 @@ describe('CallMachine', () => {
       activeCall();
       h.disconnect(b1);
       assert.deepEqual(h.take(), [
-        {
-          to: 'a1',
-          message: {
-            type: 'hangup',
-            fromUser: 'bob',
-            toUser: 'alice',
-            callId: 'call-1',
-            code: 'disconnected',
-            msg: 'bob lost the connection.',
-          },
-        },
+        { to: 'a1', message: peerHangup('bob', 'alice', 'disconnected', 'call-1') },
       ]);
       assert.deepEqual(
         h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event)),
@@ -949,16 +844,7 @@ describe('CallMachine', () => {
       activeCall();
       h.disconnect(a1);
       assert.deepEqual(h.takeBySession(), {
-        b1: [
-          {
-            type: 'hangup',
-            fromUser: 'alice',
-            toUser: 'bob',
-            callId: 'call-1',
-            code: 'disconnected',
-            msg: sentence('disconnected', 'alice'),
-          },
-        ],
+        b1: [peerHangup('alice', 'bob', 'disconnected', 'call-1')],
       });
     });
 
@@ -977,17 +863,7 @@ describe('CallMachine', () => {
       assert.deepEqual(h.take(), [], 'bob still has a session ringing');
       h.disconnect(b2);
       assert.deepEqual(h.take(), [
-        {
-          to: 'a1',
-          message: {
-            type: 'call_back',
-            fromUser: SYSTEM_USER,
-            toUser: 'alice',
-            callId: 'call-1',
-            msg: 'bob is not online right now.',
-            code: 'offline',
-          },
-        },
+        { to: 'a1', message: systemReply('alice', 'offline', 'bob', 'call-1') },
       ]);
       assert.deepEqual(
         h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event)),
