@@ -60,6 +60,6 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
   app.setViewEngine('hbs');
   app.useStaticAssets(PUBLIC_DIR, { index: false, maxAge: config.production ? '1h' : 0 });
   app.useWebSocketAdapter(new SignalingWsAdapter(app, app.get(UpgradeAuthenticator)));
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }
