@@ -28,11 +28,10 @@ async function failedStart(env: Record<string, string>): Promise<{ code: number;
   return assert.fail('the server exited with code 0');
 }
 
-before(async () => {
+before(() => {
+  // `npm test` builds first (pretest), so this is the server `npm start` runs.
+  assert.ok(existsSync(MAIN), `${MAIN} is missing: run "npm run build" first`);
   dataDir = mkdtempSync(join(tmpdir(), 'dialtone-config-'));
-  if (!existsSync(MAIN)) {
-    await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT });
-  }
 });
 after(() => {
   rmSync(dataDir, { recursive: true, force: true });
