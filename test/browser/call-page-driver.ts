@@ -3,12 +3,16 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { eventually } from './eventually.js';
 import {
+  type ConnectionRecord,
+  connectionHistory,
   inboundVideoBytes,
   installProbe,
   localTrackStates,
   selectedPath,
   sentFrames,
+  signalingSockets,
   type SelectedPath,
+  type SocketRecord,
 } from './probe.js';
 
 export interface Account {
@@ -41,11 +45,7 @@ export class CallPageDriver {
     await context.addInitScript(installProbe);
     const page = await context.newPage();
     await page.goto(`${baseUrl}/login`);
-    await page.getByLabel('Username').fill(account.username);
-    await page.getByLabel('Password').fill(account.password);
-    await page.getByRole('button', { name: 'Log in' }).click();
-    await page.waitForURL(`**/webrtc/${account.username}`);
-    return new CallPageDriver(page, account).online();
+    return new CallPageDriver(page, account).submitLogin();
   }
 
   /** Another tab of an already logged-in browser. */
@@ -53,6 +53,15 @@ export class CallPageDriver {
     const page = await context.newPage();
     await page.goto(`${baseUrl}/webrtc/${account.username}`);
     return new CallPageDriver(page, account).online();
+  }
+
+  /** On the login form (first visit, or sent back to it): logs in and waits for the call page. */
+  async submitLogin(): Promise<this> {
+    await this.page.getByLabel('Username').fill(this.account.username);
+    await this.page.getByLabel('Password').fill(this.account.password);
+    await this.page.getByRole('button', { name: 'Log in' }).click();
+    await this.page.waitForURL(`**/webrtc/${this.account.username}`);
+    return this.online();
   }
 
   get callButton(): Locator {
@@ -152,8 +161,30 @@ export class CallPageDriver {
     return this.page.evaluate(sentFrames);
   }
 
+  /** The connection indicator in the top bar, a live region: "Online", "Reconnecting in…". */
+  get connectionIndicator(): Locator {
+    return this.page.getByRole('status').and(this.page.locator('#connection'));
+  }
+
+  /** Waits until the indicator is in `state` (its data-state) and returns the text it shows. */
+  async waitForConnection(state: string, timeoutMs = 10_000): Promise<string> {
+    const indicator = this.connectionIndicator.and(this.page.locator(`[data-state="${state}"]`));
+    await indicator.waitFor({ timeout: timeoutMs });
+    return indicator.innerText();
+  }
+
+  /** Everything the indicator showed since the page loaded, however briefly. */
+  connectionHistory(): Promise<ConnectionRecord[]> {
+    return this.page.evaluate(connectionHistory);
+  }
+
+  /** The page's signaling WebSockets since it loaded, oldest first. */
+  signalingSockets(): Promise<SocketRecord[]> {
+    return this.page.evaluate(signalingSockets);
+  }
+
   private async online(): Promise<this> {
-    await this.page.locator('#connection[data-state="online"]').waitFor();
+    await this.waitForConnection('online');
     return this;
   }
 }

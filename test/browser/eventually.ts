@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
- * Retries `check` until it stops throwing, then returns its result; after `timeoutMs` rethrows the
- * last failure, so the assertion message says what was still wrong.
+ * Retries `check` (sync or async) until it stops throwing, then returns its result; after
+ * `timeoutMs` rethrows the last failure, so the assertion message says what was still wrong.
  */
 export async function eventually<T>(
-  check: () => Promise<T>,
+  check: () => T | Promise<T>,
   timeoutMs = 10_000,
   intervalMs = 100,
 ): Promise<T> {

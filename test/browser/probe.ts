@@ -28,26 +28,58 @@ interface ProbedPeer {
     iceServers?: { urls: string | string[]; username?: string }[];
   };
 }
+/** One WebSocket the page opened: when (ms since the epoch), and when and how it closed. */
+export interface SocketRecord {
+  createdAt: number;
+  closedAt?: number;
+  closeCode?: number;
+}
+/** What the connection indicator (#connection) showed, from the moment it showed it. */
+export interface ConnectionRecord {
+  at: number;
+  state: string;
+  text: string;
+  visible: boolean;
+}
 interface Probe {
   peers: ProbedPeer[];
   tracks: ProbedTrack[];
   /** Every signaling frame the page sent, with the time it was sent (ms since the epoch). */
   sent: { at: number; data: string }[];
+  sockets: SocketRecord[];
+  connection: ConnectionRecord[];
+}
+interface ProbedSocket {
+  addEventListener(type: 'close', listener: (event: { code: number }) => void): void;
+}
+interface ProbedElement {
+  textContent: string | null;
+  getAttribute(name: string): string | null;
+  checkVisibility(): boolean;
 }
 interface ProbedWindow {
   __dialtoneProbe: Probe;
   RTCPeerConnection: new (...args: unknown[]) => ProbedPeer;
   navigator: { mediaDevices: { getUserMedia(constraints: unknown): Promise<ProbedStream> } };
-  WebSocket: { prototype: { send: (this: unknown, data: unknown) => void } };
+  WebSocket: (new (...args: unknown[]) => ProbedSocket) & {
+    prototype: { send: (this: unknown, data: unknown) => void };
+  };
+  MutationObserver: new (callback: () => void) => {
+    observe(target: unknown, options: Record<string, unknown>): void;
+  };
+  document: { getElementById(id: string): ProbedElement | null };
 }
 interface ProbedStream {
   getTracks(): ProbedTrack[];
 }
 
-/** The init script: wraps RTCPeerConnection, getUserMedia and WebSocket.send to record them. */
+/**
+ * The init script: wraps RTCPeerConnection, getUserMedia and WebSocket to record them, and watches
+ * what the connection indicator shows.
+ */
 export function installProbe(): void {
   const page = globalThis as unknown as ProbedWindow;
-  const probe: Probe = { peers: [], tracks: [], sent: [] };
+  const probe: Probe = { peers: [], tracks: [], sent: [], sockets: [], connection: [] };
   page.__dialtoneProbe = probe;
   page.RTCPeerConnection = new Proxy(page.RTCPeerConnection, {
     construct(target, args) {
@@ -68,6 +100,34 @@ export function installProbe(): void {
     probe.sent.push({ at: Date.now(), data: String(data) });
     send.call(this, data);
   };
+  page.WebSocket = new Proxy(page.WebSocket, {
+    construct(target, args) {
+      const socket = Reflect.construct<unknown[], ProbedSocket>(target, args);
+      const record: SocketRecord = { createdAt: Date.now() };
+      probe.sockets.push(record);
+      socket.addEventListener('close', (event) => {
+        record.closedAt = Date.now();
+        record.closeCode = event.code;
+      });
+      return socket;
+    },
+  });
+  // Every change to #connection, however briefly shown (the first retry comes within 0.5 s).
+  new page.MutationObserver(() => {
+    const indicator = page.document.getElementById('connection');
+    const last = probe.connection[probe.connection.length - 1];
+    const state = indicator?.getAttribute('data-state') ?? '';
+    const text = indicator?.textContent ?? '';
+    if (indicator && (last?.state !== state || last.text !== text)) {
+      probe.connection.push({ at: Date.now(), state, text, visible: indicator.checkVisibility() });
+    }
+  }).observe(page.document, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ['data-state'],
+  });
 }
 
 /** Inbound video bytes of the page's latest peer connection. */
@@ -148,4 +208,14 @@ export function sentFrames(): { at: number; type: string }[] {
     at,
     type: (JSON.parse(data) as { type: string }).type,
   }));
+}
+
+/** The page's WebSockets, oldest first. */
+export function signalingSockets(): SocketRecord[] {
+  return (globalThis as unknown as ProbedWindow).__dialtoneProbe.sockets;
+}
+
+/** Everything the connection indicator showed, oldest first. */
+export function connectionHistory(): ConnectionRecord[] {
+  return (globalThis as unknown as ProbedWindow).__dialtoneProbe.connection;
 }

@@ -13,6 +13,11 @@ export interface TestApp {
   baseUrl: string;
   port: number;
   close(): Promise<void>;
+  /**
+   * Shuts this app down the way a deployment does (open sockets are closed with 1001) and starts
+   * a new one on the same port and data folder: same accounts, same signing secret.
+   */
+  restart(): Promise<TestApp>;
 }
 
 /**
@@ -20,18 +25,34 @@ export interface TestApp {
  * DATABASE_URL given in `env`). Extra environment variables go through the real config loader.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'dialtone-test-'));
+  return listen(env, mkdtempSync(join(tmpdir(), 'dialtone-test-')), 0);
+}
+
+async function listen(
+  env: Record<string, string>,
+  dataDir: string,
+  port: number,
+): Promise<TestApp> {
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', ...env });
   const app = await createApp(config);
-  await app.listen(0, '127.0.0.1');
-  const port = (app.getHttpServer().address() as AddressInfo).port;
+  await app.listen(port, '127.0.0.1');
+  const bound = (app.getHttpServer().address() as AddressInfo).port;
   return {
     app,
-    port,
-    baseUrl: `http://127.0.0.1:${port}`,
+    port: bound,
+    baseUrl: `http://127.0.0.1:${bound}`,
     close: async () => {
       await app.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+    restart: async () => {
+      await app.close();
+      try {
+        return await listen(env, dataDir, bound);
+      } catch (error) {
+        rmSync(dataDir, { recursive: true, force: true });
+        throw error;
+      }
     },
   };
 }
