@@ -3,11 +3,10 @@
 // through Caddy, and the TURN credentials GET /ice-servers hands out are accepted by coturn
 // (turnutils_uclient) and carry a relay-only WebRTC connection in the browser.
 // Needs `npm run build` first (DIALTONE_STACK_APP_ENTRY may point at another build's main.js).
-import { CHROMIUM_ARGS } from '../browser/chromium.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { installRelayProbe, runRelayProbe, type IceServer } from './relay-probe.js';
 import {
   BIN,
@@ -17,6 +16,7 @@ import {
   startStack,
   Teardown,
   type Stack,
+  launchStackChromium,
 } from './stack.js';
 
 interface IceServersResponse {
@@ -44,13 +44,7 @@ describe(
         appEntry: process.env.DIALTONE_STACK_APP_ENTRY,
       });
       teardown.add('stack', () => stack.stop());
-      browser = await chromium.launch({
-        executablePath: stack.browser.executablePath,
-        args: [...CHROMIUM_ARGS],
-        env: stack.browser.env,
-        timeout: 30_000,
-      });
-      teardown.add('chromium', () => browser.close());
+      browser = await launchStackChromium(stack, teardown);
     });
 
     after(() => teardown.run());

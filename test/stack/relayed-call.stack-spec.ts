@@ -6,16 +6,15 @@
 // through coturn, with the credentials the app issued. And the signaling WebSocket, upgraded
 // through Caddy with a valid login cookie, is refused from a foreign Origin.
 // Needs `npm run build` first (DIALTONE_STACK_APP_ENTRY may point at another build's main.js).
-import { CHROMIUM_ARGS } from '../browser/chromium.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
 import { type Account, CallPageDriver } from '../browser/call-page-driver.js';
 import { eventually } from '../browser/eventually.js';
 import type { SelectedPath } from '../browser/probe.js';
-import { httpCall, startStack, Teardown, type Stack } from './stack.js';
+import { httpCall, startStack, Teardown, type Stack, launchStackChromium } from './stack.js';
 
 const FOREIGN_ORIGIN = 'https://evil.example';
 
@@ -72,13 +71,7 @@ describe(
       // the root CA in the stack's NSS DB.
       browsers = [];
       for (let i = 0; i < 2; i++) {
-        const browser = await chromium.launch({
-          executablePath: stack.browser.executablePath,
-          args: [...CHROMIUM_ARGS],
-          env: stack.browser.env,
-          timeout: 30_000,
-        });
-        teardown.add(`chromium ${i + 1}`, () => browser.close());
+        const browser = await launchStackChromium(stack, teardown);
         browsers.push(browser);
       }
       for (const account of [alice, bob]) {

@@ -14,7 +14,8 @@
 //           own; coturn and Caddy listen on 10.99.N.1, Chromium runs inside the namespace
 //           (10.99.N.2) and reaches nothing else.
 import { turnCredential, type TurnCredential } from '../../src/turn/turn-credentials.js';
-import { CHROMIUM_PATH } from '../browser/chromium.js';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../browser/chromium.js';
 import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
@@ -862,6 +863,18 @@ export interface Stack {
   /** A Chromium HOME/executable that trusts Caddy's CA (and enters the namespace). */
   browser: BrowserHome;
   stop(): Promise<void>;
+}
+
+/** Chromium inside the stack's network, trusting Caddy's CA; closed by `teardown`. */
+export async function launchStackChromium(stack: Stack, teardown: Teardown): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: stack.browser.executablePath,
+    args: [...CHROMIUM_ARGS],
+    env: stack.browser.env,
+    timeout: 30_000,
+  });
+  teardown.add('chromium', () => browser.close());
+  return browser;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {

@@ -110,8 +110,8 @@ describe(
       );
     });
 
-    it('refuses a credential signed with another secret', async () => {
-      const credential = turnCredential('not-the-secret', 'mallory', 600, Date.now());
+    /** coturn turns the credential away: no allocation, nothing relayed, and it says why. */
+    async function assertRefused(credential: TurnCredential): Promise<void> {
       const result = await uclient(credential, '127.0.0.1');
       assert.notEqual(result.code, 0, result.output);
       assert.match(result.output, /Cannot complete Allocation/);
@@ -125,22 +125,14 @@ describe(
           .output()
           .includes(`user <${credential.username}>: incoming packet ALLOCATE processed, success`),
       );
+    }
+
+    it('refuses a credential signed with another secret', async () => {
+      await assertRefused(turnCredential('not-the-secret', 'mallory', 600, Date.now()));
     });
 
     it('refuses an expired credential even though its HMAC is right', async () => {
-      const credential = turnCredential(SECRET, 'bob', -60, Date.now());
-      const result = await uclient(credential, '127.0.0.1');
-      assert.notEqual(result.code, 0, result.output);
-      assert.match(result.output, /Cannot complete Allocation/);
-      await coturn.process.waitForOutput(
-        new RegExp(`check_stun_auth: Cannot find credentials of user <${credential.username}>`),
-        5_000,
-      );
-      assert.ok(
-        !coturn.process
-          .output()
-          .includes(`user <${credential.username}>: incoming packet ALLOCATE processed, success`),
-      );
+      await assertRefused(turnCredential(SECRET, 'bob', -60, Date.now()));
     });
 
     it('keeps the relay away from denied addresses (127.0.0.2 is in the loopback deny range)', async () => {

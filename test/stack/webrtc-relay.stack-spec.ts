@@ -3,12 +3,17 @@
 // with iceTransportPolicy 'relay' through coturn, both started from deploy/ by stack.ts. Runs
 // twice: everything on 127.0.0.1, and with Chromium in a network namespace of its own reaching
 // coturn and Caddy on 10.99.N.1 (the layout the full call test will use).
-import { CHROMIUM_ARGS } from '../browser/chromium.js';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { runRelayProbe, startProbeServer, type ProbeServer } from './relay-probe.js';
-import { startStack, Teardown, type Stack, type StackNetwork } from './stack.js';
+import {
+  startStack,
+  Teardown,
+  type Stack,
+  type StackNetwork,
+  launchStackChromium,
+} from './stack.js';
 
 for (const network of ['loopback', 'netns'] satisfies StackNetwork[]) {
   describe(
@@ -26,13 +31,7 @@ for (const network of ['loopback', 'netns'] satisfies StackNetwork[]) {
         teardown.add('probe server', () => probe.close());
         stack = await startStack({ network, upstream: `127.0.0.1:${probe.port}` });
         teardown.add('stack', () => stack.stop());
-        browser = await chromium.launch({
-          executablePath: stack.browser.executablePath,
-          args: [...CHROMIUM_ARGS],
-          env: stack.browser.env,
-          timeout: 30_000,
-        });
-        teardown.add('chromium', () => browser.close());
+        browser = await launchStackChromium(stack, teardown);
         page = await browser.newPage();
         page.setDefaultTimeout(20_000);
       });
