@@ -4,7 +4,7 @@ import { CallHistoryService } from '../src/calls/call-history.service.js';
 import type { CallHistoryEntryDto } from '../src/calls/dto/call-history.dto.js';
 import { closeAll, connectCall, party, ring, type Party } from './support/call-fixtures.js';
 import { SignalingClient } from './support/signaling-client.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { createUser, startTestApp, type TestApp } from './support/test-app.js';
 
 describe('signaling: a call from ring to hang-up', () => {
   let app: TestApp;
@@ -226,5 +226,23 @@ describe('signaling: a call from ring to hang-up', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.equal(await search(), false);
     closeAll(alice);
+  });
+
+  it('puts online accounts first, even past the limit', async () => {
+    // "dirza…" and "dirzb…" sort before the online "dirzc…".
+    const offline = [
+      await createUser(app.baseUrl, 'dirza'),
+      await createUser(app.baseUrl, 'dirzb'),
+    ];
+    const onlineUser = await createUser(app.baseUrl, 'dirzc');
+    const socket = await SignalingClient.connect(app.baseUrl, onlineUser.token);
+    const response = await fetch(`${app.baseUrl}/users?search=dirz&limit=1`, {
+      headers: { authorization: `Bearer ${offline[0].token}` },
+    });
+    const entries = (await response.json()) as { username: string; online: boolean }[];
+    assert.deepEqual(entries, [
+      { username: onlineUser.username, displayName: onlineUser.username, online: true },
+    ]);
+    socket.close();
   });
 });

@@ -13,6 +13,20 @@ export class PresenceService {
     return this.sessions.has(username);
   }
 
+  /** Online usernames starting with `prefix`, at most `max` of them. */
+  onlineUsernames(prefix: string, max: number): string[] {
+    const found: string[] = [];
+    for (const username of this.sessions.keys()) {
+      if (found.length >= max) {
+        break;
+      }
+      if (username.startsWith(prefix)) {
+        found.push(username);
+      }
+    }
+    return found;
+  }
+
   sessionOpened(username: string): void {
     this.sessions.set(username, (this.sessions.get(username) ?? 0) + 1);
   }

@@ -9,6 +9,9 @@ import { PresenceService } from './presence.service.js';
 import { User } from './user.entity.js';
 import { normalizeUsername } from './username.js';
 
+/** How many online usernames a search puts first (bounds the IN list). */
+const MAX_ONLINE_FIRST = 500;
+
 @Injectable()
 export class UsersService {
   constructor(
@@ -67,8 +70,31 @@ export class UsersService {
     return this.users.existsBy({ username });
   }
 
-  /** Directory search by username or display-name prefix; online accounts first. */
+  /**
+   * Directory search by username or display-name prefix, online accounts first: matching online
+   * users are fetched before the rest, so an online friend is never cut off by the limit behind
+   * offline names that sort earlier.
+   */
   async search(prefix: string | undefined, limit: number): Promise<DirectoryEntryDto[]> {
+    const online = this.presence.onlineUsernames(prefix?.toLowerCase() ?? '', MAX_ONLINE_FIRST);
+    const first = online.length > 0 ? await this.matching(prefix, limit, online, 'IN') : [];
+    const rest =
+      first.length < limit
+        ? await this.matching(prefix, limit - first.length, online, 'NOT IN')
+        : [];
+    return [...first, ...rest].map((user) => ({
+      username: user.username,
+      displayName: user.displayName,
+      online: this.presence.isOnline(user.username),
+    }));
+  }
+
+  private matching(
+    prefix: string | undefined,
+    limit: number,
+    usernames: string[],
+    membership: 'IN' | 'NOT IN',
+  ): Promise<User[]> {
     const query = this.users.createQueryBuilder('user').orderBy('user.username').take(limit);
     if (prefix) {
       const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -77,13 +103,9 @@ export class UsersService {
         { pattern },
       );
     }
-    const found = await query.getMany();
-    return found
-      .map((user) => ({
-        username: user.username,
-        displayName: user.displayName,
-        online: this.presence.isOnline(user.username),
-      }))
-      .sort((a, b) => Number(b.online) - Number(a.online));
+    if (usernames.length > 0) {
+      query.andWhere(`user.username ${membership} (:...usernames)`, { usernames });
+    }
+    return query.getMany();
   }
 }
