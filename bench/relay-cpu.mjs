@@ -126,7 +126,7 @@ async function dialtone() {
       NODE_ENV: 'production',
       JWT_SECRET: 'bench-only-' + 'x'.repeat(40),
     },
-    /Listening/,
+    /listening on/,
   );
   const login = async (name) => {
     const body = JSON.stringify({ username: name, password: 'bench password' });

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { createApp } from './app.setup.js';
 import { ConfigError } from './config/config-error.js';
 import { loadConfig } from './config/load-config.js';
@@ -17,7 +16,8 @@ async function bootstrap(): Promise<void> {
   }
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  new Logger('Dialtone').log(`Listening on ${await app.getUrl()} (${config.database.type})`);
+  // Printed whatever the log level, so `npm start` always says where to go.
+  console.log(`Dialtone listening on ${await app.getUrl()} (${config.database.type})`);
 }
 
 void bootstrap();

@@ -25,7 +25,7 @@ function startServer(dataDir: string): Promise<{ server: ChildProcess; baseUrl: 
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the server did not start')), 20_000);
     server.stdout?.on('data', (chunk: Buffer) => {
-      const listening = /Listening on (http:\/\/[\d.:]+)/.exec(chunk.toString());
+      const listening = /listening on (http:\/\/[\d.:]+)/.exec(chunk.toString());
       if (listening) {
         clearTimeout(timer);
         resolve({ server, baseUrl: listening[1] });
