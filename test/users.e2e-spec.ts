@@ -68,6 +68,7 @@ describe('users API', () => {
         none: {},
         garbage: { token: 'garbage' },
         'garbage cookie': { cookie: 'not.a.jwt' },
+        'cookie with a broken %-escape': { cookie: '%E0%A4%A' },
         tampered: { token: tampered },
         'other secret': { token: signHs256(claims(), `${JWT_SECRET}-but-another-one`) },
         'alg none': { token: unsignedJwt(claims()) },

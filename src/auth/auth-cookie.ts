@@ -1,5 +1,6 @@
 import type { CookieOptions, Request } from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
+import { readCookie } from '../common/cookies.js';
 
 export const AUTH_COOKIE = 'dialtone_token';
 
@@ -27,17 +28,4 @@ export function tokenFromHeaders(headers: IncomingHttpHeaders): {
     return { token: authorization.slice('Bearer '.length).trim(), fromCookie: false };
   }
   return { token: readCookie(headers.cookie, AUTH_COOKIE), fromCookie: true };
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) {
-    return undefined;
-  }
-  for (const part of header.split(';')) {
-    const separator = part.indexOf('=');
-    if (separator > 0 && part.slice(0, separator).trim() === name) {
-      return decodeURIComponent(part.slice(separator + 1).trim());
-    }
-  }
-  return undefined;
 }

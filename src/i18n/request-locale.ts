@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { readCookie } from '../common/cookies.js';
 import {
   LOCALE_COOKIE,
   LOCALE_QUERY,
@@ -6,8 +7,6 @@ import {
   localeFromAcceptLanguage,
   matchLocale,
 } from './locale.js';
-
-const LOCALE_COOKIE_PATTERN = new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=([^;]*)`);
 
 export interface RequestLocale {
   locale: Locale;
@@ -22,7 +21,7 @@ export function requestLocale(request: Request): RequestLocale {
   if (switchedTo) {
     return { locale: switchedTo, switchedTo };
   }
-  const remembered = LOCALE_COOKIE_PATTERN.exec(request.headers.cookie ?? '')?.[1];
+  const remembered = readCookie(request.headers.cookie, LOCALE_COOKIE);
   return {
     locale: matchLocale(remembered) ?? localeFromAcceptLanguage(request.headers['accept-language']),
   };
