@@ -32,6 +32,7 @@ describe('signaling: connecting', () => {
     assert.equal(await refusedStatus(app, {}), 401);
     assert.equal(await refusedStatus(app, { token: 'not.a.jwt' }), 401);
     assert.equal(await refusedStatus(app, { cookie: 'garbage' }), 401);
+    assert.equal(await refusedStatus(app, { cookie: '%E0%A4%A' }), 401);
     assert.equal(await refusedStatus(app, { query: '?access_token=garbage' }), 401);
   });
 
