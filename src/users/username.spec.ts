@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { normalizeUsername, USERNAME_PATTERN } from './username.js';
+import { INVALID_USERNAMES } from '../../test/support/invalid-usernames.js';
 
 describe('normalizeUsername', () => {
   it('accepts 3-32 characters of a-z 0-9 _ . - starting with a letter or digit, folding case', () => {
@@ -19,26 +20,7 @@ describe('normalizeUsername', () => {
   });
 
   it('refuses wrong lengths, leading punctuation, spaces, look-alikes and injection', () => {
-    const invalid = [
-      '',
-      'ab',
-      'a'.repeat(33),
-      '_alice',
-      '.alice',
-      '-alice',
-      'al ice',
-      ' alice',
-      'alice\n',
-      '\u0430lice', // Cyrillic а
-      '\u0130van', // İ
-      'K\u212Aelvin', // Kelvin sign, which lower-cases to k
-      'ﬃx',
-      'alice@home',
-      'a/b',
-      "a'; DROP TABLE users;--",
-      '%lice',
-    ];
-    for (const input of invalid) {
+    for (const input of INVALID_USERNAMES) {
       assert.equal(normalizeUsername(input), undefined, JSON.stringify(input));
     }
   });
