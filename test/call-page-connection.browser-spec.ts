@@ -1,15 +1,14 @@
 // The call page's connection to /signaling: drops, server restarts and an expired login, as the
 // person in front of the page sees them.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { en } from '../src/i18n/en.js';
 import { format } from '../src/i18n/translation.js';
 import { CloseCode } from '../src/signaling/protocol.js';
 import { SessionRegistry } from '../src/signaling/session-registry.js';
 import type { SignalingSession } from '../src/signaling/signaling-session.js';
 import { CallPageDriver } from './browser/call-page-driver.js';
-import { launchChromium } from './browser/chromium.js';
+import { browserSuite } from './browser/browser-suite.js';
 import { eventually } from './browser/eventually.js';
 import type { ConnectionRecord } from './browser/probe.js';
 import { createUser, startTestApp, type TestApp } from './support/test-app.js';
@@ -41,25 +40,11 @@ async function waitForReconnection(
 }
 
 describe('the call page keeps its connection to the server', { timeout: 120_000 }, () => {
-  let app: TestApp;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  before(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
+  const suite = browserSuite();
 
   /** A fresh account, logged in through the form in its own browser context. */
   async function logIn(on: TestApp, prefix: string): Promise<CallPageDriver> {
-    const context = await browser.newContext();
-    contexts.push(context);
+    const context = await suite.newContext();
     const { username, password } = await createUser(on.baseUrl, prefix);
     return CallPageDriver.logIn(context, on.baseUrl, { username, password });
   }
@@ -78,10 +63,10 @@ describe('the call page keeps its connection to the server', { timeout: 120_000 
   }
 
   it('1. dropped by the server, the page says it is reconnecting, comes back by itself and takes calls', async () => {
-    const alice = await logIn(app, 'alice');
-    const bob = await logIn(app, 'bob');
+    const alice = await logIn(suite.app, 'alice');
+    const bob = await logIn(suite.app, 'bob');
     assert.equal(await alice.waitForConnection('online'), en.ui.connectionOnline);
-    const [old, ...others] = sessionsOf(app, alice.account.username);
+    const [old, ...others] = sessionsOf(suite.app, alice.account.username);
     assert.deepEqual(others, []);
     old.socket.terminate();
 
@@ -94,7 +79,7 @@ describe('the call page keeps its connection to the server', { timeout: 120_000 
     assert.equal(await alice.waitForConnection('online'), en.ui.connectionOnline);
     await alice.waitForStatus(en.ui.statusReady);
     await eventually(() => {
-      const now = sessionsOf(app, alice.account.username);
+      const now = sessionsOf(suite.app, alice.account.username);
       assert.equal(now.length, 1);
       assert.notEqual(now[0].id, old.id);
     });
@@ -137,15 +122,14 @@ describe('the call page keeps its connection to the server', { timeout: 120_000 
       await alice.submitLogin();
       assert.equal(await alice.waitForConnection('online'), en.ui.connectionOnline);
     } finally {
-      await Promise.all(contexts.splice(0).map((context) => context.close()));
       await shortLived.close();
     }
   });
 
   it('3. across a server restart the page shows it is reconnecting and comes back', async () => {
-    const alice = await logIn(app, 'alice');
-    const bob = await logIn(app, 'bob');
-    app = await app.restart();
+    const alice = await logIn(suite.app, 'alice');
+    const bob = await logIn(suite.app, 'bob');
+    await suite.restartApp();
 
     const shown = await waitForReconnection(alice, 20_000);
     assert.deepEqual(shown[0], ['waiting', format(en.ui.statusReconnecting, { seconds: 1 }), true]);
@@ -157,8 +141,8 @@ describe('the call page keeps its connection to the server', { timeout: 120_000 
     assert.equal(closed.closeCode, CloseCode.GOING_AWAY);
     await bob.waitForConnection('online', 20_000);
     await eventually(() => {
-      assert.equal(sessionsOf(app, alice.account.username).length, 1);
-      assert.equal(sessionsOf(app, bob.account.username).length, 1);
+      assert.equal(sessionsOf(suite.app, alice.account.username).length, 1);
+      assert.equal(sessionsOf(suite.app, bob.account.username).length, 1);
     });
     await assertReachable(alice, bob);
   });

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
+import { before, describe, it } from 'node:test';
+import type { BrowserContextOptions } from 'playwright-core';
 import { en } from '../src/i18n/en.js';
 import { format, type Placeholders } from '../src/i18n/translation.js';
 import { zhCN } from '../src/i18n/zh-cn.js';
 import type { MessageCode } from '../src/signaling/protocol.js';
 import { type Account, CallPageDriver } from './browser/call-page-driver.js';
-import { launchChromium } from './browser/chromium.js';
+import { browserSuite } from './browser/browser-suite.js';
 import { eventually } from './browser/eventually.js';
 import { withCaptureBlocked, withoutCamera } from './browser/fake-devices.js';
-import { createUser, startTestApp, type TestApp } from './support/test-app.js';
+import { createUser } from './support/test-app.js';
 
 const ARTIFACTS = 'test-artifacts';
 const PHONE: BrowserContextOptions = {
@@ -26,37 +26,24 @@ function endedBy(code: MessageCode, values: Placeholders): string {
 }
 
 describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
-  let app: TestApp;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
+  const suite = browserSuite();
 
-  before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
-  });
+  before(() => mkdirSync(ARTIFACTS, { recursive: true }));
 
   async function account(prefix: string): Promise<Account> {
-    const { username, password } = await createUser(app.baseUrl, prefix);
+    const { username, password } = await createUser(suite.app.baseUrl, prefix);
     return { username, password };
   }
 
   /** A person with their own browser context (own cookies, own camera), logged in. */
   async function person(prefix: string, options: BrowserContextOptions = {}, devices?: () => void) {
-    const context = await browser.newContext(options);
-    contexts.push(context);
+    const context = await suite.newContext(options);
     if (devices) {
       await context.addInitScript(devices);
     }
     return {
       context,
-      page: await CallPageDriver.logIn(context, app.baseUrl, await account(prefix)),
+      page: await CallPageDriver.logIn(context, suite.app.baseUrl, await account(prefix)),
     };
   }
 
@@ -138,7 +125,7 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
       ),
     );
     assert.equal(
-      (await fetch(`${app.baseUrl}/ice-servers`)).status,
+      (await fetch(`${suite.app.baseUrl}/ice-servers`)).status,
       401,
       'ICE servers need a login',
     );
@@ -194,7 +181,7 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
   it('5. bob on two tabs: accepting on one stops the ringing on the other', async () => {
     const { page: alice } = await person('alice');
     const { context, page: bobFirst } = await person('bob');
-    const bobSecond = await CallPageDriver.openTab(context, app.baseUrl, bobFirst.account);
+    const bobSecond = await CallPageDriver.openTab(context, suite.app.baseUrl, bobFirst.account);
     await alice.dial(bobFirst.account.username);
     for (const tab of [bobFirst, bobSecond]) {
       await tab.incomingPanel.waitFor();
@@ -243,7 +230,7 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     await page.reload();
     await page.getByRole('button', { name: en.ui.hangUp, exact: true }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
-    await page.goto(`${app.baseUrl}/webrtc/${alice.account.username}?lang=zh-CN`);
+    await page.goto(`${suite.app.baseUrl}/webrtc/${alice.account.username}?lang=zh-CN`);
     await page
       .getByRole('button', { name: zhCN.ui.accept, exact: true, includeHidden: true })
       .waitFor({ state: 'attached' });
