@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Dialtone image: build stages with a C++ toolchain (better-sqlite3 is a native addon), then a
 # slim runtime with production dependencies only, running as the unprivileged "node" user.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 (Active LTS) in production; CI also tests Node 20.19+, the oldest version package.json allows.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- toolchain: what node-gyp needs to compile better-sqlite3 ---------------------------------
 FROM ${NODE_IMAGE} AS toolchain

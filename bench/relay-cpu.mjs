@@ -126,6 +126,9 @@ async function dialtone() {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'dialtone-bench-')),
       NODE_ENV: 'production',
       JWT_SECRET: 'bench-only-' + 'x'.repeat(40),
+      // Registers and logs in 2 × BENCH_PAIRS accounts from one address within seconds.
+      AUTH_RATE_PER_ADDRESS: '100000',
+      AUTH_RATE_GLOBAL: '100000',
     },
     /listening on/,
   );

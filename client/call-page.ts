@@ -1,24 +1,39 @@
 // The call page (/webrtc/:username): wires the parts together. Served as public/js/call-page.js.
 import { DEFAULT_LOCALE, matchLocale } from '../src/i18n/locale.js';
+import { CallAlerts } from './call/call-alerts.js';
 import { CallController } from './call/call-controller.js';
+import { CallQuality } from './call/call-quality.js';
 import { CallView } from './call/call-view.js';
+import { ConnectionIndicator } from './call/connection-indicator.js';
+import { FaviconBadge } from './call/favicon-badge.js';
 import { MediaControls } from './call/media-controls.js';
-import { Ringtone } from './call/ringtone.js';
+import { ScreenShare } from './call/screen-share.js';
+import { listenForShortcuts } from './call/shortcuts.js';
+import { Tones } from './call/tones.js';
+import { VideoButtons } from './call/video-buttons.js';
+import { ContactsPanel } from './contacts/contacts-panel.js';
+import { PrivacyPanel } from './contacts/privacy-panel.js';
 import { FriendSuggestions } from './directory/friend-suggestions.js';
 import { byId } from './dom.js';
 import { RecentCalls } from './history/recent-calls.js';
 import { Translator } from './i18n/translator.js';
+import { CameraCheck } from './media/camera-check.js';
+import { cameraOutlook } from './media/camera-outlook.js';
 import { DevicePickers } from './media/device-pickers.js';
 import { LocalMedia } from './media/local-media.js';
 import { startLanguagePicker } from './settings/language-picker.js';
+import { startNotificationOffer } from './settings/notification-offer.js';
 import { RelayPreference } from './settings/relay-preference.js';
 import { SignalingClient } from './signaling/signaling-client.js';
 import { hasTurnServer, IceServers } from './webrtc/ice-servers.js';
+import type { PeerLink } from './webrtc/peer-link.js';
 
 const page = byId('call-page', HTMLElement);
 const ownUsername = page.dataset.username ?? '';
 const translator = new Translator(matchLocale(page.dataset.locale) ?? DEFAULT_LOCALE);
 const view = new CallView(translator);
+const connection = new ConnectionIndicator(translator);
+const quality = new CallQuality(translator);
 const iceServers = new IceServers();
 const relay = new RelayPreference(
   byId('relay-only', HTMLInputElement),
@@ -26,20 +41,39 @@ const relay = new RelayPreference(
   translator,
 );
 
-const media = new LocalMedia((kind, track) => controls.trackChanged(kind, track));
+const media = new LocalMedia((kind, track) => {
+  controls.trackChanged(kind, track);
+  cameraCheck.tracksChanged();
+  calls.sendMediaState();
+});
+const privacy = new PrivacyPanel(byId('privacy-panel', HTMLElement), translator);
+const contacts = new ContactsPanel(byId('contacts-panel', HTMLElement), {
+  translator,
+  ownUsername,
+  dial: dialFromList,
+  blocked: () => void privacy.refreshBlocked(),
+});
 const signaling = new SignalingClient({
-  message: (message) => calls.handle(message),
-  state: (state) => view.setConnection(state),
-  lost: () => calls.connectionLost(),
+  message: (message) => {
+    calls.handle(message);
+    contacts.handle(message);
+    if (message.type === 'welcome') {
+      void contacts.refresh(); // a new session: whatever changed while away is in the list
+    }
+  },
+  state: (state) => {
+    connection.set(state);
+    view.setConnection(state);
+  },
+  lost: (reason) => calls.connectionLost(reason),
+  away: () => calls.connectionAway(),
+  back: (call) => calls.connectionBack(call),
 });
 const recent = new RecentCalls(
   byId('recent-calls', HTMLUListElement),
   byId('recent-empty', HTMLElement),
   translator,
-  (peer) => {
-    view.friendInput.value = peer;
-    calls.dial(peer);
-  },
+  dialFromList,
 );
 const pickers = new DevicePickers(
   {
@@ -48,37 +82,112 @@ const pickers = new DevicePickers(
   },
   translator,
   (kind, deviceId) => controls.useDevice(kind, deviceId),
+  (cameras) => view.setFlipAvailable(cameras >= 2),
 );
+const controls = new MediaControls({
+  media,
+  view,
+  currentLink: () => calls.link,
+  changed: () => calls.sendMediaState(),
+  nextCamera: (current) => pickers.nextCamera(current),
+  chooseCamera: (deviceId) => pickers.choose('video', deviceId),
+  sharingScreen: () => screenShare.sharing,
+});
+const screenShare: ScreenShare = new ScreenShare({
+  currentLink: (): PeerLink | undefined => calls.link,
+  cameraTrack: () =>
+    media.current?.getVideoTracks().find((track) => track.readyState === 'live') ?? null,
+  changed: () => {
+    view.setSharingScreen(screenShare.sharing);
+    calls.sendMediaState();
+  },
+  failed: (error) => {
+    console.warn('screen sharing failed', error);
+    view.setMediaNotice({ key: 'screenShareFailed' });
+  },
+});
+const mediaChanged = (): void => {
+  void pickers.refresh();
+  controls.show();
+};
+const cameraCheck = new CameraCheck(media, view, view.microphoneLevel, mediaChanged);
 const calls = new CallController({
   send: (message) => signaling.send(message),
   view,
   media,
-  ringtone: new Ringtone((state) => view.setRingtone(state)),
+  tones: new Tones((kind, state) => view.setTone(kind, state)),
+  alerts: new CallAlerts(translator, new FaviconBadge()),
   rtcConfiguration: () => iceServers.rtcConfiguration(relay.enabled),
-  mediaOpened: () => void pickers.refresh(),
-  callEnded: () => void recent.refresh(),
+  cameraOutlook,
+  mediaChanged,
+  sharingScreen: () => screenShare.sharing,
+  phaseChanged: (phase) => {
+    if (phase !== 'idle') {
+      cameraCheck.handOver();
+    }
+    if (phase === 'connected') {
+      quality.start(calls.peer ?? '', () => calls.link?.getStats());
+    } else if (phase === 'idle') {
+      quality.stop();
+    }
+  },
+  callEnded: () => {
+    screenShare.end();
+    view.setSharingScreen(false);
+    void recent.refresh();
+  },
 });
-const controls = new MediaControls(media, view, () => calls.link);
+/** One click on a recent call or a contact: the field shows whom, and the call starts. */
+function dialFromList(username: string): void {
+  view.friendInput.value = username;
+  calls.dial(username);
+}
+
+const suggestions = new FriendSuggestions(
+  view.friendInput,
+  byId('friend-suggestions', HTMLUListElement),
+  ownUsername,
+  translator,
+  (typed) => contacts.book.matching(typed),
+);
 
 byId('dial-form', HTMLFormElement).addEventListener('submit', (event) => {
   event.preventDefault();
-  calls.dial(view.friendInput.value);
+  calls.dial(suggestions.accountFor(view.friendInput.value));
 });
 view.hangUpButton.addEventListener('click', () => calls.hangUp());
 view.acceptButton.addEventListener('click', () => calls.accept());
+view.acceptAudioButton.addEventListener('click', () => calls.accept(true));
 view.rejectButton.addEventListener('click', () => calls.reject());
+view.checkCameraButton.addEventListener('click', () => void cameraCheck.toggle());
+view.shareButton.addEventListener('click', () => void screenShare.toggle());
+const videoButtons = new VideoButtons(view.stage, view.remoteVideo);
+view.fullscreenButton.addEventListener('click', () => videoButtons.toggleFullscreen());
+view.pictureInPictureButton.addEventListener('click', () => videoButtons.togglePictureInPicture());
+view.setScreenShareSupported(ScreenShare.supported);
+connection.retryButton.addEventListener('click', () => signaling.retryNow());
+listenForShortcuts({
+  accept: () => calls.accept(),
+  reject: () => calls.reject(),
+  microphone: () => controls.toggleMicrophone(),
+  camera: () => controls.toggleCamera(),
+  fullscreen: () => videoButtons.toggleFullscreen(),
+  pictureInPicture: () => videoButtons.togglePictureInPicture(),
+});
 
 controls.start();
 pickers.start();
+suggestions.start();
 startLanguagePicker(byId('language', HTMLSelectElement), translator);
-new FriendSuggestions(
-  view.friendInput,
-  byId('friend-suggestions', HTMLDataListElement),
-  ownUsername,
-  translator,
-).start();
+startNotificationOffer(
+  byId('notification-offer', HTMLElement),
+  byId('notification-on', HTMLButtonElement),
+  byId('notification-not-now', HTMLButtonElement),
+  (panel) => view.returnFocus(panel),
+);
 signaling.start();
 void recent.refresh();
+void privacy.refresh();
 iceServers
   .get()
   .then(({ iceServers: servers }) => relay.start(hasTurnServer(servers)))

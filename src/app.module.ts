@@ -1,11 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccountModule } from './account/account.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ContactsModule } from './contacts/contacts.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DirectoryModule } from './directory/directory.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PagesModule } from './pages/pages.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
+import { SignalingBackendModule } from './signaling/backend/signaling-backend.module.js';
 import { SignalingModule } from './signaling/signaling.module.js';
 import { TurnModule } from './turn/turn.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -24,7 +29,12 @@ export class AppModule {
         HealthModule,
         TurnModule,
         CallsModule,
-        SignalingModule,
+        ContactsModule,
+        DirectoryModule,
+        PrivacyModule,
+        AccountModule,
+        SignalingBackendModule.forRoot(config),
+        SignalingModule.forRoot(config),
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { AppModule } from './app.module.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
@@ -10,6 +11,27 @@ import { SignalingWsAdapter } from './signaling/signaling-ws.adapter.js';
 import { UpgradeAuthenticator } from './signaling/upgrade-authenticator.js';
 
 const BODY_LIMIT = '16kb';
+/**
+ * The call page needs the camera and microphone, and screen capture for screen sharing, for
+ * itself only (no frame may be handed them); every other powerful feature is off.
+ */
+const PERMISSIONS_POLICY = [
+  'camera=(self)',
+  'microphone=(self)',
+  'display-capture=(self)',
+  'geolocation=()',
+  'payment=()',
+  'usb=()',
+  'serial=()',
+  'hid=()',
+  'midi=()',
+  'accelerometer=()',
+  'gyroscope=()',
+  'magnetometer=()',
+  'publickey-credentials-get=()',
+  'screen-wake-lock=()',
+  'xr-spatial-tracking=()',
+].join(', ');
 
 /**
  * class-transformer silently drops `__proto__`/`constructor` keys, so the validation pipe never
@@ -20,6 +42,17 @@ function refusePrototypeKeys(key: string, value: unknown): unknown {
     throw new SyntaxError(`The field "${key}" is not allowed`);
   }
   return value;
+}
+
+/** Whether a request path names a source map, however it is escaped (the static server decodes). */
+function isSourceMapPath(path: string): boolean {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // A malformed escape: the static server refuses it too.
+  }
+  return /\.map\/*$/i.test(decoded);
 }
 
 /** Builds the whole application; main.ts and the e2e suites share it so tests run the real thing. */
@@ -52,12 +85,26 @@ export async function createApp(config: AppConfig): Promise<NestExpressApplicati
       crossOriginEmbedderPolicy: false,
     }),
   );
+  app.use((_request: Request, response: Response, next: NextFunction) => {
+    response.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
+    next();
+  });
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');
+  if (config.production) {
+    // Source maps would publish the client's original source; they are for development.
+    app.use((request: Request, response: Response, next: NextFunction) => {
+      if (isSourceMapPath(request.path)) {
+        response.status(404).json({ statusCode: 404, message: 'Not found' });
+      } else {
+        next();
+      }
+    });
+  }
   app.useStaticAssets(PUBLIC_DIR, { index: false, maxAge: config.production ? '1h' : 0 });
   app.useWebSocketAdapter(new SignalingWsAdapter(app, app.get(UpgradeAuthenticator)));
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);

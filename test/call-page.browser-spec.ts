@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { before, describe, it } from 'node:test';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { BrowserContextOptions } from 'playwright-core';
 import { en } from '../src/i18n/en.js';
 import { format, type Placeholders } from '../src/i18n/translation.js';
@@ -9,26 +9,23 @@ import type { MessageCode } from '../src/signaling/protocol.js';
 import { type Account, CallPageDriver } from './browser/call-page-driver.js';
 import { browserSuite } from './browser/browser-suite.js';
 import { eventually } from './browser/eventually.js';
-import { withCaptureBlocked, withoutCamera } from './browser/fake-devices.js';
+import { type InitScript, withCaptureBlocked, withoutCamera } from './browser/fake-devices.js';
+import { PHONE } from './browser/viewports.js';
 import { createUser } from './support/test-app.js';
 
 const ARTIFACTS = 'test-artifacts';
-const PHONE: BrowserContextOptions = {
-  viewport: { width: 390, height: 844 },
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-};
 
 /** The status line after a call ended for the reason a server code gives. */
 function endedBy(code: MessageCode, values: Placeholders): string {
   return format(en.ui.statusEnded, { reason: format(en.codes[code], values) });
 }
 
-describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
+describe('the call page, two people in Chromium', () => {
   const suite = browserSuite();
 
-  before(() => mkdirSync(ARTIFACTS, { recursive: true }));
+  beforeAll(() => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
 
   async function account(prefix: string): Promise<Account> {
     const { username, password } = await createUser(suite.app.baseUrl, prefix);
@@ -36,7 +33,7 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
   }
 
   /** A person with their own browser context (own cookies, own camera), logged in. */
-  async function person(prefix: string, options: BrowserContextOptions = {}, devices?: () => void) {
+  async function person(prefix: string, options: BrowserContextOptions = {}, devices?: InitScript) {
     const context = await suite.newContext(options);
     if (devices) {
       await context.addInitScript(devices);
@@ -52,8 +49,7 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     const { page: bob } = await person('bob');
     await alice.dial(bob.account.username);
     await bob.incomingPanel.waitFor();
-    assert.equal(
-      await bob.page.locator('#incoming-caller').innerText(),
+    expect(await bob.page.locator('#incoming-caller').innerText()).toBe(
       format(en.ui.isCalling, { peer: alice.account.username }),
     );
     const acceptedAt = await bob.accept();
@@ -62,7 +58,9 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     await Promise.all([alice.waitForInboundVideoGrowing(), bob.waitForInboundVideoGrowing()]);
     await alice.waitForCallState('connected');
     await bob.waitForCallState('connected');
-    assert.match(await alice.page.locator('#status').innerText(), /^Connected with \S+ \d\d:\d\d$/);
+    expect(await alice.page.locator('#status').innerText()).toMatch(
+      /^Connected with \S+ \d\d:\d\d$/,
+    );
 
     // Nothing about alice's network (SDP or ICE) left her page before bob accepted.
     const firstMedia = (await alice.sentFrames()).find(
@@ -74,18 +72,22 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     await alice.page.screenshot({ path: `${ARTIFACTS}/call-desktop.png` });
 
     // Camera off really stops the camera (its light goes out); on again sends a new track.
-    const camera = bob.page.getByRole('button', { name: 'Turn camera off' });
-    await camera.click();
-    assert.equal(await camera.getAttribute('aria-pressed'), 'true');
-    assert.deepEqual(await bob.localTrackStates(), ['audio:live', 'video:ended']);
-    await camera.click();
+    await bob.page.getByRole('button', { name: 'Turn camera off' }).click();
+    const cameraOn = bob.page.getByRole('button', { name: 'Turn camera on' });
+    expect(await cameraOn.getAttribute('aria-pressed')).toBe('true');
+    expect(await bob.localTrackStates()).toStrictEqual(['audio:live', 'video:ended']);
+    await cameraOn.click();
     await eventually(async () =>
-      assert.deepEqual(await bob.localTrackStates(), ['audio:live', 'video:ended', 'video:live']),
+      expect(await bob.localTrackStates()).toStrictEqual([
+        'audio:live',
+        'video:ended',
+        'video:live',
+      ]),
     );
     await alice.waitForInboundVideoGrowing();
-    const mute = alice.page.getByRole('button', { name: 'Mute microphone' });
-    await mute.click();
-    assert.equal(await mute.getAttribute('aria-pressed'), 'true');
+    await alice.page.getByRole('button', { name: 'Mute microphone' }).click();
+    const unmute = alice.page.getByRole('button', { name: 'Unmute microphone' });
+    expect(await unmute.getAttribute('aria-pressed')).toBe('true');
 
     await alice.hangUp();
     await alice.waitForCallState('idle');
@@ -100,7 +102,7 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
         [],
         `${side.account.username} left tracks running`,
       );
-      assert.equal(await side.callButton.isEnabled(), true);
+      expect(await side.callButton.isEnabled()).toBe(true);
     }
   });
 
@@ -117,12 +119,11 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     await alice.waitForStatus(endedBy('unknown_user', { peer: 'nobody-here' }));
     await alice.dial('not a name!');
     await alice.waitForStatus(format(en.ui.invalidAccount, { peer: 'not a name!' }));
-    assert.equal(await alice.callButton.isEnabled(), true);
+    expect(await alice.callButton.isEnabled()).toBe(true);
     await eventually(async () =>
-      assert.deepEqual(
+      expect(
         (await alice.localTrackStates()).filter((track) => !track.endsWith(':ended')),
-        [],
-      ),
+      ).toStrictEqual([]),
     );
     assert.equal(
       (await fetch(`${suite.app.baseUrl}/ice-servers`)).status,
@@ -131,8 +132,8 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     );
     // No TURN server in this configuration: the privacy switch says why it cannot be used.
     const relay = alice.page.getByLabel('Relay my calls through the TURN server');
-    assert.equal(await relay.isDisabled(), true);
-    assert.equal(await alice.page.locator('#relay-hint').innerText(), en.ui.relayUnavailable);
+    expect(await relay.isDisabled()).toBe(true);
+    expect(await alice.page.locator('#relay-hint').innerText()).toBe(en.ui.relayUnavailable);
   });
 
   it('3. bob rejects: alice reads "rejected", and none of her SDP or ICE ever left', async () => {
@@ -142,15 +143,15 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     await alice.waitForStatus(format(en.ui.statusRinging, { peer: bob.account.username }));
     await bob.reject();
     await alice.waitForStatus(endedBy('rejected', { peer: bob.account.username }));
-    assert.match(await alice.statusText(), /rejected/);
+    expect(await alice.statusText()).toMatch(/rejected/);
     await bob.waitForStatus(
       format(en.ui.statusEnded, {
         reason: format(en.ui.youRejected, { peer: alice.account.username }),
       }),
     );
-    assert.equal(await bob.incomingPanel.isVisible(), false);
+    expect(await bob.incomingPanel.isVisible()).toBe(false);
     const types = (await alice.sentFrames()).map((frame) => frame.type);
-    assert.deepEqual(types, ['call_start']);
+    expect(types).toStrictEqual(['call_start']);
   });
 
   it("4. alice cancels while it rings: bob's incoming panel closes", async () => {
@@ -161,16 +162,16 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     await alice.hangUp();
     await bob.incomingPanel.waitFor({ state: 'hidden' });
     await bob.waitForStatus(endedBy('cancelled', { peer: alice.account.username }));
-    assert.equal(await bob.page.locator('#incoming').getAttribute('data-ringtone'), 'stopped');
+    expect(await bob.page.locator('#incoming').getAttribute('data-ringtone')).toBe('stopped');
     await alice.waitForCallState('idle');
-    assert.deepEqual(
-      (await alice.sentFrames()).map((frame) => frame.type),
-      ['call_start', 'hangup'],
-    );
+    expect((await alice.sentFrames()).map((frame) => frame.type)).toStrictEqual([
+      'call_start',
+      'hangup',
+    ]);
 
     // Bob's recent calls mark it missed, and one click on it rings alice back.
     const missed = bob.page.getByRole('button', {
-      name: new RegExp(`^Call ${alice.account.username} \\(Missed`),
+      name: new RegExp(`^Call ${alice.account.username} Missed · `),
     });
     await missed.click();
     await alice.incomingPanel.waitFor();
@@ -185,17 +186,14 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     await alice.dial(bobFirst.account.username);
     for (const tab of [bobFirst, bobSecond]) {
       await tab.incomingPanel.waitFor();
-      assert.notEqual(await tab.page.locator('#incoming').getAttribute('data-ringtone'), 'stopped');
+      expect(await tab.page.locator('#incoming').getAttribute('data-ringtone')).not.toBe('stopped');
     }
     await bobFirst.accept();
     await bobSecond.incomingPanel.waitFor({ state: 'hidden' });
-    assert.equal(
-      await bobSecond.page.locator('#incoming').getAttribute('data-ringtone'),
-      'stopped',
-    );
+    expect(await bobSecond.page.locator('#incoming').getAttribute('data-ringtone')).toBe('stopped');
     await bobSecond.waitForStatus(endedBy('answered_elsewhere', {}));
     await Promise.all([alice.waitForRemoteVideo(), bobFirst.waitForRemoteVideo()]);
-    assert.equal(await bobSecond.callState(), 'idle');
+    expect(await bobSecond.callState()).toBe('idle');
     await bobFirst.hangUp();
     await alice.waitForStatus(endedBy('hangup', { peer: bobFirst.account.username }));
   });
@@ -203,7 +201,7 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
   it('6. in zh-CN the page speaks Chinese, and the language can be switched and is kept', async () => {
     const { page: alice } = await person('alice', { locale: 'zh-CN' });
     const { page } = alice;
-    assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     for (const name of [
       zhCN.ui.call,
       zhCN.ui.hangUp,
@@ -214,7 +212,7 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     }
     await page.getByLabel(zhCN.ui.friendsAccount).waitFor();
     await page.getByLabel(zhCN.ui.remoteVideo).waitFor();
-    await page.getByLabel(zhCN.ui.yourVideo).waitFor();
+    await page.getByLabel(zhCN.ui.yourVideo).waitFor({ state: 'attached' });
     const carol = await account('carol');
     await page.getByLabel(zhCN.ui.friendsAccount).fill(carol.username);
     await page.getByRole('button', { name: zhCN.ui.call, exact: true }).click();
@@ -229,7 +227,7 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     await alice.waitForStatus(endedBy('offline', { peer: carol.username }));
     await page.reload();
     await page.getByRole('button', { name: en.ui.hangUp, exact: true }).waitFor();
-    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.goto(`${suite.app.baseUrl}/webrtc/${alice.account.username}?lang=zh-CN`);
     await page
       .getByRole('button', { name: zhCN.ui.accept, exact: true, includeHidden: true })
@@ -247,12 +245,12 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
       page.getByRole('button', { name: 'Mute microphone' }),
       page.getByRole('button', { name: 'Turn camera off' }),
       page.getByLabel('Remote video'),
-      page.getByLabel('Your video'),
-      page.getByLabel('Camera'),
-      page.getByLabel('Microphone'),
+      page.getByRole('button', { name: 'Check camera' }),
+      page.getByLabel('Camera', { exact: true }),
+      page.getByLabel('Microphone', { exact: true }),
       page.getByLabel('Relay my calls through the TURN server'),
       page.getByLabel('Language'),
-      page.getByRole('button', { name: 'Log out' }),
+      page.getByRole('button', { name: 'Log out', exact: true }),
       page.getByRole('status').filter({ hasText: en.ui.statusReady }),
     ];
     for (const control of controls) {
@@ -292,16 +290,12 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
     await bob.accept();
     await bob.waitForCallState('connected');
     await alice.waitForCallState('connected');
-    assert.equal(await bob.page.locator('#media-notice').innerText(), en.ui.audioOnly);
-    assert.equal(
-      await bob.page.getByRole('button', { name: 'Turn camera off' }).isDisabled(),
-      true,
-    );
+    expect(await bob.page.locator('#media-notice').innerText()).toBe(en.ui.audioOnly);
+    expect(await bob.page.getByRole('button', { name: 'Turn camera off' }).isDisabled()).toBe(true);
     await bob.waitForRemoteVideo(); // alice's camera still reaches bob
-    assert.deepEqual(
-      (await bob.localTrackStates()).map((track) => track.split(':')[0]),
-      ['audio'],
-    );
+    expect((await bob.localTrackStates()).map((track) => track.split(':')[0])).toStrictEqual([
+      'audio',
+    ]);
     await bob.hangUp();
     await alice.waitForStatus(endedBy('hangup', { peer: bob.account.username }));
   });
@@ -331,7 +325,7 @@ describe('the call page, two people in Chromium', { timeout: 120_000 }, () => {
       if (states[0] === 'incoming' && states[1] === 'ringing') {
         return [alice, bob];
       }
-      assert.deepEqual(states, ['ringing', 'incoming']);
+      expect(states).toStrictEqual(['ringing', 'incoming']);
       return [bob, alice];
     });
     await answering.accept();

@@ -2,7 +2,7 @@
 // (with the values .env.example documents), validated against the Compose Specification JSON
 // schema vendored in deploy/compose-spec.schema.json, and its wiring asserted: healthchecks,
 // required secrets, the app's environment, one TURN secret for app and coturn, Caddy -> app.
-import { describe, it } from 'node:test';
+import { describe, expect, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,12 +10,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../src/config/paths.js';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
 import { loadConfig } from '../src/config/load-config.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = PROJECT_ROOT;
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -168,6 +168,7 @@ const APP_ENV = [
   'TURN_TTL',
   'MAX_SESSIONS_PER_USER',
   'RING_TIMEOUT_MS',
+  'RESUME_WINDOW_MS',
 ] as const;
 
 interface Healthcheck {
@@ -185,6 +186,8 @@ interface Service {
   expose?: string[];
   volumes?: string[];
   networks?: string[];
+  extends?: { service: string };
+  command?: string[];
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -264,12 +267,19 @@ function ipToBigInt(ip: string): bigint {
   return groups.reduce((acc, g) => (acc << 16n) + BigInt(parseInt(g, 16)), 0n);
 }
 
-/** Like coturn, compares an address with the ranges of its own family only. */
+/**
+ * coturn's own test (ioa_addr_in_range in ns_turn_ioaddr.c), quirks included: a range whose first
+ * address is the any-address (0.0.0.0 or ::) has no lower bound, and addresses of two families
+ * compare by family (every IPv4 address ranks below every IPv6 one). So "::-x" would take in all
+ * of IPv4, which the public-address check below catches.
+ */
 function inRanges(ip: string, ranges: string[]): boolean {
-  const n = ipToBigInt(ip);
+  const lessOrEqual = (a: string, b: string) =>
+    isIP(a) === isIP(b) ? ipToBigInt(a) <= ipToBigInt(b) : isIP(a) === 4;
+  const isAny = (address: string) => ipToBigInt(address) === 0n;
   return ranges.some((range) => {
     const [first, last = first] = range.split('-');
-    return isIP(first) === isIP(ip) && ipToBigInt(first) <= n && n <= ipToBigInt(last);
+    return (isAny(first) || lessOrEqual(first, ip)) && lessOrEqual(ip, last);
   });
 }
 
@@ -330,31 +340,42 @@ describe('docker-compose.yml', () => {
     it('is a real check: a misspelt key or a bad duration fails it', () => {
       const misspelt = structuredClone(compose) as unknown as Record<string, Record<string, Json>>;
       (misspelt.services.app as Record<string, Json>).healtcheck = { test: ['CMD', 'true'] };
-      assert.equal(validate(misspelt), false);
+      expect(validate(misspelt)).toBe(false);
       const badDuration = structuredClone(compose);
       badDuration.services.app.healthcheck = { ...badDuration.services.app.healthcheck };
       (badDuration.services.app.healthcheck as Record<string, Json>).interval = 'soon';
-      assert.equal(validate(badDuration), false);
-      assert.match(ajv.errorsText(validate.errors), /format "duration"/);
+      expect(validate(badDuration)).toBe(false);
+      expect(ajv.errorsText(validate.errors)).toMatch(/format "duration"/);
     });
   });
 
   it('gives every service a healthcheck, and the app waits for a healthy database', () => {
-    assert.deepEqual(Object.keys(compose.services).sort(), ['app', 'caddy', 'coturn', 'postgres']);
-    for (const [name, svc] of Object.entries(compose.services)) {
+    expect(Object.keys(compose.services).sort()).toStrictEqual([
+      'app',
+      'app2',
+      'caddy',
+      'coturn',
+      'postgres',
+      'redis',
+    ]);
+    for (const [name, own] of Object.entries(compose.services)) {
+      // `extends` takes the other service's definition, healthcheck included.
+      const svc = own.extends ? { ...service(own.extends.service), ...own } : own;
       const test = svc.healthcheck?.test;
       assert.ok(Array.isArray(test) && test.length > 1, `${name} has a healthcheck test`);
       assert.notEqual(svc.healthcheck?.disable, true, `${name}'s healthcheck is enabled`);
-      assert.match(test[0], /^CMD(-SHELL)?$/);
+      expect(test[0]).toMatch(/^CMD(-SHELL)?$/);
     }
     const app = service('app');
-    assert.equal(app.depends_on?.postgres?.condition, 'service_healthy');
-    assert.equal(service('caddy').depends_on?.app?.condition, 'service_healthy');
+    expect(app.depends_on?.postgres?.condition).toBe('service_healthy');
+    expect(service('caddy').depends_on?.app?.condition).toBe('service_healthy');
+    expect(service('caddy').depends_on?.app2?.condition).toBe('service_healthy');
+    expect(app.depends_on?.redis?.condition).toBe('service_healthy');
     const appCheck = healthcheckCommand(app);
-    assert.match(appCheck, /^CMD node -e .*fetch\('http:\/\/127\.0\.0\.1:3000\/health'\)/);
-    assert.match(healthcheckCommand(service('postgres')), /pg_isready/);
-    assert.match(healthcheckCommand(service('coturn')), /turnutils_stunclient -p 3478/);
-    assert.match(service('postgres').image ?? '', /^postgres:16(\.|$|-)/);
+    expect(appCheck).toMatch(/^CMD node -e .*fetch\('http:\/\/127\.0\.0\.1:3000\/health'\)/);
+    expect(healthcheckCommand(service('postgres'))).toMatch(/pg_isready/);
+    expect(healthcheckCommand(service('coturn'))).toMatch(/turnutils_stunclient -p 3478/);
+    expect(service('postgres').image ?? '').toMatch(/^postgres:16(\.|$|-)/);
     assert.ok(
       (service('postgres').volumes ?? []).some((v) =>
         /^postgres_data:\/var\/lib\/postgresql\/data$/.test(v),
@@ -412,8 +433,7 @@ describe('docker-compose.yml', () => {
         }
       }
       const url = rawCompose.services.app.environment?.DATABASE_URL ?? '';
-      assert.match(
-        url,
+      expect(url).toMatch(
         /^postgres:\/\/dialtone:\$\{POSTGRES_PASSWORD:\?[^}]*\}@postgres:5432\/dialtone$/,
       );
       // .env.example carries no values for the secrets (nor for the host).
@@ -446,16 +466,16 @@ describe('docker-compose.yml', () => {
       for (const name of APP_ENV) {
         assert.ok(name in env, `app.environment.${name}`);
       }
-      assert.equal(env.NODE_ENV, 'production');
-      assert.equal(env.JWT_SECRET, sampleEnv.JWT_SECRET);
+      expect(env.NODE_ENV).toBe('production');
+      expect(env.JWT_SECRET).toBe(sampleEnv.JWT_SECRET);
       assert.ok(Buffer.byteLength(env.JWT_SECRET) >= 32);
-      assert.equal(env.PUBLIC_URL, 'https://192.168.1.20');
-      assert.equal(env.DATA_DIR, '/data');
+      expect(env.PUBLIC_URL).toBe('https://192.168.1.20');
+      expect(env.DATA_DIR).toBe('/data');
       assert.ok(
         (service('app').volumes ?? []).includes('app_data:/data'),
         'DATA_DIR is on a volume',
       );
-      assert.equal(Number(env.TURN_TTL), 3600);
+      expect(Number(env.TURN_TTL)).toBe(3600);
     });
 
     it('passes the app’s own configuration check, and sets everything it reads', () => {
@@ -471,15 +491,47 @@ describe('docker-compose.yml', () => {
         },
       }) as Record<string, string | undefined>;
       const config = loadConfig(watched);
-      assert.equal(config.production, true);
-      assert.deepEqual(config.database, { type: 'postgres', url: env.DATABASE_URL });
-      assert.equal(config.port, 3000);
-      assert.deepEqual(config.trustProxy, ['172.30.57.0/24']);
-      assert.equal(config.publicOrigin, 'https://192.168.1.20');
-      assert.equal(config.ice.turnSecret, sampleEnv.TURN_SECRET);
-      assert.equal(config.ice.turnUrls.length, 2);
+      expect(config.production).toBe(true);
+      expect(config.database).toStrictEqual({ type: 'postgres', url: env.DATABASE_URL });
+      expect(config.port).toBe(3000);
+      expect(config.trustProxy).toStrictEqual(['172.30.57.0/24']);
+      expect(config.publicOrigin).toBe('https://192.168.1.20');
+      expect(config.ice.turnSecret).toBe(sampleEnv.TURN_SECRET);
+      expect(config.ice.turnUrls.length).toBe(2);
+      expect(config.redis).toStrictEqual({ url: 'redis://redis:6379', keyPrefix: 'dialtone:' });
       // Tuning knobs compose deliberately leaves at the app's defaults.
-      const leftToDefaults = new Set(['WS_PING_INTERVAL_MS']);
+      const leftToDefaults = new Set([
+        'WS_PING_INTERVAL_MS',
+        'WS_SILENCE_TIMEOUT_MS',
+        'RESUME_BUFFER_MESSAGES',
+        'RESUME_BUFFER_BYTES',
+        'RESUME_MAX_FAILURES',
+        'RESUME_FAILURE_WINDOW_MS',
+        // Account limits (docs/security.md): the defaults suit a deployment; benchmarks raise them.
+        'LOGIN_MAX_FAILURES',
+        'LOGIN_LOCKOUT',
+        'AUTH_RATE_PER_ADDRESS',
+        'AUTH_RATE_GLOBAL',
+        'PASSWORD_HASH_CONCURRENCY',
+        'PASSWORD_HASH_QUEUE',
+        // Signaling limits (docs/security.md), same reasoning.
+        'WS_MAX_BUFFERED_BYTES',
+        'WS_MESSAGE_RATE',
+        'WS_MESSAGE_BURST',
+        'CALL_STARTS_PER_CALLEE',
+        'CALL_STARTS_PER_CALLER',
+        'CALL_STARTS_WINDOW',
+        'CALL_COOLDOWN',
+        'HISTORY_MAX_PER_USER',
+        'HISTORY_MERGE_WINDOW',
+        // One deployment per Redis: the default prefix is fine.
+        'REDIS_KEY_PREFIX',
+        // Privacy limits (docs/security.md), same reasoning as the account limits.
+        'DIRECTORY_SEARCH_RATE',
+        'CONTACT_REQUEST_RATE',
+        'MAX_CONTACTS',
+        'USERNAME_COOLING_OFF',
+      ]);
       for (const name of looked) {
         assert.ok(
           name in env || leftToDefaults.has(name),
@@ -491,12 +543,12 @@ describe('docker-compose.yml', () => {
     it('reaches PostgreSQL with the postgres service’s own user, password and database', () => {
       const url = new URL(env.DATABASE_URL);
       const pg = service('postgres').environment ?? {};
-      assert.equal(url.protocol, 'postgres:');
-      assert.equal(url.hostname, 'postgres');
-      assert.equal(url.port, '5432');
-      assert.equal(url.username, pg.POSTGRES_USER);
-      assert.equal(decodeURIComponent(url.password), pg.POSTGRES_PASSWORD);
-      assert.equal(url.pathname, `/${pg.POSTGRES_DB}`);
+      expect(url.protocol).toBe('postgres:');
+      expect(url.hostname).toBe('postgres');
+      expect(url.port).toBe('5432');
+      expect(url.username).toBe(pg.POSTGRES_USER);
+      expect(decodeURIComponent(url.password)).toBe(pg.POSTGRES_PASSWORD);
+      expect(url.pathname).toBe(`/${pg.POSTGRES_DB}`);
       const shared = (service('app').networks ?? []).filter((n) =>
         (service('postgres').networks ?? []).includes(n),
       );
@@ -507,10 +559,10 @@ describe('docker-compose.yml', () => {
       const shared = (service('app').networks ?? []).filter((n) =>
         (service('caddy').networks ?? []).includes(n),
       );
-      assert.equal(shared.length, 1);
+      expect(shared.length).toBe(1);
       const subnet = compose.networks[shared[0]]?.ipam?.config[0]?.subnet;
-      assert.equal(env.TRUST_PROXY, subnet);
-      assert.equal(env.TRUST_PROXY, '172.30.57.0/24');
+      expect(env.TRUST_PROXY).toBe(subnet);
+      expect(env.TRUST_PROXY).toBe('172.30.57.0/24');
       assert.ok(
         !(service('app').ports ?? []).length,
         'the app publishes no port: only Caddy reaches it',
@@ -520,7 +572,7 @@ describe('docker-compose.yml', () => {
 
     it('hands out TURN and STUN URLs that point at coturn on DIALTONE_HOST', () => {
       const port = turnConf().get('listening-port')?.[0];
-      assert.equal(port, '3478');
+      expect(port).toBe('3478');
       const urls = env.TURN_URLS.split(',');
       assert.ok(urls.includes(`turn:192.168.1.20:${port}?transport=udp`), env.TURN_URLS);
       for (const url of urls) {
@@ -531,7 +583,7 @@ describe('docker-compose.yml', () => {
           `coturn publishes ${port}/${transport}`,
         );
       }
-      assert.equal(env.STUN_URLS, `stun:192.168.1.20:${port}`);
+      expect(env.STUN_URLS).toBe(`stun:192.168.1.20:${port}`);
     });
   });
 
@@ -543,21 +595,15 @@ describe('docker-compose.yml', () => {
     it('checks credentials with the same variable the app signs them with', () => {
       const appSecret = rawCompose.services.app.environment?.TURN_SECRET ?? '';
       const turnSecret = rawCompose.services.coturn.environment?.TURN_SECRET ?? '';
-      assert.deepEqual(
-        references(appSecret).map((r) => r.name),
-        ['TURN_SECRET'],
-      );
-      assert.deepEqual(
-        references(turnSecret).map((r) => r.name),
-        ['TURN_SECRET'],
-      );
-      assert.equal(env.TURN_SECRET, service('app').environment?.TURN_SECRET);
-      assert.deepEqual(conf.get('use-auth-secret'), ['']);
+      expect(references(appSecret).map((r) => r.name)).toStrictEqual(['TURN_SECRET']);
+      expect(references(turnSecret).map((r) => r.name)).toStrictEqual(['TURN_SECRET']);
+      expect(env.TURN_SECRET).toBe(service('app').environment?.TURN_SECRET);
+      expect(conf.get('use-auth-secret')).toStrictEqual(['']);
       assert.equal(conf.get('static-auth-secret'), undefined, 'no secret in the committed file');
     });
 
     it('fills deploy/turnserver.conf through deploy/coturn-entrypoint.sh with those values', () => {
-      assert.deepEqual(coturn.entrypoint, ['/bin/sh', '/etc/coturn/coturn-entrypoint.sh']);
+      expect(coturn.entrypoint).toStrictEqual(['/bin/sh', '/etc/coturn/coturn-entrypoint.sh']);
       const volumes = coturn.volumes ?? [];
       assert.ok(
         volumes.includes('./deploy/coturn-entrypoint.sh:/etc/coturn/coturn-entrypoint.sh:ro'),
@@ -577,7 +623,7 @@ describe('docker-compose.yml', () => {
           },
           encoding: 'utf8',
         });
-        assert.equal(printed.trim(), `-c ${config}`);
+        expect(printed.trim()).toBe(`-c ${config}`);
         const filled = readFileSync(config, 'utf8').split('\n');
         assert.ok(filled.includes(`static-auth-secret=${sampleEnv.TURN_SECRET}`));
         assert.ok(filled.includes('realm=192.168.1.20'));
@@ -596,18 +642,18 @@ describe('docker-compose.yml', () => {
         ...sampleEnv,
         TURN_EXTERNAL_IP: '198.51.100.7',
       }) as unknown as ComposeFile;
-      assert.equal(withIp.services.coturn.environment?.TURN_EXTERNAL_IP, '198.51.100.7');
-      assert.equal(env.TURN_EXTERNAL_IP, '192.168.1.20');
-      assert.equal(env.TURN_ALLOWED_PEER_IPS, '192.168.1.0-192.168.1.255');
+      expect(withIp.services.coturn.environment?.TURN_EXTERNAL_IP).toBe('198.51.100.7');
+      expect(env.TURN_EXTERNAL_IP).toBe('192.168.1.20');
+      expect(env.TURN_ALLOWED_PEER_IPS).toBe('192.168.1.0-192.168.1.255');
       const none = interpolateTree(raw, {
         ...sampleEnv,
         TURN_ALLOWED_PEER_IPS: undefined,
       }) as unknown as ComposeFile;
-      assert.equal(none.services.coturn.environment?.TURN_ALLOWED_PEER_IPS, '');
-      assert.equal(env.TURN_REALM, '192.168.1.20');
+      expect(none.services.coturn.environment?.TURN_ALLOWED_PEER_IPS).toBe('');
+      expect(env.TURN_REALM).toBe('192.168.1.20');
     });
 
-    it('has the hardening flags and a small relay range, published as UDP', () => {
+    it('has the hardening flags and a documented relay range, published as UDP', () => {
       for (const flag of [
         'fingerprint',
         'no-cli',
@@ -621,11 +667,27 @@ describe('docker-compose.yml', () => {
       const min = Number(conf.get('min-port')?.[0]);
       const max = Number(conf.get('max-port')?.[0]);
       assert.ok(
-        max - min + 1 >= 30 && max - min + 1 <= 60,
-        `about 40 relay ports, not ${max - min + 1}`,
+        max - min + 1 >= 150 && max - min + 1 <= 1000,
+        `a few hundred relay ports, not ${max - min + 1}`,
       );
+      expect(read('docs/deploy.md')).toContain(`${min}-${max}/udp`);
       assert.ok((coturn.ports ?? []).includes(`${min}-${max}:${min}-${max}/udp`));
       assert.ok(!(coturn.ports ?? []).some((p) => /\/tcp$/.test(p) && p.includes(String(min))));
+    });
+
+    it('limits each account, all allocations and their bandwidth', () => {
+      const userQuota = Number(conf.get('user-quota')?.[0]);
+      assert.ok(userQuota >= 2 && userQuota <= 4, `user-quota=${userQuota}`);
+      const ports = Number(conf.get('max-port')?.[0]) - Number(conf.get('min-port')?.[0]) + 1;
+      const totalQuota = Number(conf.get('total-quota')?.[0]);
+      assert.ok(totalQuota > 0 && totalQuota <= ports, `total-quota=${totalQuota}, ${ports} ports`);
+      // Far more accounts than the four that once held every port are needed to fill the range.
+      assert.ok(Math.ceil(totalQuota / userQuota) >= 40);
+      const maxBps = Number(conf.get('max-bps')?.[0]);
+      const capacity = Number(conf.get('bps-capacity')?.[0]);
+      // A 720p call needs about 1.5 Mbit/s; a session gets a few Mbit/s, never unlimited.
+      assert.ok(maxBps >= 250_000 && maxBps <= 1_250_000, `max-bps=${maxBps}`);
+      assert.ok(capacity >= 10 * maxBps, `bps-capacity=${capacity}`);
     });
 
     it('denies private, loopback, link-local and Docker ranges, the compose networks included', () => {
@@ -651,13 +713,22 @@ describe('docker-compose.yml', () => {
         'fe80::1',
         'fd00::1',
         '::ffff:127.0.0.1',
+        '::7f00:1', // IPv4-compatible 127.0.0.1
+        '::a00:1', // IPv4-compatible 10.0.0.1
+        '::ffff:0:7f00:1', // IPv4-translated 127.0.0.1
+        '::ffff:0:a9fe:a9fe', // IPv4-translated 169.254.169.254
+        '64:ff9b::a9fe:a9fe', // NAT64 169.254.169.254
+        '64:ff9b:1::a00:1', // local-use NAT64
+        '64:ff9b:1:ffff::1',
+        '2001:db8::1', // documentation
+        '2001:db8:ffff::1',
       ]) {
         assert.ok(inRanges(ip, denied), `${ip} is denied`);
       }
       for (const ip of ['8.8.8.8', '1.1.1.1', '2001:4860:4860::8888']) {
         assert.ok(!inRanges(ip, denied), `${ip} (public) stays allowed`);
       }
-      assert.equal(conf.get('allow-loopback-peers'), undefined);
+      expect(conf.get('allow-loopback-peers')).toBe(undefined);
       // coturn shares no network with the app or the database.
       for (const other of ['app', 'postgres']) {
         const shared = (coturn.networks ?? []).filter((n) =>
@@ -668,17 +739,62 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  describe('scale-out (issue 11)', () => {
+    it('runs two app instances: app2 is app (extends) with a data volume of its own', () => {
+      const app2 = service('app2');
+      expect(app2.extends).toStrictEqual({ service: 'app' });
+      expect(Object.keys(app2).sort()).toStrictEqual(['extends', 'volumes']);
+      expect(app2.volumes).toStrictEqual(['app2_data:/data']);
+      assert.ok('app2_data' in compose.volumes);
+    });
+
+    it('shares state through a private Redis that keeps it on disk (AOF)', () => {
+      const redis = service('redis');
+      expect(redis.image ?? '').toMatch(/^redis:7(\.|$|-)/);
+      const command = (redis.command ?? []).join(' ');
+      expect(command).toMatch(/--appendonly yes/);
+      expect(command).toMatch(/--appendfsync everysec/);
+      expect(redis.volumes).toStrictEqual(['redis_data:/data']);
+      // On the internal network with the app and PostgreSQL only; nothing published.
+      expect(redis.networks).toStrictEqual(['db']);
+      expect(redis.ports).toBeUndefined();
+      expect(healthcheckCommand(redis)).toBe('CMD redis-cli ping');
+      const url = new URL(service('app').environment?.REDIS_URL ?? '');
+      expect([url.protocol, url.hostname, url.port]).toStrictEqual(['redis:', 'redis', '6379']);
+    });
+
+    it('balances WebSockets by open connections and actively checks each instance’s /health', () => {
+      const caddyfile = read('deploy/Caddyfile');
+      const block = /reverse_proxy \{\$DIALTONE_UPSTREAM:app:3000\} \{([^}]*)\}/.exec(caddyfile);
+      assert.ok(block, 'reverse_proxy has a block of options');
+      const options = block[1]
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+      expect(options).toStrictEqual([
+        'lb_policy least_conn',
+        'health_uri /health',
+        'health_interval 2s',
+        'health_timeout 2s',
+        'health_status 200',
+        'lb_try_duration 1s',
+      ]);
+    });
+  });
+
   describe('caddy', () => {
     const caddy = service('caddy');
     const caddyfile = read('deploy/Caddyfile');
 
-    it('proxies to the app’s port, with the WebSocket upgrade that reverse_proxy carries', () => {
-      const upstream = caddy.environment?.DIALTONE_UPSTREAM ?? '';
-      const [host, port] = upstream.split(':');
-      assert.equal(host, 'app');
-      assert.equal(port, service('app').environment?.PORT);
-      assert.ok((service('app').expose ?? []).includes(port));
-      assert.match(caddyfile, /^\s*reverse_proxy \{\$DIALTONE_UPSTREAM:app:3000\}\s*$/m);
+    it('proxies to both instances’ port, with the WebSocket upgrade that reverse_proxy carries', () => {
+      const upstreams = (caddy.environment?.DIALTONE_UPSTREAM ?? '').split(' ');
+      expect(upstreams.map((upstream) => upstream.split(':')[0])).toStrictEqual(['app', 'app2']);
+      for (const upstream of upstreams) {
+        const port = upstream.split(':')[1];
+        expect(port).toBe(service('app').environment?.PORT);
+        assert.ok((service('app').expose ?? []).includes(port));
+      }
+      expect(caddyfile).toMatch(/^\s*reverse_proxy \{\$DIALTONE_UPSTREAM:app:3000\} \{$/m);
       assert.doesNotMatch(
         caddyfile,
         /header_up\s+-?(Connection|Upgrade)/i,
@@ -687,15 +803,15 @@ describe('docker-compose.yml', () => {
     });
 
     it('serves HTTPS on 443 from its internal CA for DIALTONE_HOST, and redirects HTTP', () => {
-      assert.equal(caddy.environment?.DIALTONE_HOST, '192.168.1.20');
+      expect(caddy.environment?.DIALTONE_HOST).toBe('192.168.1.20');
       assert.ok((caddy.ports ?? []).includes('443:443/tcp'));
       assert.ok((caddy.ports ?? []).includes('80:80/tcp'));
-      assert.match(caddyfile, /^\{\$DIALTONE_HOST\} \{$/m);
-      assert.match(caddyfile, /^\s*tls internal$/m);
-      assert.match(caddyfile, /^\s*default_sni \{\$DIALTONE_HOST\}$/m);
-      assert.match(caddyfile, /^\s*https_port \{\$DIALTONE_HTTPS_PORT:443\}$/m);
-      assert.match(caddyfile, /^\s*http_port \{\$DIALTONE_HTTP_PORT:80\}$/m);
-      assert.doesNotMatch(caddyfile, /auto_https\s+(off|disable_redirects)/);
+      expect(caddyfile).toMatch(/^\{\$DIALTONE_HOST\} \{$/m);
+      expect(caddyfile).toMatch(/^\s*tls internal$/m);
+      expect(caddyfile).toMatch(/^\s*default_sni \{\$DIALTONE_HOST\}$/m);
+      expect(caddyfile).toMatch(/^\s*https_port \{\$DIALTONE_HTTPS_PORT:443\}$/m);
+      expect(caddyfile).toMatch(/^\s*http_port \{\$DIALTONE_HTTP_PORT:80\}$/m);
+      expect(caddyfile).not.toMatch(/auto_https\s+(off|disable_redirects)/);
       const volumes = caddy.volumes ?? [];
       assert.ok(volumes.includes('./deploy/Caddyfile:/etc/caddy/Caddyfile:ro'));
       assert.ok(volumes.includes('caddy_data:/data'), 'the CA and certificates survive restarts');
@@ -707,22 +823,22 @@ describe('docker-compose.yml', () => {
     const stages = dockerfile.split(/^FROM /m).slice(1);
     const final = stages.at(-1) ?? '';
 
-    it('builds in stages on node:20-bookworm-slim and keeps the toolchain out of the runtime', () => {
-      assert.match(dockerfile, /^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    it('builds in stages on node:24-bookworm-slim (Active LTS) and keeps the toolchain out of the runtime', () => {
+      expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
       assert.ok(stages.length >= 2, 'multi-stage');
-      assert.match(dockerfile, /python3 make g\+\+/);
-      assert.doesNotMatch(final, /apt-get|g\+\+|python3/);
-      assert.match(dockerfile, /npm ci --omit=dev/);
-      assert.match(final, /COPY --from=prod-deps \/app\/node_modules/);
+      expect(dockerfile).toMatch(/python3 make g\+\+/);
+      expect(final).not.toMatch(/apt-get|g\+\+|python3/);
+      expect(dockerfile).toMatch(/npm ci --omit=dev/);
+      expect(final).toMatch(/COPY --from=prod-deps \/app\/node_modules/);
     });
 
     it('runs as a non-root user with DATA_DIR on a volume and a node-based HEALTHCHECK', () => {
       const user = /^USER (\S+)$/m.exec(final)?.[1];
       assert.ok(user !== undefined && user !== 'root' && user !== '0', `USER ${user}`);
-      assert.match(final, /DATA_DIR=\/data/);
-      assert.match(final, /^VOLUME \["\/data"\]$/m);
-      assert.match(final, /^HEALTHCHECK [^\n]*\\\n\s+CMD \["node", "-e", "fetch\(.*\/health'\)/m);
-      assert.match(final, /^CMD \["node", "dist\/main\.js"\]$/m);
+      expect(final).toMatch(/DATA_DIR=\/data/);
+      expect(final).toMatch(/^VOLUME \["\/data"\]$/m);
+      expect(final).toMatch(/^HEALTHCHECK [^\n]*\\\n\s+CMD \["node", "-e", "fetch\(.*\/health'\)/m);
+      expect(final).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
     });
 
     it('keeps secrets and local state out of the build context', () => {

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../src/config/paths.js';
 import { client } from './support/http.js';
@@ -22,33 +22,33 @@ async function failedStart(env: Record<string, string>): Promise<{ code: number;
   } catch (error) {
     const { code, signal, stderr } = error as { code: unknown; signal: unknown; stderr: string };
     assert.equal(signal, null, `the server kept running: ${stderr}`);
-    assert.equal(typeof code, 'number');
+    expect(typeof code).toBe('number');
     return { code: code as number, stderr };
   }
   return assert.fail('the server exited with code 0');
 }
 
-before(() => {
+beforeAll(() => {
   // `npm test` builds first (pretest), so this is the server `npm start` runs.
   assert.ok(existsSync(MAIN), `${MAIN} is missing: run "npm run build" first`);
   dataDir = mkdtempSync(join(tmpdir(), 'dialtone-config-'));
 });
-after(() => {
+afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('node dist/main.js with bad configuration', () => {
   it('exits non-zero naming PORT when PORT is not a number', async () => {
     const { code, stderr } = await failedStart({ PORT: 'nope', DATA_DIR: dataDir });
-    assert.notEqual(code, 0);
-    assert.match(stderr, /\bPORT\b/);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/\bPORT\b/);
     assert.doesNotMatch(stderr, /\n\s+at /, 'a configuration error needs no stack trace');
   });
 
   it('exits non-zero naming JWT_SECRET in production without one', async () => {
     const { code, stderr } = await failedStart({ NODE_ENV: 'production', DATA_DIR: dataDir });
-    assert.notEqual(code, 0);
-    assert.match(stderr, /\bJWT_SECRET\b/);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/\bJWT_SECRET\b/);
   });
 });
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { assertNothingLeaked, client } from './support/http.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -14,10 +14,10 @@ describe('GET /health', () => {
   let app: TestApp;
   const http = client(() => app.baseUrl);
 
-  before(async () => {
+  beforeAll(async () => {
     app = await startTestApp();
   });
-  after(async () => {
+  afterAll(async () => {
     await app.close();
   });
 
@@ -25,8 +25,8 @@ describe('GET /health', () => {
     const reply = await http.get('/health');
     assert.equal(reply.status, 200, reply.text);
     const body = reply.json<Health>();
-    assert.equal(body.status, 'ok');
-    assert.equal(body.info?.database.status, 'up');
+    expect(body.status).toBe('ok');
+    expect(body.info?.database.status).toBe('up');
   });
 
   it('answers 503 with the database down once the database is gone', async () => {
@@ -34,8 +34,8 @@ describe('GET /health', () => {
     const reply = await http.get('/health');
     assert.equal(reply.status, 503, reply.text);
     const body = reply.json<Health>();
-    assert.equal(body.status, 'error');
-    assert.equal(body.error?.database.status, 'down');
+    expect(body.status).toBe('error');
+    expect(body.error?.database.status).toBe('down');
     assertNothingLeaked(reply);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { client, cookieAttributes, cookieValue, type Reply } from './support/http.js';
 import { assertFieldError, assertLabelledField, assertNoFieldError } from './support/html.js';
 import { createUser, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
@@ -8,12 +8,12 @@ const XSS = '<script>alert(1)</script>';
 
 function assertHtml(reply: Reply, status: number): void {
   assert.equal(reply.status, status, reply.text);
-  assert.match(reply.headers.get('content-type') ?? '', /^text\/html/);
+  expect(reply.headers.get('content-type') ?? '').toMatch(/^text\/html/);
 }
 
 function assertRedirect(reply: Reply, status: number, location: string): void {
   assert.equal(reply.status, status, reply.text);
-  assert.equal(reply.headers.get('location'), location);
+  expect(reply.headers.get('location')).toBe(location);
 }
 
 describe('server-rendered pages', () => {
@@ -22,12 +22,12 @@ describe('server-rendered pages', () => {
   let bob: TestUser;
   const http = client(() => app.baseUrl);
 
-  before(async () => {
+  beforeAll(async () => {
     app = await startTestApp();
     alice = await createUser(app.baseUrl, 'alice');
     bob = await createUser(app.baseUrl, 'bob');
   });
-  after(async () => {
+  afterAll(async () => {
     await app.close();
   });
 
@@ -36,8 +36,8 @@ describe('server-rendered pages', () => {
     assertHtml(reply, 200);
     assertLabelledField(reply.text, 'Username');
     assertLabelledField(reply.text, 'Password');
-    assert.match(reply.text, /<button[^>]*>\s*Log in\s*<\/button>/);
-    assert.doesNotMatch(reply.text, /name="next"/);
+    expect(reply.text).toMatch(/<button[^>]*>\s*Log in\s*<\/button>/);
+    expect(reply.text).not.toMatch(/name="next"/);
   });
 
   it('locks the login form after 5 failures with 429, Retry-After and the reason inline', async () => {
@@ -45,14 +45,19 @@ describe('server-rendered pages', () => {
     const attempt = () =>
       http.post('/login', { form: { username: victim.username, password: 'nope-nope' } });
     for (let i = 0; i < 5; i += 1) {
-      assert.equal((await attempt()).status, 401);
+      expect((await attempt()).status).toBe(401);
     }
     const locked = await http.post('/login', {
       form: { username: victim.username, password: victim.password },
     });
     assertHtml(locked, 429);
     assert.ok(Number(locked.headers.get('retry-after')) > 0);
-    assertFieldError(locked.text, 'password', /Too many failed logins/);
+    assertFieldError(
+      locked.text,
+      'password',
+      /^Too many failed logins\. Try again in 1[45] minutes\.$/,
+    );
+    expect(locked.text).toMatch(/<input id="password"[^>]*\bautofocus\b/);
   });
 
   it('GET /register adds a labelled "Display name" and a "Create account" button', async () => {
@@ -61,7 +66,7 @@ describe('server-rendered pages', () => {
     for (const label of ['Username', 'Display name', 'Password']) {
       assertLabelledField(reply.text, label);
     }
-    assert.match(reply.text, /<button[^>]*>\s*Create account\s*<\/button>/);
+    expect(reply.text).toMatch(/<button[^>]*>\s*Create account\s*<\/button>/);
   });
 
   it('sends a Content-Security-Policy that allows only same-origin scripts', async () => {
@@ -81,7 +86,7 @@ describe('server-rendered pages', () => {
       assertHtml(reply, 401);
       assertFieldError(reply.text, 'password', /wrong password/i);
       assert.match(reply.text, new RegExp(`value="${alice.username}"`), 'username is kept');
-      assert.equal(reply.authCookie, undefined);
+      expect(reply.authCookie).toBe(undefined);
     });
 
     it('logs in with a cookie and redirects (303) to the call page', async () => {
@@ -90,8 +95,8 @@ describe('server-rendered pages', () => {
       });
       assertRedirect(reply, 303, `/webrtc/${alice.username}`);
       const attributes = cookieAttributes(reply.authCookie ?? '');
-      assert.equal(attributes.httponly, '');
-      assert.equal(attributes.samesite, 'Strict');
+      expect(attributes.httponly).toBe('');
+      expect(attributes.samesite).toBe('Strict');
       const page = await http.get(`/webrtc/${alice.username}`, {
         cookie: cookieValue(reply.authCookie),
       });
@@ -100,7 +105,7 @@ describe('server-rendered pages', () => {
 
     it('follows ?next= to a local path, carried in a hidden field', async () => {
       const form = await http.get(`/login?next=${encodeURIComponent('/webrtc/x')}`);
-      assert.match(form.text, /<input type="hidden" name="next" value="\/webrtc\/x"/);
+      expect(form.text).toMatch(/<input type="hidden" name="next" value="\/webrtc\/x"/);
       const reply = await http.post('/login', {
         form: { username: bob.username, password: bob.password, next: '/webrtc/x' },
       });
@@ -134,11 +139,14 @@ describe('server-rendered pages', () => {
         form: { username: '<b>"x', password: 'short', displayName: XSS },
       });
       assertHtml(reply, 400);
-      assertFieldError(reply.text, 'username', /3-32 characters/);
-      assertFieldError(reply.text, 'password', /8-128 characters/);
+      assertFieldError(reply.text, 'username', /^Use 3-32 characters: letters, digits/);
+      assertFieldError(reply.text, 'password', /^Use 8-128 characters\.$/);
       assertNoFieldError(reply.text, 'displayName');
-      assert.match(reply.text, /value="&lt;b&gt;&quot;x"/);
-      assert.match(reply.text, /value="&lt;script&gt;alert\(1\)&lt;\/script&gt;"/);
+      // The first field to fix has the focus; the others are marked and described.
+      expect(reply.text).toMatch(/<input id="username"[^>]*\bautofocus\b/);
+      expect(reply.text).not.toMatch(/<input id="password"[^>]*\bautofocus\b/);
+      expect(reply.text).toMatch(/value="&lt;b&gt;&quot;x"/);
+      expect(reply.text).toMatch(/value="&lt;script&gt;alert\(1\)&lt;\/script&gt;"/);
       assert.ok(!reply.text.includes(XSS) && !reply.text.includes('<b>"x'), 'raw input echoed');
     });
 
@@ -168,6 +176,71 @@ describe('server-rendered pages', () => {
       assertRedirect(reply, 303, '/webrtc/nextuser?x=1');
       assert.ok(reply.authCookie);
     });
+  });
+
+  describe('in Simplified Chinese (Accept-Language: zh-CN)', () => {
+    const zh = { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.5' };
+
+    it('the login and register pages, their labels and their errors', async () => {
+      for (const path of ['/login', '/register']) {
+        const reply = await http.get(path, { headers: zh });
+        assertHtml(reply, 200);
+        expect(reply.text).toMatch(/<html lang="zh-CN">/);
+        assertLabelledField(reply.text, '用户名');
+        assertLabelledField(reply.text, '密码');
+        expect(reply.headers.get('vary') ?? '').toMatch(/Accept-Language/i);
+      }
+      const wrong = await http.post('/login', {
+        form: { username: alice.username, password: 'wrong password' },
+        headers: zh,
+      });
+      assertFieldError(wrong.text, 'password', /^用户名不存在或密码错误。$/);
+      const invalid = await http.post('/register', {
+        form: { username: 'a b', password: '' },
+        headers: zh,
+      });
+      assertHtml(invalid, 400);
+      assertFieldError(invalid.text, 'username', /^请使用 3–32 个字符/);
+      assertFieldError(invalid.text, 'password', /^请填写密码。$/);
+      const taken = await http.post('/register', {
+        form: { username: alice.username, password: 'long enough' },
+        headers: zh,
+      });
+      assertFieldError(taken.text, 'username', /已被占用/);
+    });
+
+    it('the page that is not yours', async () => {
+      const reply = await http.get(`/webrtc/${bob.username}`, { cookie: alice.token, headers: zh });
+      assertHtml(reply, 403);
+      expect(reply.text).toMatch(/<html lang="zh-CN">/);
+      expect(reply.text).toContain('这不是你的页面');
+      expect(reply.text).toContain(`你当前登录的账号是 ${alice.username}。`);
+    });
+  });
+
+  it('serves the icon and a web app manifest', async () => {
+    const icon = await http.get('/favicon.ico');
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toMatch(/^image\/(x-icon|vnd\.microsoft\.icon)/);
+    const manifest = await http.get('/manifest.webmanifest');
+    expect(manifest.headers.get('content-type')).toMatch(/^application\/manifest\+json/);
+    const { icons, start_url: startUrl } = manifest.json<{
+      icons: { src: string; sizes: string; type: string }[];
+      start_url: string;
+    }>();
+    expect(startUrl).toBe('/');
+    for (const { src, type } of icons) {
+      const reply = await http.get(src);
+      expect([src, reply.status, reply.headers.get('content-type')]).toStrictEqual([
+        src,
+        200,
+        type,
+      ]);
+    }
+    expect(icons.map(({ sizes }) => sizes)).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    const login = await http.get('/login');
+    expect(login.text).toMatch(/<link rel="icon" href="\/favicon.ico"/);
+    expect(login.text).toMatch(/<link rel="manifest" href="\/manifest.webmanifest"/);
   });
 
   describe('GET / and the call page', () => {
@@ -202,7 +275,7 @@ describe('server-rendered pages', () => {
   it('POST /logout clears the cookie and returns to the login page', async () => {
     const reply = await http.post('/logout', { cookie: alice.token });
     assertRedirect(reply, 303, '/login');
-    assert.equal(cookieValue(reply.authCookie), '');
+    expect(cookieValue(reply.authCookie)).toBe('');
     assert.ok(Date.parse(cookieAttributes(reply.authCookie ?? '').expires) < Date.now());
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WebSocket } from 'ws';
 import { closeAll, connectCall, party } from './support/call-fixtures.js';
 import { SignalingClient } from './support/signaling-client.js';
@@ -20,37 +20,36 @@ async function refusedStatus(
 describe('signaling: connecting', () => {
   let app: TestApp;
 
-  before(async () => {
+  beforeAll(async () => {
     app = await startTestApp({
       MAX_SESSIONS_PER_USER: '2',
       ALLOWED_ORIGINS: 'https://app.example',
     });
   });
-  after(() => app.close());
+  afterAll(() => app.close());
 
   it('answers an upgrade without a valid token with 401 and opens no socket', async () => {
-    assert.equal(await refusedStatus(app, {}), 401);
-    assert.equal(await refusedStatus(app, { token: 'not.a.jwt' }), 401);
-    assert.equal(await refusedStatus(app, { cookie: 'garbage' }), 401);
-    assert.equal(await refusedStatus(app, { cookie: '%E0%A4%A' }), 401);
-    assert.equal(await refusedStatus(app, { query: '?access_token=garbage' }), 401);
+    expect(await refusedStatus(app, {})).toBe(401);
+    expect(await refusedStatus(app, { token: 'not.a.jwt' })).toBe(401);
+    expect(await refusedStatus(app, { cookie: 'garbage' })).toBe(401);
+    expect(await refusedStatus(app, { cookie: '%E0%A4%A' })).toBe(401);
+    expect(await refusedStatus(app, { query: '?access_token=garbage' })).toBe(401);
   });
 
   it('accepts the Bearer header, the cookie from its own origin, and access_token', async () => {
     const user = await createUser(app.baseUrl, 'conn');
-    assert.equal(await refusedStatus(app, { token: user.token }), undefined);
-    assert.equal(await refusedStatus(app, { cookie: user.token, origin: app.baseUrl }), undefined);
-    assert.equal(
-      await refusedStatus(app, { cookie: user.token, origin: 'https://app.example' }),
+    expect(await refusedStatus(app, { token: user.token })).toBe(undefined);
+    expect(await refusedStatus(app, { cookie: user.token, origin: app.baseUrl })).toBe(undefined);
+    expect(await refusedStatus(app, { cookie: user.token, origin: 'https://app.example' })).toBe(
       undefined,
     );
-    assert.equal(await refusedStatus(app, { query: `?access_token=${user.token}` }), undefined);
+    expect(await refusedStatus(app, { query: `?access_token=${user.token}` })).toBe(undefined);
   });
 
   it('refuses a cookie upgrade from a foreign Origin with 403', async () => {
     const user = await createUser(app.baseUrl, 'csrf');
     const status = await refusedStatus(app, { cookie: user.token, origin: 'https://evil.example' });
-    assert.equal(status, 403);
+    expect(status).toBe(403);
   });
 
   it('welcomes the user by name', async () => {
@@ -58,9 +57,9 @@ describe('signaling: connecting', () => {
     const outcome = await SignalingClient.open(app.baseUrl, { token: user.token });
     assert.ok('client' in outcome);
     const welcome = await outcome.client.next('welcome');
-    assert.equal(welcome.protocol, 1);
-    assert.equal(welcome.user.username, user.username);
-    assert.equal(typeof welcome.sessionId, 'string');
+    expect(welcome.protocol).toBe(1);
+    expect(welcome.user.username).toBe(user.username);
+    expect(typeof welcome.sessionId).toBe('string');
     outcome.client.close();
   });
 
@@ -71,10 +70,10 @@ describe('signaling: connecting', () => {
     const second = await SignalingClient.connect(app.baseUrl, alice.user.token);
     const third = await SignalingClient.connect(app.baseUrl, alice.user.token);
     const closed = await second.closed;
-    assert.equal(closed.code, 4000);
-    assert.match(closed.reason, /Too many sessions/);
+    expect(closed.code).toBe(4000);
+    expect(closed.reason).toMatch(/Too many sessions/);
     alice.ws.send({ type: 'offer', toUser: bob.user.username, sdp: 'v=0' });
-    assert.equal((await bob.ws.next('offer')).sdp, 'v=0');
+    expect((await bob.ws.next('offer')).sdp).toBe('v=0');
     third.close();
     closeAll(alice, bob);
   });
@@ -94,8 +93,8 @@ describe('signaling: liveness, expiry and shutdown', () => {
       alice.ws.send({ type: 'call_start', toUser: bob.username });
       await alice.ws.next('ringing');
       const closed = new Promise<number>((resolve) => socket.once('close', resolve));
-      assert.equal(await closed, 1006);
-      assert.equal((await alice.ws.next('call_back', 1000)).code, 'offline');
+      expect(await closed).toBe(1006);
+      expect((await alice.ws.next('call_back', 1000)).code).toBe('offline');
       alice.ws.close();
     } finally {
       await app.close();
@@ -109,12 +108,12 @@ describe('signaling: liveness, expiry and shutdown', () => {
       const alice = await party(app.baseUrl, 'exp');
       const bob = await party(app.baseUrl, 'expb');
       await connectCall(alice, bob);
-      assert.equal((await idle.ws.closed).code, 4001);
+      expect((await idle.ws.closed).code).toBe(4001);
       await alice.ws.expectSilence(800);
       alice.ws.send({ type: 'hangup', toUser: bob.user.username });
-      assert.equal((await bob.ws.next('hangup')).code, 'hangup');
-      assert.equal((await alice.ws.closed).code, 4001);
-      assert.equal((await bob.ws.closed).code, 4001);
+      expect((await bob.ws.next('hangup')).code).toBe('hangup');
+      expect((await alice.ws.closed).code).toBe(4001);
+      expect((await bob.ws.closed).code).toBe(4001);
     } finally {
       await app.close();
     }
@@ -127,10 +126,10 @@ describe('signaling: liveness, expiry and shutdown', () => {
     const idle = await party(app.baseUrl, 'downc');
     await connectCall(alice, bob);
     const closing = app.close();
-    assert.equal((await alice.ws.next('hangup')).code, 'server_shutdown');
-    assert.equal((await bob.ws.next('hangup')).code, 'server_shutdown');
+    expect((await alice.ws.next('hangup')).code).toBe('server_shutdown');
+    expect((await bob.ws.next('hangup')).code).toBe('server_shutdown');
     for (const p of [alice, bob, idle]) {
-      assert.equal((await p.ws.closed).code, 1001);
+      expect((await p.ws.closed).code).toBe(1001);
     }
     await closing;
   });

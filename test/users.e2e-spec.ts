@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import type { LoginResponseDto } from '../src/auth/dto/login.dto.js';
 import type { UserProfileDto } from '../src/users/dto/user-profile.dto.js';
@@ -32,33 +32,39 @@ describe('users API', () => {
       exp: now + 600,
       iss: 'dialtone',
       aud: 'dialtone',
+      jti: randomUUID(),
       ...overrides,
     };
   };
 
-  before(async () => {
+  beforeAll(async () => {
     app = await startTestApp({ JWT_SECRET });
     alice = await createUser(app.baseUrl, 'alice');
     profile = (await me({ token: alice.token })).json<UserProfileDto>();
   });
-  after(async () => {
+  afterAll(async () => {
     await app.close();
   });
 
   describe('GET /users/me', () => {
     it('answers with the profile for the Bearer header and for the cookie alike', async () => {
-      assert.deepEqual(Object.keys(profile).sort(), ['createdAt', 'displayName', 'id', 'username']);
-      assert.equal(profile.id, alice.id);
-      assert.equal(profile.username, alice.username);
+      expect(Object.keys(profile).sort()).toStrictEqual([
+        'createdAt',
+        'displayName',
+        'id',
+        'username',
+      ]);
+      expect(profile.id).toBe(alice.id);
+      expect(profile.username).toBe(alice.username);
       const viaCookie = await me({ cookie: alice.token });
       assert.equal(viaCookie.status, 200, viaCookie.text);
-      assert.deepEqual(viaCookie.json(), profile);
+      expect(viaCookie.json()).toStrictEqual(profile);
     });
 
     it('accepts a token signed with the server secret (control for the forgeries below)', async () => {
       const reply = await me({ token: signHs256(claims(), JWT_SECRET) });
       assert.equal(reply.status, 200, reply.text);
-      assert.deepEqual(reply.json(), profile);
+      expect(reply.json()).toStrictEqual(profile);
     });
 
     it('answers 401 without a token or with a garbage, tampered or forged one', async () => {
@@ -73,6 +79,9 @@ describe('users API', () => {
         'other secret': { token: signHs256(claims(), `${JWT_SECRET}-but-another-one`) },
         'alg none': { token: unsignedJwt(claims()) },
         'alg none cookie': { cookie: unsignedJwt(claims()) },
+        'no token id (it could not be revoked)': {
+          token: signHs256(claims({ jti: undefined }), JWT_SECRET),
+        },
         expired: { token: signHs256(claims({ exp: claims().iat - 10 }), JWT_SECRET) },
         'other audience': { token: signHs256(claims({ aud: 'elsewhere' }), JWT_SECRET) },
         'other issuer': { token: signHs256(claims({ iss: 'elsewhere' }), JWT_SECRET) },
@@ -80,24 +89,39 @@ describe('users API', () => {
       for (const [name, auth] of Object.entries(cases)) {
         const reply = await me(auth);
         assert.equal(reply.status, 401, `${name}: ${reply.text}`);
-        assert.equal(reply.json().statusCode, 401);
+        expect(reply.json().statusCode).toBe(401);
       }
     });
   });
 
-  describe('GET /users', () => {
-    it('lists directory entries without private fields, and needs a login', async () => {
+  describe('GET /users (the directory)', () => {
+    it('finds accounts by username prefix without private fields or presence, and needs a login', async () => {
       const reply = await http.get(`/users?search=${alice.username}`, { token: alice.token });
       assert.equal(reply.status, 200, reply.text);
-      assert.deepEqual(reply.json(), [
-        { username: alice.username, displayName: alice.username, online: false },
+      expect(reply.json()).toStrictEqual([
+        { username: alice.username, displayName: alice.username, contact: false },
       ]);
-      assert.equal((await http.get('/users')).status, 401);
+      expect((await http.get(`/users?search=${alice.username}`)).status).toBe(401);
     });
 
-    it('returns 20 entries by default, up to 50 on request, in username order', async () => {
-      // Seeded straight into the table: 55 registrations through argon2 would only add time.
-      const names = Array.from({ length: 55 }, (_, i) => `crowd${String(i).padStart(2, '0')}`);
+    it('never lists everyone: no search, an empty one or under 3 characters is a 400', async () => {
+      for (const query of [
+        '',
+        'search=',
+        'search=a',
+        'search=al',
+        'search=%20%20%20',
+        'limit=20',
+      ]) {
+        const reply = await http.get(`/users?${query}`, { token: alice.token });
+        assert.equal(reply.status, 400, `${query}: ${reply.text}`);
+        assert.ok('search' in reply.json<{ errors: object }>().errors, reply.text);
+      }
+    });
+
+    it('returns 10 entries by default, up to 20 on request, in username order', async () => {
+      // Seeded straight into the table: 25 registrations through argon2 would only add time.
+      const names = Array.from({ length: 25 }, (_, i) => `crowd${String(i).padStart(2, '0')}`);
       await app.app
         .get(DataSource)
         .getRepository(User)
@@ -114,14 +138,20 @@ describe('users API', () => {
         (await http.get(`/users?${query}`, { token: alice.token }))
           .json<{ username: string }[]>()
           .map((entry) => entry.username);
-      assert.deepEqual(await usernames('search=crowd'), names.slice(0, 20));
-      assert.deepEqual(await usernames('search=CROWD&limit=50'), names.slice(0, 50));
-      assert.deepEqual(await usernames('search=crowd&limit=1'), ['crowd00']);
+      expect(await usernames('search=crowd')).toStrictEqual(names.slice(0, 10));
+      expect(await usernames('search=CROWD&limit=20')).toStrictEqual(names.slice(0, 20));
+      expect(await usernames('search=crowd1&limit=20')).toStrictEqual(names.slice(10, 20));
+      expect(await usernames('search=crowd&limit=1')).toStrictEqual(['crowd00']);
+      // Usernames only, and only from their start: display names and infixes find nobody.
+      expect(await usernames('search=rowd0')).toStrictEqual([]);
+      expect((await http.get('/users?search=CROWD00%20X', { token: alice.token })).status).toBe(
+        400,
+      );
     });
 
-    it('answers 400 for a limit outside 1-50 or not a whole number', async () => {
-      for (const limit of ['0', '51', 'x', '1.5', '-1']) {
-        const reply = await http.get(`/users?limit=${limit}`, { token: alice.token });
+    it('answers 400 for a limit outside 1-20 or not a whole number', async () => {
+      for (const limit of ['0', '21', '50', 'x', '1.5', '-1']) {
+        const reply = await http.get(`/users?search=crowd&limit=${limit}`, { token: alice.token });
         assert.equal(reply.status, 400, `limit=${limit}`);
         assert.ok('limit' in reply.json<{ errors: object }>().errors, reply.text);
       }
@@ -140,38 +170,37 @@ describe('users API', () => {
       login,
       await me({ token }),
       await http.get('/users?search=hash', { token }),
-      await http.get('/users?limit=50', { token }),
+      await http.get('/users?search=hashhunter&limit=20', { token }),
       await http.post('/login', { form }),
       await http.post('/login', { form: { ...form, password: 'wrong password' } }),
       await http.post('/register', { form }),
       await http.get('/webrtc/hashhunter', { cookie: token }),
       await http.get('/webrtc/someone-else', { cookie: token }),
     );
-    assert.deepEqual(
-      replies.map((reply) => reply.status),
-      [201, 200, 200, 200, 200, 303, 401, 409, 200, 403],
-    );
+    expect(replies.map((reply) => reply.status)).toStrictEqual([
+      201, 200, 200, 200, 200, 303, 401, 409, 200, 403,
+    ]);
     replies.forEach(assertNothingLeaked);
   });
 });
 
 describe('token expiry (JWT_TTL=2)', () => {
   let app: TestApp;
-  before(async () => {
+  beforeAll(async () => {
     app = await startTestApp({ JWT_TTL: '2' });
   });
-  after(async () => {
+  afterAll(async () => {
     await app.close();
   });
 
   it('accepts a token until its exp, then answers 401', async () => {
     const { token } = await createUser(app.baseUrl, 'shortlived');
     const { payload } = decodeJwt(token);
-    assert.equal(Number(payload.exp) - Number(payload.iat), 2);
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(2);
     const http = client(() => app.baseUrl);
-    assert.equal((await http.get('/users/me', { token })).status, 200);
+    expect((await http.get('/users/me', { token })).status).toBe(200);
     await sleep(Number(payload.exp) * 1000 - Date.now() + 200);
-    assert.equal((await http.get('/users/me', { token })).status, 401);
-    assert.equal((await http.get('/users/me', { cookie: token })).status, 401);
+    expect((await http.get('/users/me', { token })).status).toBe(401);
+    expect((await http.get('/users/me', { cookie: token })).status).toBe(401);
   });
 });

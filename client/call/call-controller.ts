@@ -3,32 +3,56 @@ import type {
   ClientHangupCode,
   ClientMessage,
   ErrorMessage,
+  HangupCode,
   IncomingCallMessage,
+  ResumedCall,
   ServerMessage,
 } from '../../src/signaling/protocol.js';
 import { normalizeUsername } from '../../src/users/username.js';
 import type { Sentence } from '../i18n/translator.js';
 import { type LocalMedia, MediaUnavailable } from '../media/local-media.js';
 import { type LinkRole, PeerLink, type PeerLinkEvents } from '../webrtc/peer-link.js';
-import type { CallPhase, CallView } from './call-view.js';
-import type { Ringtone } from './ringtone.js';
+import type { CallAlerts } from './call-alerts.js';
+import type { CallPhase, CallView, CameraOutlook } from './call-view.js';
+import type { ToneKind, Tones } from './tones.js';
 
 export interface CallControllerDeps {
   /** False when the message could not be sent (no connection to the server). */
   send(message: ClientMessage): boolean;
   view: CallView;
   media: LocalMedia;
-  ringtone: Ringtone;
+  tones: Tones;
+  alerts: CallAlerts;
   rtcConfiguration(): Promise<RTCConfiguration>;
-  /** Capture was allowed: device names can now be listed. */
-  mediaOpened(): void;
+  /** Whether this device can answer with video, asked while a call rings. */
+  cameraOutlook(): Promise<CameraOutlook>;
+  /** Capture was allowed, or media opened or closed: device names and toggles can be refreshed. */
+  mediaChanged(): void;
+  /** Whether the video sent is a shared screen rather than the camera. */
+  sharingScreen(): boolean;
+  phaseChanged(phase: CallPhase): void;
   callEnded(): void;
 }
+
+/** The tone each phase plays: the callee's ring, the caller's ringback, else silence. */
+const TONES: Partial<Record<CallPhase, ToneKind>> = { incoming: 'ring', ringing: 'ringback' };
+
+/** How a call that rang here ended without being answered or declined: a missed call. */
+const MISSED_CODES: ReadonlySet<HangupCode> = new Set([
+  'missed',
+  'cancelled',
+  'disconnected',
+  'server_shutdown',
+]);
 
 interface Call {
   readonly peer: string;
   readonly role: LinkRole;
   callId?: string;
+  /** The call is active on the server: relayed messages (media_state) can go through. */
+  active?: boolean;
+  /** Answered with audio only: the camera choice goes back to on when this call ends. */
+  audioOnly?: boolean;
   link?: PeerLink;
   /** True once the peer connection exists and media is open; false if the call ended first. */
   ready?: Promise<boolean>;
@@ -42,12 +66,21 @@ interface Call {
 export class CallController {
   private call: Call | undefined;
   private phase: CallPhase = 'idle';
+  /** This page's signaling socket dropped and is being resumed. */
+  private selfAway = false;
+  /** The peer's socket dropped (peer_status "reconnecting") and has not come back yet. */
+  private peerAway = false;
 
   constructor(private readonly deps: CallControllerDeps) {}
 
   /** The current call's connection, for swapping tracks (camera on/off, another device). */
   get link(): PeerLink | undefined {
     return this.call?.link;
+  }
+
+  /** Whom the current call is with. */
+  get peer(): string | undefined {
+    return this.call?.peer;
   }
 
   dial(typed: string): void {
@@ -72,24 +105,47 @@ export class CallController {
     call.ready = this.prepare(call);
   }
 
-  accept(): void {
+  /** Answers the call ringing here; `audioOnly` keeps the camera off (it can be turned on later). */
+  accept(audioOnly = false): boolean {
     const call = this.call;
     if (this.phase !== 'incoming' || !call) {
-      return;
+      return false;
     }
-    this.deps.ringtone.stop();
+    if (audioOnly) {
+      call.audioOnly = true;
+      void this.deps.media.setCameraOn(false);
+    }
+    this.deps.alerts.stopRinging();
     this.deps.send({ type: 'call_back', toUser: call.peer, callId: call.callId, msg: '1' });
+    call.active = true;
     this.enter('connecting', { key: 'statusConnectingMedia', values: { peer: call.peer } });
+    this.deps.view.focusHangUp();
     call.ready = this.prepare(call);
+    void this.whenReady(call, () => this.sendMediaState());
+    return true;
   }
 
-  reject(): void {
+  reject(): boolean {
     const call = this.call;
     if (this.phase !== 'incoming' || !call) {
-      return;
+      return false;
     }
+    this.deps.alerts.stopRinging();
     this.deps.send({ type: 'call_back', toUser: call.peer, callId: call.callId, msg: '0' });
     this.end(call, { key: 'youRejected', values: { peer: call.peer } });
+    return true;
+  }
+
+  /** Tells the peer what this side now sends (after mute, camera on/off), once the call is active. */
+  sendMediaState(): void {
+    const call = this.call;
+    if (call?.active && this.deps.media.current) {
+      const { audio, video: camera } = this.deps.media.sending;
+      const screen = this.deps.sharingScreen();
+      const video = camera || screen;
+      const envelope = { toUser: call.peer, callId: call.callId };
+      this.deps.send({ type: 'media_state', ...envelope, audio, video, screen });
+    }
   }
 
   /** Cancels a call that is ringing, rejects one that rings here, or ends one in progress. */
@@ -105,11 +161,44 @@ export class CallController {
     this.end(call, { key: 'youHungUp' }, 'hangup');
   }
 
-  /** The socket closed: for the server any call it carried is over, so it is over here too. */
-  connectionLost(): void {
-    if (this.call) {
-      this.end(this.call, { key: 'serverConnectionLost' });
+  /**
+   * The session is over (it could not be resumed): for the server any call it carried is over, so
+   * it is over here too.
+   */
+  connectionLost(reason: 'disconnected' | 'not_resumed' = 'disconnected'): void {
+    this.selfAway = false;
+    if (this.phase === 'incoming') {
+      this.deps.alerts.stopRinging(true); // nobody answered it: missed
     }
+    if (this.call) {
+      const key = reason === 'not_resumed' ? 'callNotResumed' : 'serverConnectionLost';
+      this.end(this.call, { key });
+    }
+  }
+
+  /** This page's socket dropped; the server keeps the session, and the call, for its window. */
+  connectionAway(): void {
+    this.selfAway = true;
+    this.showReconnecting();
+  }
+
+  /**
+   * Resumed on a new socket: the call goes on (what was missed is replayed next). A call the
+   * server still holds but this page ended while away (its hangup could not be sent) ends now.
+   */
+  connectionBack(serverCall: ResumedCall | null): void {
+    this.selfAway = false;
+    this.showReconnecting();
+    const call = this.call;
+    const same =
+      call !== undefined &&
+      (call.callId === serverCall?.callId ||
+        (call.callId === undefined && call.peer === serverCall?.peer)); // its `ringing` is replayed
+    const ringsHere = serverCall?.state === 'ringing' && serverCall.role === 'callee';
+    if (serverCall && !same && !ringsHere) {
+      this.deps.send({ type: 'hangup', toUser: serverCall.peer, callId: serverCall.callId });
+    }
+    this.restartIceIfDown();
   }
 
   handle(message: ServerMessage): void {
@@ -136,15 +225,45 @@ export class CallController {
           void this.whenReady(call, (link) => link.receiveCandidate(message.iceCandidate));
         }
         return;
+      case 'media_state':
+        if (call && this.fromPeer(call, message)) {
+          const { audio, video, screen } = message;
+          this.deps.view.setPeerMedia({ peer: call.peer, audio, video, screen });
+        }
+        return;
       case 'hangup':
         if (call && (call.callId === undefined || message.callId === call.callId)) {
+          if (this.phase === 'incoming') {
+            this.deps.alerts.stopRinging(MISSED_CODES.has(message.code));
+          }
           this.end(call, { code: message.code, values: { peer: call.peer } });
+        }
+        return;
+      case 'peer_status':
+        if (call && this.fromPeer(call, message)) {
+          this.peerAway = message.status === 'reconnecting';
+          this.showReconnecting();
+          if (!this.peerAway) {
+            this.restartIceIfDown(); // the peer may be on a new network
+          }
         }
         return;
       case 'error':
         return this.refused(message);
       case 'welcome':
         return;
+    }
+  }
+
+  /** "Reconnecting…" on both sides of a call while either side is away from the server. */
+  private showReconnecting(): void {
+    this.deps.view.setReconnecting(this.call !== undefined && (this.selfAway || this.peerAway));
+  }
+
+  /** Only the caller offers, so only the caller restarts ICE (the callee answers the new offer). */
+  private restartIceIfDown(): void {
+    if (this.call?.role === 'caller') {
+      this.call.link?.restartIceIfDown();
     }
   }
 
@@ -159,10 +278,18 @@ export class CallController {
       return; // the server counts this user as busy; the caller has been told
     }
     const peer = message.fromUser;
-    this.call = { peer, role: 'callee', callId: message.callId };
-    this.deps.view.showIncoming(peer);
+    const call: Call = { peer, role: 'callee', callId: message.callId };
+    this.call = call;
+    // Focus stays where it is: someone typing must not answer by pressing Enter. The status
+    // line (a live region) announces the call; Alt+Shift+A answers, Escape declines.
+    this.deps.view.showIncoming(peer, 'available');
     this.enter('incoming', { key: 'statusIncoming', values: { peer } });
-    this.deps.ringtone.start();
+    this.deps.alerts.ringing(peer);
+    void this.deps.cameraOutlook().then((outlook) => {
+      if (this.call === call && this.phase === 'incoming') {
+        this.deps.view.showIncoming(peer, outlook);
+      }
+    });
   }
 
   private answered(message: CallBackMessage): void {
@@ -172,12 +299,14 @@ export class CallController {
     }
     if (message.msg === '1' && message.fromUser === call.peer) {
       call.callId = message.callId ?? call.callId;
+      call.active = true;
       this.enter('connecting', { key: 'statusConnectingMedia', values: { peer: call.peer } });
       void this.whenReady(call, (link) => {
         const local = this.deps.media.current;
         if (local) {
           link.sendMedia(local); // starts negotiation: the first SDP leaves only now
         }
+        this.sendMediaState();
       });
       return;
     }
@@ -214,7 +343,7 @@ export class CallController {
       this.deps.view.showLocal(local);
       this.deps.view.setCameraAvailable(!cameraMissing);
       this.deps.view.setMediaNotice(cameraMissing ? { key: 'audioOnly' } : undefined);
-      this.deps.mediaOpened();
+      this.deps.mediaChanged();
       return true;
     } catch (error) {
       if (error instanceof MediaUnavailable) {
@@ -274,24 +403,34 @@ export class CallController {
     if (hangupCode) {
       this.deps.send({ type: 'hangup', toUser: call.peer, callId: call.callId, code: hangupCode });
     }
+    this.deps.alerts.stopRinging(); // a no-op unless it still rang here
     this.release(call);
     this.enter('idle', { key: 'statusEnded', reason });
+    this.deps.view.returnFocus();
     this.deps.callEnded();
   }
 
   private release(call: Call): void {
     this.call = undefined;
+    this.peerAway = false;
+    this.showReconnecting();
     call.link?.close();
     this.deps.media.stop();
-    this.deps.ringtone.stop();
+    if (call.audioOnly) {
+      void this.deps.media.setCameraOn(true); // only the choice: nothing is open any more
+    }
     this.deps.view.showLocal(undefined);
     this.deps.view.showRemote(undefined);
     this.deps.view.setMediaNotice(undefined);
+    this.deps.view.setCameraAvailable(true);
+    this.deps.mediaChanged();
   }
 
   private enter(phase: CallPhase, status: Sentence): void {
     this.phase = phase;
+    this.deps.tones.play(TONES[phase]);
     this.deps.view.setPhase(phase);
     this.deps.view.setStatus(status);
+    this.deps.phaseChanged(phase);
   }
 }

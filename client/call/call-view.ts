@@ -1,11 +1,33 @@
+import type { UiKey } from '../../src/i18n/translation.js';
 import { byId } from '../dom.js';
 import type { Sentence, Translator } from '../i18n/translator.js';
+import type { SendingState } from '../media/local-media.js';
 import type { ConnectionState } from '../signaling/signaling-client.js';
 import { formatCallDuration } from './duration.js';
-import type { RingtoneState } from './ringtone.js';
+import { SHORTCUTS, type Shortcut } from './shortcuts.js';
+import type { ToneKind, ToneState } from './tones.js';
+import { VideoPlayback } from './video-playback.js';
 
 /** Where the call is, from this page's side. Also exposed as `data-call-state` for CSS and tests. */
 export type CallPhase = 'idle' | 'calling' | 'ringing' | 'incoming' | 'connecting' | 'connected';
+
+/** What the callee's camera can do, known before answering. */
+export type CameraOutlook = 'available' | 'blocked' | 'missing';
+
+/** What the peer said it sends (`media_state`): `screen` while its video is a shared screen. */
+export interface PeerMedia {
+  peer: string;
+  audio: boolean;
+  video: boolean;
+  screen?: boolean;
+}
+
+/** A button whose label says what pressing it does, with its shortcut in the title. */
+interface LabelledButton {
+  button: HTMLButtonElement;
+  label: UiKey;
+  shortcut?: Shortcut;
+}
 
 /** Everything on the page that shows the call; it decides nothing. */
 export class CallView {
@@ -13,52 +35,104 @@ export class CallView {
   readonly callButton = byId('call-button', HTMLButtonElement);
   readonly hangUpButton = byId('hangup-button', HTMLButtonElement);
   readonly acceptButton = byId('accept-button', HTMLButtonElement);
+  readonly acceptAudioButton = byId('accept-audio-button', HTMLButtonElement);
   readonly rejectButton = byId('reject-button', HTMLButtonElement);
   readonly muteButton = byId('mute-button', HTMLButtonElement);
   readonly cameraButton = byId('camera-button', HTMLButtonElement);
+  readonly flipButton = byId('flip-button', HTMLButtonElement);
+  readonly shareButton = byId('share-button', HTMLButtonElement);
+  readonly fullscreenButton = byId('fullscreen-button', HTMLButtonElement);
+  readonly pictureInPictureButton = byId('pip-button', HTMLButtonElement);
+  readonly stage = byId('stage', HTMLElement);
+  readonly remoteVideo = byId('remote-video', HTMLVideoElement);
+  readonly checkCameraButton = byId('check-camera-button', HTMLButtonElement);
+  readonly microphoneLevel = byId('microphone-level', HTMLMeterElement);
   private readonly root = byId('call-page', HTMLElement);
+  private readonly callArea = byId('call-area', HTMLElement);
   private readonly statusText = byId('status-text', HTMLElement);
   private readonly timerText = byId('call-timer', HTMLElement);
-  private readonly connectionText = byId('connection', HTMLElement);
-  private readonly remoteVideo = byId('remote-video', HTMLVideoElement);
   private readonly localVideo = byId('local-video', HTMLVideoElement);
   private readonly incomingPanel = byId('incoming', HTMLElement);
   private readonly incomingCaller = byId('incoming-caller', HTMLElement);
+  private readonly incomingCamera = byId('incoming-camera', HTMLElement);
+  private readonly incomingKeys = byId('incoming-keys', HTMLElement);
   private readonly ringtoneHint = byId('ringtone-hint', HTMLElement);
   private readonly mediaNotice = byId('media-notice', HTMLElement);
+  private readonly peerMedia = byId('peer-media', HTMLElement);
+  private readonly microphoneBadge = byId('microphone-off-badge', HTMLElement);
+  private readonly cameraBadge = byId('camera-off-badge', HTMLElement);
+  private readonly playback = new VideoPlayback(byId('play-button', HTMLButtonElement));
 
   private phase: CallPhase = 'idle';
   private online = false;
   private status: Sentence = { key: 'statusConnecting' };
-  private connection: ConnectionState = { kind: 'connecting' };
+  private reconnecting = false;
   private incomingPeer = '';
+  private cameraOutlook: CameraOutlook = 'available';
   private notice: Sentence | undefined;
+  private peerState: PeerMedia | undefined;
+  private screenShareSupported = false;
   private timer: number | undefined;
+  private readonly buttons: Record<
+    'mute' | 'camera' | 'check' | 'share' | 'fullscreen' | 'pip',
+    LabelledButton
+  >;
 
   constructor(private readonly translator: Translator) {
+    this.buttons = {
+      mute: { button: this.muteButton, label: 'muteMicrophone', shortcut: SHORTCUTS.microphone },
+      camera: { button: this.cameraButton, label: 'turnCameraOff', shortcut: SHORTCUTS.camera },
+      check: { button: this.checkCameraButton, label: 'checkCamera' },
+      share: { button: this.shareButton, label: 'shareScreen' },
+      fullscreen: {
+        button: this.fullscreenButton,
+        label: 'fullScreen',
+        shortcut: SHORTCUTS.fullscreen,
+      },
+      pip: {
+        button: this.pictureInPictureButton,
+        label: 'pictureInPicture',
+        shortcut: SHORTCUTS.pictureInPicture,
+      },
+    };
+    this.acceptButton.setAttribute('aria-keyshortcuts', SHORTCUTS.accept.keys);
+    this.rejectButton.setAttribute('aria-keyshortcuts', SHORTCUTS.reject.keys);
     translator.onChange(() => this.render());
     this.render();
   }
 
   setPhase(phase: CallPhase): void {
-    const wasIncoming = this.phase === 'incoming';
     this.phase = phase;
     this.root.dataset.callState = phase;
     this.incomingPanel.hidden = phase !== 'incoming';
-    if (phase === 'incoming' && !wasIncoming) {
-      this.acceptButton.focus(); // keyboard users can answer at once
-    }
     if (phase === 'connected') {
       this.startTimer();
     } else {
       this.stopTimer();
+    }
+    if (phase === 'idle') {
+      this.setPeerMedia(undefined);
     }
     this.updateButtons();
   }
 
   setStatus(sentence: Sentence): void {
     this.status = sentence;
-    this.statusText.textContent = this.translator.text(sentence);
+    this.statusText.textContent = this.translator.text(
+      this.reconnecting ? { key: 'statusReconnectingCall' } : sentence,
+    );
+  }
+
+  /**
+   * While this page or the peer is away from the server, the status line (a live region, so it
+   * is announced) says "Reconnecting…"; the call's own status returns when both are back.
+   */
+  setReconnecting(reconnecting: boolean): void {
+    if (reconnecting !== this.reconnecting) {
+      this.reconnecting = reconnecting;
+      this.root.dataset.reconnecting = String(reconnecting);
+      this.setStatus(this.status);
+    }
   }
 
   /** A note about this device's camera or microphone, beside the call status (undefined clears). */
@@ -67,11 +141,9 @@ export class CallView {
     this.mediaNotice.textContent = sentence ? this.translator.text(sentence) : '';
   }
 
+  /** Calls can be placed only while the server is reachable; the idle status line says which. */
   setConnection(state: ConnectionState): void {
-    this.connection = state;
     this.online = state.kind === 'online';
-    this.connectionText.dataset.state = state.kind;
-    this.connectionText.textContent = this.translator.text(connectionSentence(state));
     const status = 'key' in this.status ? this.status.key : undefined;
     const waitingForServer = status === 'statusConnecting' || status === 'statusReady';
     if (this.phase === 'idle' && waitingForServer) {
@@ -80,42 +152,150 @@ export class CallView {
     this.updateButtons();
   }
 
-  showIncoming(peer: string): void {
+  showIncoming(peer: string, camera: CameraOutlook): void {
     this.incomingPeer = peer;
+    this.cameraOutlook = camera;
     this.incomingCaller.textContent = this.translator.text({ key: 'isCalling', values: { peer } });
+    this.incomingCamera.hidden = camera === 'available';
+    this.incomingCamera.textContent =
+      camera === 'available'
+        ? ''
+        : this.translator.text({
+            key: camera === 'blocked' ? 'cameraBlockedIncoming' : 'cameraMissingIncoming',
+          });
   }
 
-  setRingtone(state: RingtoneState): void {
-    this.incomingPanel.dataset.ringtone = state;
-    this.ringtoneHint.hidden = state !== 'blocked';
-  }
-
-  showLocal(stream: MediaStream | undefined): void {
-    this.localVideo.srcObject = stream ?? null;
-  }
-
-  showRemote(stream: MediaStream | undefined): void {
-    if (this.remoteVideo.srcObject !== (stream ?? null)) {
-      this.remoteVideo.srcObject = stream ?? null;
+  setTone(kind: ToneKind, state: ToneState): void {
+    if (kind === 'ring') {
+      this.incomingPanel.dataset.ringtone = state;
+      this.ringtoneHint.hidden = state !== 'blocked';
     }
   }
 
-  setMicrophoneMuted(muted: boolean): void {
-    this.muteButton.setAttribute('aria-pressed', String(muted));
+  showLocal(stream: MediaStream | undefined): void {
+    this.playback.show(this.localVideo, stream);
+    this.root.dataset.local = stream ? 'on' : 'off';
+    // Only a camera facing the user is mirrored; a rear camera shows the world as it is.
+    const facing = stream?.getVideoTracks()[0]?.getSettings().facingMode;
+    this.localVideo.dataset.mirrored = String(facing !== 'environment');
   }
 
-  setCameraOn(on: boolean): void {
-    this.cameraButton.setAttribute('aria-pressed', String(!on));
-    this.root.dataset.camera = on ? 'on' : 'off';
+  showRemote(stream: MediaStream | undefined): void {
+    this.playback.show(this.remoteVideo, stream);
+  }
+
+  /** The self-view badges and the toggles' labels follow what is really being sent. */
+  setLocalMedia(choice: { microphoneMuted: boolean; cameraOn: boolean }, sending: SendingState) {
+    const muted = choice.microphoneMuted;
+    this.buttons.mute.label = muted ? 'unmuteMicrophone' : 'muteMicrophone';
+    this.muteButton.setAttribute('aria-pressed', String(muted));
+    this.buttons.camera.label = choice.cameraOn ? 'turnCameraOff' : 'turnCameraOn';
+    this.cameraButton.setAttribute('aria-pressed', String(!choice.cameraOn));
+    this.root.dataset.camera = choice.cameraOn ? 'on' : 'off';
+    this.root.dataset.microphone = muted ? 'off' : 'on';
+    this.microphoneBadge.hidden = !muted;
+    this.cameraBadge.hidden = sending.video;
+    this.labelButtons();
   }
 
   setCameraAvailable(available: boolean): void {
     this.cameraButton.disabled = !available;
   }
 
+  setFlipAvailable(available: boolean): void {
+    this.flipButton.hidden = !available;
+  }
+
+  /** Where this browser can share a screen at all (not on phones): the button shows in calls. */
+  setScreenShareSupported(supported: boolean): void {
+    this.screenShareSupported = supported;
+    this.updateButtons();
+  }
+
+  /** This side is sharing its screen (true) or sending its camera again. */
+  setSharingScreen(sharing: boolean): void {
+    this.buttons.share.label = sharing ? 'stopScreenShare' : 'shareScreen';
+    this.shareButton.setAttribute('aria-pressed', String(sharing));
+    this.labelButtons();
+  }
+
+  /** What the other side said it is sending (`media_state`); undefined clears. */
+  setPeerMedia(state: PeerMedia | undefined): void {
+    this.peerState = state;
+    // A shared screen is shown whole (letterboxed), never cropped like a face.
+    this.root.dataset.peerScreen = String(state?.screen === true);
+    const lines: Sentence[] = [];
+    if (state?.screen) {
+      lines.push({ key: 'peerSharingScreen', values: { peer: state.peer } });
+    } else if (state && !state.video) {
+      lines.push({ key: 'peerCameraOff', values: { peer: state.peer } });
+    }
+    if (state && !state.audio) {
+      lines.push({ key: 'peerMicrophoneOff', values: { peer: state.peer } });
+    }
+    this.peerMedia.replaceChildren(
+      ...lines.map((line) => {
+        const item = document.createElement('span');
+        item.textContent = this.translator.text(line);
+        return item;
+      }),
+    );
+    this.peerMedia.hidden = lines.length === 0;
+  }
+
+  setCameraCheck(on: boolean): void {
+    this.root.dataset.preview = on ? 'on' : 'off';
+    this.buttons.check.label = on ? 'stopCameraCheck' : 'checkCamera';
+    this.checkCameraButton.setAttribute('aria-pressed', String(on));
+    this.microphoneLevel.hidden = !on;
+    this.labelButtons();
+  }
+
+  /** After Accept: the next thing a keyboard user may want is to hang up. */
+  focusHangUp(): void {
+    this.hangUpButton.focus();
+  }
+
+  /**
+   * After a call (or after `closing`, a part of the page that had the focus, went away): back to
+   * the friend field, unless the user has put focus somewhere else meanwhile (typing in a setting
+   * is never interrupted). Not on touch screens, where focusing a field opens the keyboard.
+   */
+  returnFocus(closing?: HTMLElement): void {
+    const active = document.activeElement;
+    const lost =
+      !active ||
+      active === document.body ||
+      this.callArea.contains(active) ||
+      closing?.contains(active) === true;
+    if (lost && !matchMedia('(pointer: coarse)').matches) {
+      this.friendInput.focus({ preventScroll: true });
+    }
+  }
+
   private updateButtons(): void {
     this.callButton.disabled = this.phase !== 'idle' || !this.online;
     this.hangUpButton.disabled = this.phase === 'idle';
+    this.checkCameraButton.hidden = this.phase !== 'idle';
+    const inCall = this.phase === 'connecting' || this.phase === 'connected';
+    this.shareButton.hidden = !this.screenShareSupported || !inCall;
+    // Only where the browser has them (no picture-in-picture in Firefox, no fullscreen on iPhone).
+    this.fullscreenButton.hidden = !inCall || !document.fullscreenEnabled;
+    this.pictureInPictureButton.hidden = !inCall || !document.pictureInPictureEnabled;
+  }
+
+  private labelButtons(): void {
+    for (const { button, label, shortcut } of Object.values(this.buttons)) {
+      const text = this.translator.text({ key: label });
+      button.textContent = text;
+      if (shortcut) {
+        button.setAttribute('aria-keyshortcuts', shortcut.keys);
+        button.title = this.translator.text({
+          key: 'withShortcut',
+          values: { label: text, keys: shortcut.keys },
+        });
+      }
+    }
   }
 
   private startTimer(): void {
@@ -138,23 +318,22 @@ export class CallView {
 
   private render(): void {
     this.setStatus(this.status);
-    this.setConnection(this.connection);
     this.setMediaNotice(this.notice);
-    if (this.incomingPeer) {
-      this.showIncoming(this.incomingPeer);
+    this.setPeerMedia(this.peerState);
+    this.labelButtons();
+    this.incomingKeys.textContent = this.translator.text({
+      key: 'incomingKeys',
+      values: { accept: SHORTCUTS.accept.keys, reject: SHORTCUTS.reject.keys },
+    });
+    for (const button of [this.acceptButton, this.rejectButton]) {
+      const shortcut = button === this.acceptButton ? SHORTCUTS.accept : SHORTCUTS.reject;
+      button.title = this.translator.text({
+        key: 'withShortcut',
+        values: { label: button.textContent ?? '', keys: shortcut.keys },
+      });
     }
-  }
-}
-
-function connectionSentence(state: ConnectionState): Sentence {
-  switch (state.kind) {
-    case 'connecting':
-      return { key: 'connectionConnecting' };
-    case 'online':
-      return { key: 'connectionOnline' };
-    case 'waiting':
-      return { key: 'statusReconnecting', values: { seconds: Math.ceil(state.retryInMs / 1000) } };
-    case 'replaced':
-      return { key: 'statusReplaced' };
+    if (this.incomingPeer) {
+      this.showIncoming(this.incomingPeer, this.cameraOutlook);
+    }
   }
 }

@@ -53,6 +53,7 @@ export class Translator {
     url.searchParams.set(LOCALE_QUERY, locale);
     history.replaceState(history.state, '', url);
     this.relabel(document);
+    // The document title is the call alerts' (it may flash an incoming call): they listen too.
     for (const listener of this.listeners) {
       listener();
     }
@@ -78,6 +79,5 @@ export class Translator {
         }
       }
     }
-    document.title = `${ui.pageTitle} · Dialtone`;
   }
 }

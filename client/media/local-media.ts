@@ -18,12 +18,23 @@ interface MediaChoices {
 /** Tells the call which track now carries a kind (null: nothing, e.g. the camera was turned off). */
 export type TrackListener = (kind: MediaKind, track: MediaStreamTrack | null) => void;
 
+/** What this side is sending right now, as the peer is told (`media_state`). */
+export interface SendingState {
+  audio: boolean;
+  video: boolean;
+}
+
 /**
- * The camera and microphone for one call at a time. Opening falls back to audio only when there
- * is no usable camera; turning the camera off stops its track, so the camera light really goes out.
+ * The camera and microphone for one call (or camera check) at a time. Opening falls back to audio
+ * only when there is no usable camera; turning the camera off stops its track, so the camera light
+ * really goes out.
  */
 export class LocalMedia {
   private stream: MediaStream | undefined;
+  private cameraMissing = false;
+  private opening: Promise<{ cameraMissing: boolean }> | undefined;
+  /** Counts stop()s, so that devices that finish opening after a stop are closed at once. */
+  private generation = 0;
   private readonly choices: MediaChoices = {
     cameraOn: true,
     microphoneMuted: false,
@@ -44,8 +55,33 @@ export class LocalMedia {
     return this.choices.microphoneMuted;
   }
 
-  /** Opens what the choices ask for. Resolves with whether the camera was wanted but missing. */
+  /** The camera being captured (its deviceId, and facingMode on phones), if any. */
+  get cameraSettings(): MediaTrackSettings | undefined {
+    return this.stream?.getVideoTracks()[0]?.getSettings();
+  }
+
+  /** Whether a live microphone (unmuted) and a live camera are being captured. */
+  get sending(): SendingState {
+    const live = (kind: MediaKind): boolean =>
+      this.stream?.getTracks().some((t) => t.kind === kind && t.readyState === 'live') ?? false;
+    return { audio: live('audio') && !this.choices.microphoneMuted, video: live('video') };
+  }
+
+  /**
+   * Opens what the choices ask for, or keeps what is already open (a camera check hands its
+   * devices over to the call). Resolves with whether the camera was wanted but missing.
+   */
   async open(): Promise<{ cameraMissing: boolean }> {
+    if (this.stream) {
+      return { cameraMissing: this.cameraMissing };
+    }
+    // A call that starts while the camera check is still opening the devices waits for them.
+    this.opening ??= this.capture().finally(() => (this.opening = undefined));
+    return this.opening;
+  }
+
+  private async capture(): Promise<{ cameraMissing: boolean }> {
+    const generation = this.generation;
     // Both, else whichever of the two works; a camera the user turned off stays off.
     const attempts: MediaKind[][] = this.choices.cameraOn
       ? [['audio', 'video'], ['audio'], ['video']]
@@ -54,9 +90,14 @@ export class LocalMedia {
     for (const kinds of attempts) {
       try {
         const stream = await navigator.mediaDevices.getUserMedia(this.constraints(kinds));
+        if (generation !== this.generation) {
+          stream.getTracks().forEach((track) => track.stop()); // stopped while opening
+          return { cameraMissing: false };
+        }
         this.stream = stream;
         this.applyMute();
-        return { cameraMissing: this.choices.cameraOn && !kinds.includes('video') };
+        this.cameraMissing = this.choices.cameraOn && !kinds.includes('video');
+        return { cameraMissing: this.cameraMissing };
       } catch (error) {
         firstError ??= error;
       }
@@ -96,6 +137,7 @@ export class LocalMedia {
       track.stop();
     }
     this.stream = undefined;
+    this.generation += 1;
   }
 
   private async reopen(kind: MediaKind): Promise<void> {

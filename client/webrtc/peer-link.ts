@@ -97,6 +97,22 @@ export class PeerLink {
     await this.transceiverFor(kind)?.sender.replaceTrack(track);
   }
 
+  /** The connection's statistics, for the call quality panel. */
+  getStats(): Promise<RTCStatsReport> {
+    return this.pc.getStats();
+  }
+
+  /**
+   * After the signaling came back (perhaps on a new network): if ICE is down, restart it now
+   * rather than waiting for it to fail. The caller offers, so only the caller restarts.
+   */
+  restartIceIfDown(): void {
+    const ice = this.pc.iceConnectionState;
+    if (this.role === 'caller' && (ice === 'disconnected' || ice === 'failed')) {
+      this.pc.restartIce();
+    }
+  }
+
   close(): void {
     this.closed = true;
     clearTimeout(this.recoveryTimer);

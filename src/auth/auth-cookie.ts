@@ -1,4 +1,4 @@
-import type { CookieOptions, Request } from 'express';
+import type { CookieOptions, Request, Response } from 'express';
 import type { IncomingHttpHeaders } from 'node:http';
 import { readCookie } from '../common/cookies.js';
 
@@ -13,6 +13,11 @@ export function authCookieOptions(request: Request, maxAgeSeconds?: number): Coo
     secure: request.secure,
     ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds * 1000 }),
   };
+}
+
+/** Logging out, in any form: the browser forgets the cookie (the token itself is revoked apart). */
+export function clearAuthCookie(request: Request, response: Response): void {
+  response.clearCookie(AUTH_COOKIE, authCookieOptions(request));
 }
 
 /**

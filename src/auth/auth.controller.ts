@@ -1,23 +1,32 @@
-import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { requestLocale } from '../i18n/request-locale.js';
 import { CreateUserDto } from '../users/dto/create-user.dto.js';
 import type { UserProfileDto } from '../users/dto/user-profile.dto.js';
-import { AUTH_COOKIE, authCookieOptions } from './auth-cookie.js';
+import { AccountRoute } from './account-route.decorator.js';
+import { AUTH_COOKIE, authCookieOptions, clearAuthCookie } from './auth-cookie.js';
 import { AuthService } from './auth.service.js';
+import { CurrentUser } from './current-user.decorator.js';
 import { LoginDto, LoginResponseDto } from './dto/login.dto.js';
+import { JsonBodyGuard } from './json-body.guard.js';
 import { Public } from './public.decorator.js';
+import type { AuthenticatedUser } from './token.service.js';
 
 @Controller('auth')
-@Public()
+@AccountRoute()
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
-  register(@Body() dto: CreateUserDto): Promise<UserProfileDto> {
-    return this.auth.register(dto);
+  @Public()
+  @UseGuards(JsonBodyGuard)
+  register(@Body() dto: CreateUserDto, @Req() request: Request): Promise<UserProfileDto> {
+    return this.auth.register(dto, requestLocale(request).locale);
   }
 
   @Post('login')
+  @Public()
+  @UseGuards(JsonBodyGuard)
   @HttpCode(200)
   async login(
     @Body() dto: LoginDto,
@@ -33,9 +42,28 @@ export class AuthController {
     return session;
   }
 
+  /** Revokes the token of this request (header or cookie) and clears the cookie. */
   @Post('logout')
+  @Public()
   @HttpCode(204)
-  logout(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
-    response.clearCookie(AUTH_COOKIE, authCookieOptions(request));
+  async logout(
+    @CurrentUser() user: AuthenticatedUser | undefined,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.auth.logout(user);
+    clearAuthCookie(request, response);
+  }
+
+  /** Revokes every token of the account and closes its sockets, on every device. */
+  @Post('logout-all')
+  @HttpCode(204)
+  async logoutAll(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
+    await this.auth.logoutEverywhere(user);
+    clearAuthCookie(request, response);
   }
 }

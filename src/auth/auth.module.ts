@@ -2,17 +2,23 @@ import { createSecretKey } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { UsersModule } from '../users/users.module.js';
+import { AccountRateLimits } from './account-rate-limits.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { tokenRevocationsProvider } from '../signaling/backend/shared-state.providers.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { LoginAttempts } from './login-attempts.js';
+import { RevokedToken } from './revoked-token.entity.js';
+import { TokenRevocations } from './token-revocations.js';
 import { TokenService } from './token.service.js';
 
 @Module({
   imports: [
     UsersModule,
+    TypeOrmModule.forFeature([RevokedToken]),
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => {
@@ -31,9 +37,20 @@ import { TokenService } from './token.service.js';
   providers: [
     AuthService,
     TokenService,
-    { provide: LoginAttempts, useFactory: () => new LoginAttempts() },
+    tokenRevocationsProvider,
+    {
+      provide: LoginAttempts,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new LoginAttempts({
+          maxFailures: config.accounts.loginMaxFailures,
+          windowMs: config.accounts.loginLockoutSeconds * 1000,
+        }),
+    },
+    AccountRateLimits,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],
-  exports: [AuthService, TokenService],
+  // AccountRateLimits is shared, so that the forms (PagesModule) and the API spend one budget.
+  exports: [AuthService, TokenService, TokenRevocations, AccountRateLimits],
 })
 export class AuthModule {}

@@ -1,39 +1,75 @@
-import { HttpException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import { BadRequestException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
+import { RetryLaterException } from '../common/retry-later.exception.js';
 import { AppConfig } from '../config/app-config.js';
+import type { Locale } from '../i18n/locale.js';
+import { TRANSLATIONS } from '../i18n/locale.js';
+import { waitTime } from '../i18n/wait-time.js';
 import { CreateUserDto } from '../users/dto/create-user.dto.js';
 import { toProfile, UserProfileDto } from '../users/dto/user-profile.dto.js';
+import { passwordProblem, type PasswordProblem } from '../users/password-policy.js';
 import { UsersService } from '../users/users.service.js';
 import { LoginDto, LoginResponseDto } from './dto/login.dto.js';
 import { LoginAttempts } from './login-attempts.js';
+import type { AuthenticatedUser } from './token.service.js';
 import { TokenService } from './token.service.js';
+import { TokenRevocations } from './token-revocations.js';
+import type { User } from '../users/user.entity.js';
 
 export const BAD_CREDENTIALS = 'Unknown username or wrong password';
 
-/** Registration and login, shared by the JSON API and the server-rendered forms. */
+/** Registration, login and logout, shared by the JSON API and the server-rendered forms. */
 @Injectable()
 export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly tokens: TokenService,
     private readonly attempts: LoginAttempts,
+    private readonly revocations: TokenRevocations,
     private readonly config: AppConfig,
   ) {}
 
-  async register(dto: CreateUserDto): Promise<UserProfileDto> {
+  /** `locale` is the language of the reason a weak password is refused. */
+  async register(dto: CreateUserDto, locale: Locale): Promise<UserProfileDto> {
+    const problem = passwordProblem(dto.password, dto);
+    if (problem) {
+      throw new WeakPasswordException(problem, locale);
+    }
     return toProfile(await this.users.create(dto));
   }
 
   async login(dto: LoginDto, ip: string): Promise<LoginResponseDto> {
-    const retryAfter = this.attempts.retryAfterSeconds(dto.username, ip);
+    const user = await this.checkPassword(dto.username, dto.password, ip);
+    if (!user) {
+      throw new UnauthorizedException(BAD_CREDENTIALS);
+    }
+    return this.session(user);
+  }
+
+  /**
+   * The account if `password` is its password, under the login lock-out (changing the password
+   * and deleting the account ask for it too, and share the count). An attempt counts before the
+   * password is checked, so that concurrent guesses cannot pass the limit.
+   */
+  async checkPassword(username: string, password: string, ip: string): Promise<User | undefined> {
+    const retryAfter = this.attempts.begin(username, ip);
     if (retryAfter > 0) {
       throw new TooManyLoginAttempts(retryAfter);
     }
-    const user = await this.users.verifyCredentials(dto.username, dto.password);
-    if (!user) {
-      this.attempts.recordFailure(dto.username, ip);
-      throw new UnauthorizedException(BAD_CREDENTIALS);
+    let user;
+    try {
+      user = await this.users.verifyCredentials(username, password);
+    } catch (error) {
+      this.attempts.abandon(username, ip); // never evaluated (e.g. the server was busy)
+      throw error;
     }
-    this.attempts.recordSuccess(dto.username, ip);
+    if (user) {
+      this.attempts.succeeded(username, ip);
+    }
+    return user;
+  }
+
+  /** A new access token for the account, as a login answers. */
+  session(user: User): LoginResponseDto {
     return {
       accessToken: this.tokens.sign(user),
       tokenType: 'Bearer',
@@ -41,14 +77,47 @@ export class AuthService {
       user: toProfile(user),
     };
   }
+
+  /** Revokes the token the request was authenticated with; nothing to do without one. */
+  async logout(user: AuthenticatedUser | undefined): Promise<void> {
+    if (user) {
+      await this.revocations.revoke(user);
+    }
+  }
+
+  /** Revokes every token of the account, on every device. */
+  logoutEverywhere(user: AuthenticatedUser): Promise<void> {
+    return this.revocations.revokeAll(user);
+  }
 }
 
 /** 429 carrying how long to wait; the exception filter turns it into a Retry-After header. */
-export class TooManyLoginAttempts extends HttpException {
-  constructor(readonly retryAfterSeconds: number) {
+export class TooManyLoginAttempts extends RetryLaterException {
+  constructor(retryAfterSeconds: number) {
     super(
-      `Too many failed logins; try again in ${retryAfterSeconds} seconds`,
+      `Too many failed logins; try again in ${waitTime(retryAfterSeconds, 'en')}`,
       HttpStatus.TOO_MANY_REQUESTS,
+      retryAfterSeconds,
     );
+  }
+}
+
+/** 400 in the shape of a validation failure, with the reason in the request's language. */
+export class WeakPasswordException extends BadRequestException {
+  readonly reason: string;
+
+  constructor(
+    readonly problem: PasswordProblem,
+    locale: Locale,
+  ) {
+    const reason = TRANSLATIONS[locale].account[problem];
+    super({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: 'Validation failed',
+      errors: { password: [reason] },
+      code: problem,
+    });
+    this.reason = reason;
   }
 }

@@ -1,5 +1,4 @@
-import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { LoginAttempts } from './login-attempts.js';
 
 const MINUTE = 60_000;
@@ -8,24 +7,34 @@ const IP = '192.0.2.1';
 describe('LoginAttempts', () => {
   let now: number;
   let attempts: LoginAttempts;
-  const fail = (times: number, username = 'alice', ip = IP) => {
-    for (let i = 0; i < times; i += 1) {
-      attempts.recordFailure(username, ip);
-    }
-  };
+  /** Starts `times` attempts that all fail; returns what each begin() answered. */
+  const fail = (times: number, username = 'alice', ip = IP) =>
+    Array.from({ length: times }, () => attempts.begin(username, ip));
 
   beforeEach(() => {
     now = Date.UTC(2030, 0, 1);
-    attempts = new LoginAttempts(() => now);
+    attempts = new LoginAttempts({ maxFailures: 5, windowMs: 15 * MINUTE }, () => now);
   });
 
-  it('allows four failures and locks the fifth for the whole 15-minute window', () => {
-    fail(4);
-    assert.equal(attempts.retryAfterSeconds('alice', IP), 0);
-    fail(1);
-    assert.equal(attempts.retryAfterSeconds('alice', IP), 15 * 60);
+  it('lets five attempts through and locks the sixth for the whole 15-minute window', () => {
+    expect(fail(5)).toStrictEqual([0, 0, 0, 0, 0]);
+    expect(attempts.begin('alice', IP)).toBe(15 * 60);
     now += 10 * MINUTE;
-    assert.equal(attempts.retryAfterSeconds('alice', IP), 5 * 60);
+    expect(attempts.begin('alice', IP)).toBe(5 * 60);
+  });
+
+  it('counts an attempt before its outcome is known, so concurrent guesses cannot pass the limit', () => {
+    // 100 attempts started before any of them finished: the password check is still running.
+    const started = fail(100);
+    expect(started.filter((wait) => wait === 0)).toHaveLength(5);
+    expect(started.slice(5).every((wait) => wait === 15 * 60)).toBe(true);
+  });
+
+  it('honours the configured limits', () => {
+    attempts = new LoginAttempts({ maxFailures: 2, windowMs: MINUTE }, () => now);
+    expect(fail(3)).toStrictEqual([0, 0, 60]);
+    now += MINUTE;
+    expect(attempts.begin('alice', IP)).toBe(0);
   });
 
   it('unlocks once the oldest failure leaves the window', () => {
@@ -33,37 +42,46 @@ describe('LoginAttempts', () => {
     now += 5 * MINUTE;
     fail(4);
     now += 10 * MINUTE - 1;
-    assert.equal(attempts.retryAfterSeconds('alice', IP), 1);
+    expect(attempts.begin('alice', IP)).toBe(1);
     now += 1;
-    assert.equal(attempts.retryAfterSeconds('alice', IP), 0);
-    fail(1);
-    assert.equal(attempts.retryAfterSeconds('alice', IP), 5 * 60, 'locked again by 5 recent');
+    expect(attempts.begin('alice', IP)).toBe(0);
+    expect(attempts.begin('alice', IP)).toBe(5 * 60);
   });
 
   it('forgets the failures after a successful login', () => {
     fail(4);
-    attempts.recordSuccess('alice', IP);
+    attempts.begin('alice', IP);
+    attempts.succeeded('alice', IP);
+    expect(fail(5)).toStrictEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('gives back an attempt that was abandoned before the password was checked', () => {
     fail(4);
-    assert.equal(attempts.retryAfterSeconds('alice', IP), 0);
+    expect(attempts.begin('alice', IP)).toBe(0);
+    attempts.abandon('alice', IP);
+    expect(attempts.begin('alice', IP)).toBe(0);
+    expect(attempts.begin('alice', IP)).toBeGreaterThan(0);
+    attempts.abandon('bob', IP); // nothing to give back: harmless
+    expect(attempts.begin('bob', IP)).toBe(0);
   });
 
   it('counts per account and address, ignoring the case of the username', () => {
     fail(3, 'Alice');
     fail(2, 'ALICE');
-    assert.ok(attempts.retryAfterSeconds('alice', IP) > 0);
-    assert.equal(attempts.retryAfterSeconds('bob', IP), 0);
-    assert.equal(attempts.retryAfterSeconds('alice', '192.0.2.2'), 0);
+    expect(attempts.begin('alice', IP)).toBeGreaterThan(0);
+    expect(attempts.begin('bob', IP)).toBe(0);
+    expect(attempts.begin('alice', '192.0.2.2')).toBe(0);
   });
 
   it('keeps counting correctly while sweeping a flood of other keys', () => {
     fail(5);
     for (let i = 0; i < 10_001; i += 1) {
-      attempts.recordFailure(`user${i}`, IP);
+      attempts.begin(`user${i}`, IP);
     }
-    assert.ok(attempts.retryAfterSeconds('alice', IP) > 0, 'a recent lock survives the sweep');
+    expect(attempts.begin('alice', IP)).toBeGreaterThan(0);
     now += 15 * MINUTE;
-    attempts.recordFailure('late', IP);
-    assert.equal(attempts.retryAfterSeconds('alice', IP), 0);
-    assert.equal(attempts.retryAfterSeconds('user0', IP), 0);
+    attempts.begin('late', IP);
+    expect(attempts.begin('alice', IP)).toBe(0);
+    expect(attempts.begin('user0', IP)).toBe(0);
   });
 });

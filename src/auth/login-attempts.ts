@@ -1,39 +1,59 @@
-import { Injectable } from '@nestjs/common';
-
-const MAX_FAILURES = 5;
-const WINDOW_MS = 15 * 60 * 1000;
 /** Bounds memory under a credential-stuffing flood: expired entries are swept past this size. */
 const SWEEP_THRESHOLD = 10_000;
 
+export interface LoginAttemptLimits {
+  /** Failed logins per account and address within the window before that pair is locked out. */
+  maxFailures: number;
+  windowMs: number;
+}
+
 /**
- * Counts failed logins per account and client address. After 5 failures within 15 minutes that
+ * Counts failed logins per account and client address. After `maxFailures` within the window that
  * pair is locked out until the window that holds them has passed.
+ *
+ * An attempt counts as a failure from the moment it starts (`begin`), before the password is
+ * checked: a failure recorded only after argon2 finished let 100 concurrent guesses all pass the
+ * check while none had failed yet. A success forgets the failures; an attempt the server could
+ * not evaluate (a full hashing queue) is given back with `abandon`.
  */
-@Injectable()
 export class LoginAttempts {
   private readonly failures = new Map<string, number[]>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly limits: LoginAttemptLimits,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  /** Seconds until another attempt is allowed, or 0 when it is allowed now. */
-  retryAfterSeconds(username: string, ip: string): number {
-    const recent = this.recent(this.key(username, ip));
-    if (recent.length < MAX_FAILURES) {
-      return 0;
+  /**
+   * Seconds until another attempt is allowed, or 0 when this one may go ahead — in which case it
+   * has already been counted as a failure.
+   */
+  begin(username: string, ip: string): number {
+    const key = this.key(username, ip);
+    const recent = this.recent(key);
+    if (recent.length >= this.limits.maxFailures) {
+      return Math.max(1, Math.ceil((recent[0] + this.limits.windowMs - this.now()) / 1000));
     }
-    return Math.max(1, Math.ceil((recent[0] + WINDOW_MS - this.now()) / 1000));
-  }
-
-  recordFailure(username: string, ip: string): void {
     if (this.failures.size >= SWEEP_THRESHOLD) {
       this.sweep();
     }
-    const key = this.key(username, ip);
-    this.failures.set(key, [...this.recent(key), this.now()]);
+    this.failures.set(key, [...recent, this.now()]);
+    return 0;
   }
 
-  recordSuccess(username: string, ip: string): void {
+  succeeded(username: string, ip: string): void {
     this.failures.delete(this.key(username, ip));
+  }
+
+  /** Takes back the latest attempt: it was never evaluated, so it is no failure. */
+  abandon(username: string, ip: string): void {
+    const key = this.key(username, ip);
+    const remaining = this.recent(key).slice(0, -1);
+    if (remaining.length > 0) {
+      this.failures.set(key, remaining);
+    } else {
+      this.failures.delete(key);
+    }
   }
 
   private key(username: string, ip: string): string {
@@ -41,7 +61,7 @@ export class LoginAttempts {
   }
 
   private recent(key: string): number[] {
-    const since = this.now() - WINDOW_MS;
+    const since = this.now() - this.limits.windowMs;
     return (this.failures.get(key) ?? []).filter((at) => at > since);
   }
 

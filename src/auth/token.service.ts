@@ -1,14 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import type { User } from '../users/user.entity.js';
+import type { RevocableToken } from './revocation-list.js';
+import { TokenRevocations } from './token-revocations.js';
 
-/** Who a valid token speaks for. */
-export interface AuthenticatedUser {
+/** Who a valid token speaks for, and which token it is (so that logout can revoke it). */
+export interface AuthenticatedUser extends RevocableToken {
   id: string;
   username: string;
   displayName: string;
-  /** When the token stops being valid, in ms since the epoch. */
-  expiresAt: number;
 }
 
 interface Claims {
@@ -16,35 +17,53 @@ interface Claims {
   username: string;
   name: string;
   exp: number;
+  jti?: unknown;
+  gen?: unknown;
 }
 
 /**
  * Signs and verifies access tokens. The module configures HS256 with a KeyObject secret and pins
- * the algorithm, issuer and audience on verification (auth.module.ts).
+ * the algorithm, issuer and audience on verification (auth.module.ts). Every token has an id
+ * (`jti`) and the account's token generation (`gen`); a revoked one is as invalid as a forged one.
  */
 @Injectable()
 export class TokenService {
-  constructor(private readonly jwt: JwtService) {}
+  constructor(
+    private readonly jwt: JwtService,
+    // Only the check is needed here; a RevocationList serves as well in unit tests.
+    @Inject(TokenRevocations) private readonly revocations: Pick<TokenRevocations, 'isRevoked'>,
+  ) {}
 
-  sign(user: Pick<User, 'id' | 'username' | 'displayName'>): string {
-    return this.jwt.sign({ username: user.username, name: user.displayName }, { subject: user.id });
+  sign(user: Pick<User, 'id' | 'username' | 'displayName' | 'tokenGeneration'>): string {
+    return this.jwt.sign(
+      { username: user.username, name: user.displayName, gen: user.tokenGeneration },
+      { subject: user.id, jwtid: randomUUID() },
+    );
   }
 
-  /** The token's user, or undefined for a missing, malformed, forged or expired token. */
+  /** The token's user, or undefined for a missing, malformed, forged, expired or revoked token. */
   verify(token: string | undefined): AuthenticatedUser | undefined {
     if (!token) {
       return undefined;
     }
+    let claims: Claims;
     try {
-      const claims = this.jwt.verify<Claims>(token);
-      return {
-        id: claims.sub,
-        username: claims.username,
-        displayName: claims.name,
-        expiresAt: claims.exp * 1000,
-      };
+      claims = this.jwt.verify<Claims>(token);
     } catch {
       return undefined;
     }
+    // Without an id a token could not be revoked by logging out, so it is not accepted at all.
+    if (typeof claims.jti !== 'string' || claims.jti === '') {
+      return undefined;
+    }
+    const user: AuthenticatedUser = {
+      id: claims.sub,
+      username: claims.username,
+      displayName: claims.name,
+      expiresAt: claims.exp * 1000,
+      tokenId: claims.jti,
+      generation: typeof claims.gen === 'number' ? claims.gen : 0,
+    };
+    return this.revocations.isRevoked(user) ? undefined : user;
   }
 }

@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { User } from '../users/user.entity.js';
 import { CallHistoryService } from './call-history.service.js';
 import { CallRecord } from './call-record.entity.js';
 import { CallsController } from './calls.controller.js';
+import { PeerNames } from './peer-names.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CallRecord])],
+  imports: [TypeOrmModule.forFeature([CallRecord, User])],
   controllers: [CallsController],
-  providers: [CallHistoryService],
+  providers: [CallHistoryService, PeerNames],
   exports: [CallHistoryService],
 })
 export class CallsModule {}

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { TooManyLoginAttempts } from '../auth/auth.service.js';
+import { RetryLaterException } from './retry-later.exception.js';
 
 interface ErrorBody {
   statusCode: number;
@@ -10,7 +10,7 @@ interface ErrorBody {
 
 /**
  * Turns every error into `{statusCode, message}` JSON (Nest already maps body-parser failures to
- * 400/413), adds Retry-After to login lock-outs, and never shows a stack trace to the client.
+ * 400/413), adds Retry-After to refusals that end by themselves (lock-outs, rate limits, a busy server), and never shows a stack trace to the client.
  */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
@@ -19,7 +19,7 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.describe(exception);
-    if (exception instanceof TooManyLoginAttempts) {
+    if (exception instanceof RetryLaterException) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
     response.status(body.statusCode).json(body);

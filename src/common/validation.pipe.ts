@@ -16,12 +16,16 @@ export function createValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     // Nest's own error text for unknown fields names the field; keep it.
-    exceptionFactory: (errors) =>
-      new BadRequestException({
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'Validation failed',
-        errors: fieldErrors(errors),
-      }),
+    exceptionFactory: (errors) => validationFailed(fieldErrors(errors)),
+  });
+}
+
+/** The 400 of a failed validation, also for rules checked after the pipe (in a service). */
+export function validationFailed(errors: Record<string, string[]>): BadRequestException {
+  return new BadRequestException({
+    statusCode: 400,
+    error: 'Bad Request',
+    message: 'Validation failed',
+    errors,
   });
 }

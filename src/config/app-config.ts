@@ -1,3 +1,5 @@
+import type { RedisConfig } from './redis-config.js';
+
 /** Which database backs the accounts and call history. */
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
 
@@ -14,6 +16,8 @@ export abstract class AppConfig {
   abstract readonly host: string;
   abstract readonly dataDir: string;
   abstract readonly database: DatabaseConfig;
+  /** Set: several instances share signaling state through Redis. Unset: one process, in memory. */
+  abstract readonly redis: RedisConfig | undefined;
   abstract readonly jwt: {
     readonly secret: Buffer;
     readonly ttlSeconds: number;
@@ -31,9 +35,70 @@ export abstract class AppConfig {
     readonly turnSecret: string | undefined;
     readonly turnTtlSeconds: number;
   };
+  /** Limits on the account routes (/auth/*, /login, /register), which anyone may call. */
+  abstract readonly accounts: {
+    /** Failed logins per account and address before that pair is locked out. */
+    readonly loginMaxFailures: number;
+    /** How long failed logins are remembered, and so how long a lock-out lasts. */
+    readonly loginLockoutSeconds: number;
+    /** Requests a minute one client address may make (the burst is the same number). */
+    readonly ratePerAddress: number;
+    /** Requests a minute all addresses together may make. */
+    readonly rateGlobal: number;
+    /** Password hashes (argon2id) computed at once; the rest wait in the queue. */
+    readonly hashConcurrency: number;
+    /** Password hashes that may wait; beyond that the server answers 503 with Retry-After. */
+    readonly hashQueueLength: number;
+  };
+  /** Call history (GET /calls). */
+  abstract readonly history: {
+    /** Entries kept per user; the oldest are pruned. */
+    readonly maxPerUser: number;
+    /** Unanswered calls from one caller to one callee this close together share an entry. */
+    readonly mergeWindowMs: number;
+  };
+  /** Contacts, the directory and account deletion (see docs/security.md, "Privacy"). */
+  abstract readonly privacy: {
+    /** Directory searches (GET /users) a minute per account; the burst is the same number. */
+    readonly searchesPerMinute: number;
+    /** Contact requests a minute per account (the burst is the same number). */
+    readonly contactRequestsPerMinute: number;
+    /** Contacts and outgoing requests per account, together; blocked accounts count apart. */
+    readonly maxContacts: number;
+    /** How long the username of a deleted account stays reserved before anyone may take it. */
+    readonly usernameCoolingOffSeconds: number;
+  };
   abstract readonly signaling: {
     readonly maxSessionsPerUser: number;
     readonly ringTimeoutMs: number;
     readonly pingIntervalMs: number;
+    /** Bytes queued on one socket that its client has not read; past it the socket is closed. */
+    readonly maxBufferedBytes: number;
+    /** Frames a second one session may send, sustained, and the burst allowed above that. */
+    readonly messageRate: number;
+    readonly messageBurst: number;
+    /** Ring-bombing limits on `call_start`, per caller (see CallStartLimiter). */
+    readonly callStarts: {
+      /** Calls a caller may start to one callee per window (a bucket refilling over the window). */
+      readonly perCallee: number;
+      /** Calls a caller may start to anyone per window. */
+      readonly perCaller: number;
+      readonly windowMs: number;
+      /** After a reject or a cancel, how long the caller may not ring that callee again. */
+      readonly cooldownMs: number;
+    };
+    /** Protocol v2 session resume (see docs/protocol.md, "Version 2"). */
+    readonly resume: {
+      /** How long a v2 session whose socket dropped waits for a resume. */
+      readonly windowMs: number;
+      /** Messages a session keeps for replay, and their total size in bytes. */
+      readonly bufferMessages: number;
+      readonly bufferBytes: number;
+      /** A v2 socket silent this long (no frame, not even a ping) is dropped. */
+      readonly silenceMs: number;
+      /** Failed resumes per account and address within the window before that pair is refused. */
+      readonly maxFailures: number;
+      readonly failureWindowMs: number;
+    };
   };
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigError } from './config-error.js';
 import { loadConfig } from './load-config.js';
 
@@ -22,29 +22,32 @@ function assertRejects(env: Record<string, string>, variable: string): void {
 
 describe('loadConfig', () => {
   let dataDir: string;
-  before(() => {
+  beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'dialtone-config-'));
   });
-  after(() => {
+  afterAll(() => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('has development defaults', () => {
     const config = loadConfig({ DATA_DIR: dataDir });
-    assert.equal(config.production, false);
-    assert.equal(config.port, 3000);
-    assert.equal(config.host, '0.0.0.0');
-    assert.equal(config.dataDir, dataDir);
-    assert.deepEqual(config.database, { type: 'sqlite', path: join(dataDir, 'dialtone.sqlite') });
-    assert.equal(config.jwt.ttlSeconds, 86400);
-    assert.equal(config.jwt.issuer, 'dialtone');
-    assert.equal(config.jwt.audience, 'dialtone');
+    expect(config.production).toBe(false);
+    expect(config.port).toBe(3000);
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.dataDir).toBe(dataDir);
+    expect(config.database).toStrictEqual({
+      type: 'sqlite',
+      path: join(dataDir, 'dialtone.sqlite'),
+    });
+    expect(config.jwt.ttlSeconds).toBe(86400);
+    expect(config.jwt.issuer).toBe('dialtone');
+    expect(config.jwt.audience).toBe('dialtone');
     assert.ok(config.jwt.secret.length >= 32);
-    assert.equal(config.trustProxy, false);
-    assert.equal(config.publicOrigin, undefined);
-    assert.deepEqual(config.allowedOrigins, []);
-    assert.deepEqual(config.ice.turnUrls, []);
-    assert.equal(config.ice.turnSecret, undefined);
+    expect(config.trustProxy).toBe(false);
+    expect(config.publicOrigin).toBe(undefined);
+    expect(config.allowedOrigins).toStrictEqual([]);
+    expect(config.ice.turnUrls).toStrictEqual([]);
+    expect(config.ice.turnSecret).toBe(undefined);
   });
 
   it('reads valid values', () => {
@@ -59,15 +62,18 @@ describe('loadConfig', () => {
       TURN_URLS: 'turn:turn.example.org:3478',
       TURN_SECRET: 't'.repeat(16),
     });
-    assert.equal(config.production, true);
-    assert.equal(config.port, 8080);
-    assert.equal(config.jwt.ttlSeconds, 900);
-    assert.equal(config.jwt.secret.toString(), 'r4nd0m-'.repeat(6));
-    assert.deepEqual(config.database, { type: 'postgres', url: 'postgres://u:p@db:5432/dialtone' });
-    assert.deepEqual(config.trustProxy, ['loopback', '10.0.0.0/8']);
-    assert.equal(config.publicOrigin, 'https://call.example.org');
-    assert.equal(config.jwt.issuer, 'https://call.example.org');
-    assert.deepEqual(config.ice.turnUrls, ['turn:turn.example.org:3478']);
+    expect(config.production).toBe(true);
+    expect(config.port).toBe(8080);
+    expect(config.jwt.ttlSeconds).toBe(900);
+    expect(config.jwt.secret.toString()).toBe('r4nd0m-'.repeat(6));
+    expect(config.database).toStrictEqual({
+      type: 'postgres',
+      url: 'postgres://u:p@db:5432/dialtone',
+    });
+    expect(config.trustProxy).toStrictEqual(['loopback', '10.0.0.0/8']);
+    expect(config.publicOrigin).toBe('https://call.example.org');
+    expect(config.jwt.issuer).toBe('https://call.example.org');
+    expect(config.ice.turnUrls).toStrictEqual(['turn:turn.example.org:3478']);
   });
 
   it('names PORT when it is not a port number', () => {
@@ -92,16 +98,39 @@ describe('loadConfig', () => {
     const stored = readFileSync(join(dir, 'jwt-secret'), 'utf8');
     const second = loadConfig({ DATA_DIR: dir }).jwt.secret;
     assert.ok(first.length >= 32);
-    assert.deepEqual(second, first);
-    assert.equal(readFileSync(join(dir, 'jwt-secret'), 'utf8'), stored);
+    expect(second).toStrictEqual(first);
+    expect(readFileSync(join(dir, 'jwt-secret'), 'utf8')).toBe(stored);
     const elsewhere = loadConfig({ DATA_DIR: join(dataDir, 'other') }).jwt.secret;
-    assert.notDeepEqual(elsewhere, first);
+    expect(elsewhere).not.toStrictEqual(first);
   });
 
   it('names DATABASE_URL when it is not PostgreSQL or SQLite', () => {
     assertRejects({ DATABASE_URL: 'mysql://x', JWT_SECRET: SECRET }, 'DATABASE_URL');
     const sqlite = loadConfig({ DATABASE_URL: 'sqlite:/tmp/d.sqlite', JWT_SECRET: SECRET });
-    assert.deepEqual(sqlite.database, { type: 'sqlite', path: '/tmp/d.sqlite' });
+    expect(sqlite.database).toStrictEqual({ type: 'sqlite', path: '/tmp/d.sqlite' });
+  });
+
+  it('REDIS_URL: unset is one process in memory; set, it needs PostgreSQL and a redis:// URL', () => {
+    const postgres = { DATABASE_URL: 'postgres://u:p@db:5432/dialtone', JWT_SECRET: SECRET };
+    expect(loadConfig(postgres).redis).toBeUndefined();
+    expect(loadConfig({ ...postgres, REDIS_URL: 'redis://:pw@redis:6379/0' }).redis).toStrictEqual({
+      url: 'redis://:pw@redis:6379/0',
+      keyPrefix: 'dialtone:',
+    });
+    expect(
+      loadConfig({ ...postgres, REDIS_URL: 'rediss://r', REDIS_KEY_PREFIX: 'blue:' }).redis,
+    ).toStrictEqual({ url: 'rediss://r', keyPrefix: 'blue:' });
+    assertRejects({ ...postgres, REDIS_URL: 'http://redis:6379' }, 'REDIS_URL');
+    assertRejects({ ...postgres, REDIS_URL: 'not a url' }, 'REDIS_URL');
+    assertRejects(
+      { ...postgres, REDIS_URL: 'redis://r', REDIS_KEY_PREFIX: 'a b' },
+      'REDIS_KEY_PREFIX',
+    );
+    // SQLite is one process's file: several instances cannot share it.
+    assert.throws(
+      () => loadConfig({ REDIS_URL: 'redis://redis:6379', JWT_SECRET: SECRET }),
+      /REDIS_URL needs PostgreSQL.*DATABASE_URL/,
+    );
   });
 
   it('names TURN_SECRET when TURN_URLS is set without it', () => {
@@ -122,6 +151,131 @@ describe('loadConfig', () => {
     };
     for (const [variable, value] of Object.entries(cases)) {
       assertRejects({ [variable]: value, JWT_SECRET: SECRET }, variable);
+    }
+  });
+
+  it('has account limits with defaults, each one configurable', () => {
+    const defaults = loadConfig({ JWT_SECRET: SECRET }).accounts;
+    expect(defaults).toStrictEqual({
+      loginMaxFailures: 5,
+      loginLockoutSeconds: 900,
+      ratePerAddress: 20,
+      rateGlobal: 600,
+      hashConcurrency: Math.min(4, availableParallelism()),
+      hashQueueLength: 32,
+    });
+    const raised = loadConfig({
+      JWT_SECRET: SECRET,
+      LOGIN_MAX_FAILURES: '10',
+      LOGIN_LOCKOUT: '1h',
+      AUTH_RATE_PER_ADDRESS: '100000',
+      AUTH_RATE_GLOBAL: '100000',
+      PASSWORD_HASH_CONCURRENCY: '8',
+      PASSWORD_HASH_QUEUE: '0',
+    }).accounts;
+    expect(raised).toStrictEqual({
+      loginMaxFailures: 10,
+      loginLockoutSeconds: 3600,
+      ratePerAddress: 100_000,
+      rateGlobal: 100_000,
+      hashConcurrency: 8,
+      hashQueueLength: 0,
+    });
+  });
+
+  it('has privacy limits with defaults, each one configurable and checked', () => {
+    expect(loadConfig({ JWT_SECRET: SECRET }).privacy).toStrictEqual({
+      searchesPerMinute: 30,
+      contactRequestsPerMinute: 10,
+      maxContacts: 1000,
+      usernameCoolingOffSeconds: 30 * 86400,
+    });
+    const raised = loadConfig({
+      JWT_SECRET: SECRET,
+      DIRECTORY_SEARCH_RATE: '600',
+      CONTACT_REQUEST_RATE: '100',
+      MAX_CONTACTS: '5',
+      USERNAME_COOLING_OFF: '2s',
+    }).privacy;
+    expect(raised).toStrictEqual({
+      searchesPerMinute: 600,
+      contactRequestsPerMinute: 100,
+      maxContacts: 5,
+      usernameCoolingOffSeconds: 2,
+    });
+    const cases: Record<string, string[]> = {
+      DIRECTORY_SEARCH_RATE: ['0', 'many'],
+      CONTACT_REQUEST_RATE: ['0', '2.5'],
+      MAX_CONTACTS: ['0', '100001'],
+      USERNAME_COOLING_OFF: ['0', 'never', '-1d'],
+    };
+    for (const [variable, values] of Object.entries(cases)) {
+      for (const value of values) {
+        assertRejects({ [variable]: value, JWT_SECRET: SECRET }, variable);
+      }
+    }
+  });
+
+  it('has signaling and history limits with defaults, each one configurable and checked', () => {
+    const defaults = loadConfig({ JWT_SECRET: SECRET });
+    expect(defaults.history).toStrictEqual({ maxPerUser: 500, mergeWindowMs: 3_600_000 });
+    const { maxBufferedBytes, messageRate, messageBurst, callStarts } = defaults.signaling;
+    expect({ maxBufferedBytes, messageRate, messageBurst, callStarts }).toStrictEqual({
+      maxBufferedBytes: 1024 * 1024,
+      messageRate: 50,
+      messageBurst: 200,
+      callStarts: { perCallee: 4, perCaller: 20, windowMs: 300_000, cooldownMs: 30_000 },
+    });
+    const raised = loadConfig({
+      JWT_SECRET: SECRET,
+      WS_MAX_BUFFERED_BYTES: '65536',
+      WS_MESSAGE_RATE: '1000',
+      WS_MESSAGE_BURST: '5000',
+      CALL_STARTS_PER_CALLEE: '100',
+      CALL_STARTS_PER_CALLER: '1000',
+      CALL_STARTS_WINDOW: '1m',
+      CALL_COOLDOWN: '2',
+      HISTORY_MAX_PER_USER: '10',
+      HISTORY_MERGE_WINDOW: '10m',
+    });
+    expect(raised.signaling).toMatchObject({
+      maxBufferedBytes: 65536,
+      messageRate: 1000,
+      messageBurst: 5000,
+      callStarts: { perCallee: 100, perCaller: 1000, windowMs: 60_000, cooldownMs: 2000 },
+    });
+    expect(raised.history).toStrictEqual({ maxPerUser: 10, mergeWindowMs: 600_000 });
+    const cases: Record<string, string[]> = {
+      WS_MAX_BUFFERED_BYTES: ['0', '1000', '1MiB'],
+      WS_MESSAGE_RATE: ['0', 'fast'],
+      WS_MESSAGE_BURST: ['0', '-5'],
+      CALL_STARTS_PER_CALLEE: ['0', 'few'],
+      CALL_STARTS_PER_CALLER: ['0', '1.5'],
+      CALL_STARTS_WINDOW: ['0', 'forever'],
+      CALL_COOLDOWN: ['0', 'soon'],
+      HISTORY_MAX_PER_USER: ['0', 'all'],
+      HISTORY_MERGE_WINDOW: ['0', '-1h'],
+    };
+    for (const [variable, values] of Object.entries(cases)) {
+      for (const value of values) {
+        assertRejects({ [variable]: value, JWT_SECRET: SECRET }, variable);
+      }
+    }
+  });
+
+  it('names each account limit that is not a sensible number', () => {
+    const cases: Record<string, string[]> = {
+      LOGIN_MAX_FAILURES: ['0', 'five', '-1'],
+      LOGIN_LOCKOUT: ['0', 'forever'],
+      AUTH_RATE_PER_ADDRESS: ['0', '1.5', 'off'],
+      AUTH_RATE_GLOBAL: ['0', 'unlimited'],
+      PASSWORD_HASH_CONCURRENCY: ['0', '65'],
+      PASSWORD_HASH_QUEUE: ['-1', 'none'],
+    };
+    for (const [variable, values] of Object.entries(cases)) {
+      for (const value of values) {
+        assertRejects({ [variable]: value, JWT_SECRET: SECRET }, variable);
+      }
     }
   });
 });

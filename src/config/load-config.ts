@@ -1,7 +1,9 @@
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AppConfig, DatabaseConfig, TrustProxy } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { developmentJwtSecret } from './jwt-secret.js';
+import { redisConfig } from './redis-config.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -23,6 +25,7 @@ export function loadConfig(env: Env): AppConfig {
     host: env.HOST || '0.0.0.0',
     dataDir,
     database: database(env, dataDir),
+    redis: redisConfig(env, database(env, dataDir)),
     jwt: {
       secret: jwtSecret(env, production, dataDir),
       ttlSeconds: duration(env, 'JWT_TTL', 24 * 3600),
@@ -38,12 +41,52 @@ export function loadConfig(env: Env): AppConfig {
       turnSecret: turnSecret(env),
       turnTtlSeconds: duration(env, 'TURN_TTL', 3600),
     },
+    accounts: {
+      loginMaxFailures: integer(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      loginLockoutSeconds: duration(env, 'LOGIN_LOCKOUT', 15 * 60),
+      ratePerAddress: integer(env, 'AUTH_RATE_PER_ADDRESS', 20, 1, 1_000_000),
+      rateGlobal: integer(env, 'AUTH_RATE_GLOBAL', 600, 1, 10_000_000),
+      // argon2 runs on libuv's thread pool (4 threads unless UV_THREADPOOL_SIZE says otherwise).
+      hashConcurrency: integer(env, 'PASSWORD_HASH_CONCURRENCY', defaultHashConcurrency(), 1, 64),
+      hashQueueLength: integer(env, 'PASSWORD_HASH_QUEUE', 32, 0, 100_000),
+    },
+    history: {
+      maxPerUser: integer(env, 'HISTORY_MAX_PER_USER', 500, 1, 1_000_000),
+      mergeWindowMs: duration(env, 'HISTORY_MERGE_WINDOW', 3600) * 1000,
+    },
+    privacy: {
+      searchesPerMinute: integer(env, 'DIRECTORY_SEARCH_RATE', 30, 1, 1_000_000),
+      contactRequestsPerMinute: integer(env, 'CONTACT_REQUEST_RATE', 10, 1, 1_000_000),
+      maxContacts: integer(env, 'MAX_CONTACTS', 1000, 1, 100_000),
+      usernameCoolingOffSeconds: duration(env, 'USERNAME_COOLING_OFF', 30 * 86400),
+    },
     signaling: {
       maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 5, 1, 100),
       ringTimeoutMs: integer(env, 'RING_TIMEOUT_MS', 30_000, 100, 600_000),
       pingIntervalMs: integer(env, 'WS_PING_INTERVAL_MS', 25_000, 50, 600_000),
+      maxBufferedBytes: integer(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 64 * 1024, 2 ** 30),
+      messageRate: integer(env, 'WS_MESSAGE_RATE', 50, 1, 100_000),
+      messageBurst: integer(env, 'WS_MESSAGE_BURST', 200, 1, 1_000_000),
+      callStarts: {
+        perCallee: integer(env, 'CALL_STARTS_PER_CALLEE', 4, 1, 100_000),
+        perCaller: integer(env, 'CALL_STARTS_PER_CALLER', 20, 1, 1_000_000),
+        windowMs: duration(env, 'CALL_STARTS_WINDOW', 5 * 60) * 1000,
+        cooldownMs: duration(env, 'CALL_COOLDOWN', 30) * 1000,
+      },
+      resume: {
+        windowMs: integer(env, 'RESUME_WINDOW_MS', 30_000, 100, 600_000),
+        bufferMessages: integer(env, 'RESUME_BUFFER_MESSAGES', 256, 1, 100_000),
+        bufferBytes: integer(env, 'RESUME_BUFFER_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+        silenceMs: integer(env, 'WS_SILENCE_TIMEOUT_MS', 25_000, 100, 600_000),
+        maxFailures: integer(env, 'RESUME_MAX_FAILURES', 10, 1, 10_000),
+        failureWindowMs: integer(env, 'RESUME_FAILURE_WINDOW_MS', 300_000, 1000, 86_400_000),
+      },
     },
   };
+}
+
+function defaultHashConcurrency(): number {
+  return Math.min(4, availableParallelism());
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

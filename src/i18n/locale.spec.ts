@@ -1,34 +1,35 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, expect, it } from '@jest/globals';
 import { en } from './en.js';
 import { LOCALES, TRANSLATIONS, localeFromAcceptLanguage, matchLocale } from './locale.js';
 import { format } from './translation.js';
+import { waitTime } from './wait-time.js';
 
 describe('localeFromAcceptLanguage', () => {
   it('picks Simplified Chinese for zh tags', () => {
-    assert.equal(localeFromAcceptLanguage('zh-CN,zh;q=0.9,en;q=0.8'), 'zh-CN');
-    assert.equal(localeFromAcceptLanguage('zh-Hans-CN'), 'zh-CN');
+    expect(localeFromAcceptLanguage('zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh-CN');
+    expect(localeFromAcceptLanguage('zh-Hans-CN')).toBe('zh-CN');
   });
 
   it('honours q-values over order', () => {
-    assert.equal(localeFromAcceptLanguage('en;q=0.5, zh;q=0.9'), 'zh-CN');
-    assert.equal(localeFromAcceptLanguage('zh;q=0, en'), 'en');
+    expect(localeFromAcceptLanguage('en;q=0.5, zh;q=0.9')).toBe('zh-CN');
+    expect(localeFromAcceptLanguage('zh;q=0, en')).toBe('en');
   });
 
   it('skips languages it does not have and falls back to English', () => {
-    assert.equal(localeFromAcceptLanguage('fr-FR, zh;q=0.4'), 'zh-CN');
-    assert.equal(localeFromAcceptLanguage('fr-FR, de'), 'en');
-    assert.equal(localeFromAcceptLanguage(undefined), 'en');
-    assert.equal(localeFromAcceptLanguage(''), 'en');
+    expect(localeFromAcceptLanguage('fr-FR, zh;q=0.4')).toBe('zh-CN');
+    expect(localeFromAcceptLanguage('fr-FR, de')).toBe('en');
+    expect(localeFromAcceptLanguage(undefined)).toBe('en');
+    expect(localeFromAcceptLanguage('')).toBe('en');
   });
 });
 
 describe('matchLocale', () => {
   it('accepts any casing and refuses unknown tags', () => {
-    assert.equal(matchLocale('ZH-cn'), 'zh-CN');
-    assert.equal(matchLocale('en-GB'), 'en');
-    assert.equal(matchLocale('fr'), undefined);
-    assert.equal(matchLocale(undefined), undefined);
+    expect(matchLocale('ZH-cn')).toBe('zh-CN');
+    expect(matchLocale('en-GB')).toBe('en');
+    expect(matchLocale('fr')).toBe(undefined);
+    expect(matchLocale(undefined)).toBe(undefined);
   });
 });
 
@@ -36,20 +37,44 @@ describe('translations', () => {
   it('exist for every listed locale and differ from English', () => {
     for (const { locale } of LOCALES) {
       const translation = TRANSLATIONS[locale];
-      assert.deepEqual(Object.keys(translation.ui).sort(), Object.keys(en.ui).sort());
-      assert.deepEqual(Object.keys(translation.codes).sort(), Object.keys(en.codes).sort());
+      expect(Object.keys(translation.ui).sort()).toStrictEqual(Object.keys(en.ui).sort());
+      expect(Object.keys(translation.codes).sort()).toStrictEqual(Object.keys(en.codes).sort());
+      expect(Object.keys(translation.account).sort()).toStrictEqual(Object.keys(en.account).sort());
       for (const sentence of [
         ...Object.values(translation.ui),
         ...Object.values(translation.codes),
+        ...Object.values(translation.account),
       ]) {
         assert.notEqual(sentence.trim(), '', `${locale} has an empty sentence`);
       }
     }
-    assert.notEqual(TRANSLATIONS['zh-CN'].codes.offline, en.codes.offline);
+    expect(TRANSLATIONS['zh-CN'].codes.offline).not.toBe(en.codes.offline);
+  });
+
+  it('write Chinese with Chinese punctuation: no ASCII , : ; ! ? ( ) next to Chinese text', () => {
+    const translation = TRANSLATIONS['zh-CN'];
+    const sentences = [translation.ui, translation.codes, translation.account].flatMap((table) =>
+      Object.entries(table),
+    );
+    const han = '\\p{Script=Han}';
+    const asciiNextToHan = new RegExp(`${han}\\s*[,:;!?()]|[,:;!?()]\\s*${han}`, 'u');
+    const offending = sentences.filter(([, sentence]) => asciiNextToHan.test(sentence));
+    expect(offending).toStrictEqual([]);
+    expect(sentences.length).toBeGreaterThan(100);
+  });
+
+  it('say waits the way people do: minutes from one minute up, rounded up', () => {
+    expect(waitTime(899, 'en')).toBe('15 minutes');
+    expect(waitTime(60, 'en')).toBe('1 minute');
+    expect(waitTime(61, 'en')).toBe('2 minutes');
+    expect(waitTime(1, 'en')).toBe('1 second');
+    expect(waitTime(0.2, 'en')).toBe('1 second');
+    expect(waitTime(42, 'en')).toBe('42 seconds');
+    expect(waitTime(899, 'zh-CN')).toBe('15 分钟');
   });
 
   it('fill placeholders and keep unknown ones visible', () => {
-    assert.equal(format(en.codes.offline, { peer: 'bob' }), 'bob is offline.');
-    assert.equal(format('{peer} and {other}', { peer: 'bob' }), 'bob and {other}');
+    expect(format(en.codes.offline, { peer: 'bob' })).toBe('bob is offline.');
+    expect(format('{peer} and {other}', { peer: 'bob' })).toBe('bob and {other}');
   });
 });

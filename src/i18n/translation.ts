@@ -1,8 +1,13 @@
 import type { MessageCode } from '../signaling/protocol.js';
 import type { en } from './en.js';
+import type { privacyEn } from './privacy.en.js';
 
 /** A key of a page label or status sentence; English defines the set. */
 export type UiKey = keyof typeof en.ui;
+/** A key of a sentence of the account pages and API (registration, login). */
+export type AccountKey = keyof typeof en.account;
+/** A key of a sentence of contacts, privacy settings and the account page. */
+export type PrivacyKey = keyof typeof privacyEn;
 
 /**
  * One language's sentences. Typed as records over the key unions so that a label or a server code
@@ -11,6 +16,8 @@ export type UiKey = keyof typeof en.ui;
 export interface Translation {
   ui: Record<UiKey, string>;
   codes: Record<MessageCode, string>;
+  account: Record<AccountKey, string>;
+  privacy: Record<PrivacyKey, string>;
 }
 
 /** Values for the `{name}` placeholders of a sentence. */

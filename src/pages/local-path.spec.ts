@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, expect, it } from '@jest/globals';
 import { safeNextPath } from './local-path.js';
 
 describe('safeNextPath', () => {
@@ -11,7 +11,7 @@ describe('safeNextPath', () => {
       '/a//b',
       `/${'a'.repeat(511)}`,
     ]) {
-      assert.equal(safeNextPath(path), path);
+      expect(safeNextPath(path)).toBe(path);
     }
   });
 
@@ -37,7 +37,7 @@ describe('safeNextPath', () => {
 
   it('refuses non-strings and overlong paths', () => {
     for (const next of [undefined, null, 42, ['/webrtc/x'], { path: '/' }, `/${'a'.repeat(512)}`]) {
-      assert.equal(safeNextPath(next), undefined);
+      expect(safeNextPath(next)).toBe(undefined);
     }
   });
 });

@@ -1,27 +1,21 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpException,
-  HttpStatus,
-  Param,
-  Post,
-  Query,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
-import { AUTH_COOKIE, authCookieOptions } from '../auth/auth-cookie.js';
-import { AuthService, TooManyLoginAttempts } from '../auth/auth.service.js';
+import { AUTH_COOKIE, authCookieOptions, clearAuthCookie } from '../auth/auth-cookie.js';
+import { AccountRoute } from '../auth/account-route.decorator.js';
+import { AuthService } from '../auth/auth.service.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Public } from '../auth/public.decorator.js';
 import type { AuthenticatedUser } from '../auth/token.service.js';
-import { fieldErrors } from '../common/validation.pipe.js';
+import { RetryLaterException } from '../common/retry-later.exception.js';
+import { TRANSLATIONS } from '../i18n/locale.js';
+import { requestLocale } from '../i18n/request-locale.js';
+import { format } from '../i18n/translation.js';
 import { CreateUserDto } from '../users/dto/create-user.dto.js';
 import { renderCallPage } from './call-page.view.js';
 import { formText, type FormFields, type FormView } from './dto/form-fields.dto.js';
+import { refusal, registerFieldErrors } from './form-errors.js';
 import { safeNextPath } from './local-path.js';
 
 /** Server-rendered pages; the forms work without JavaScript and use the same logic as the API. */
@@ -41,6 +35,7 @@ export class PagesController {
   }
 
   @Post('login')
+  @AccountRoute()
   async login(@Body() body: FormFields, @Req() request: Request, @Res() response: Response) {
     const form: FormView = {
       next: safeNextPath(body?.next),
@@ -51,11 +46,12 @@ export class PagesController {
       const password = formText(body, 'password');
       await this.logIn(form.values.username, password, request, response, form.next);
     } catch (error) {
-      if (error instanceof TooManyLoginAttempts) {
+      if (error instanceof RetryLaterException) {
         response.setHeader('Retry-After', String(error.retryAfterSeconds));
       }
-      form.errors.password = messageOf(error);
-      this.renderForm(response, 'login', form, statusOf(error));
+      const { message, status } = refusal(error, requestLocale(request).locale, form.values);
+      form.errors.password = message;
+      this.renderForm(response, 'login', form, status);
     }
   }
 
@@ -65,6 +61,7 @@ export class PagesController {
   }
 
   @Post('register')
+  @AccountRoute()
   async register(@Body() body: FormFields, @Req() request: Request, @Res() response: Response) {
     const fields = {
       username: formText(body, 'username'),
@@ -76,27 +73,49 @@ export class PagesController {
       values: { username: fields.username, displayName: fields.displayName ?? '' },
       errors: {},
     };
+    const { locale } = requestLocale(request);
     const dto = plainToInstance(CreateUserDto, fields);
-    const invalid = fieldErrors(await validate(dto));
-    for (const [field, problems] of Object.entries(invalid)) {
-      form.errors[field] = problems.join('; ');
-    }
-    if (Object.keys(invalid).length > 0) {
+    const typed = { ...form.values, password: fields.password };
+    form.errors = registerFieldErrors(await validate(dto), typed, locale);
+    if (Object.keys(form.errors).length > 0) {
       return this.renderForm(response, 'register', form, HttpStatus.BAD_REQUEST);
     }
     try {
-      await this.auth.register(dto);
+      await this.auth.register(dto, locale);
     } catch (error) {
-      form.errors.username = messageOf(error);
-      return this.renderForm(response, 'register', form, statusOf(error));
+      if (error instanceof RetryLaterException) {
+        response.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
+      const { field, message, status } = refusal(error, locale, form.values);
+      form.errors[field] = message;
+      return this.renderForm(response, 'register', form, status);
     }
     await this.logIn(dto.username, dto.password, request, response, form.next);
   }
 
   @Post('logout')
-  logout(@Req() request: Request, @Res() response: Response): void {
-    response.clearCookie(AUTH_COOKIE, authCookieOptions(request));
-    response.redirect(303, '/login');
+  @AccountRoute()
+  async logout(
+    @CurrentUser() user: AuthenticatedUser | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    await this.auth.logout(user);
+    loggedOut(request, response);
+  }
+
+  /** The call page's "Log out everywhere": every token of the account, on every device. */
+  @Post('logout-all')
+  @AccountRoute()
+  async logoutAll(
+    @CurrentUser() user: AuthenticatedUser | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    if (user) {
+      await this.auth.logoutEverywhere(user);
+    }
+    loggedOut(request, response);
   }
 
   @Get('webrtc/:username')
@@ -111,7 +130,15 @@ export class PagesController {
       return response.redirect(302, `/login?next=${encodeURIComponent(next)}`);
     }
     if (user.username !== username.toLowerCase()) {
-      return response.status(403).render('forbidden', { title: 'Not your page', user });
+      const { locale } = requestLocale(request);
+      const t = TRANSLATIONS[locale].account;
+      return response.status(403).render('forbidden', {
+        title: t.notYourPageTitle,
+        lang: locale,
+        t,
+        loggedInAs: format(t.loggedInAs, { username: user.username }),
+        user,
+      });
     }
     renderCallPage(request, response, user);
   }
@@ -132,31 +159,36 @@ export class PagesController {
     response.redirect(303, next ?? callPagePath(session.user.username));
   }
 
+  /** The form in the visitor's language; the first field with an error has the focus. */
   private renderForm(
     response: Response,
     view: 'login' | 'register',
     form: FormView,
     status: number = HttpStatus.OK,
   ): void {
-    const title = view === 'login' ? 'Log in' : 'Create account';
-    response.status(status).render(view, { title, ...form });
+    const { locale } = requestLocale(response.req);
+    const t = TRANSLATIONS[locale].account;
+    const firstInvalid = ['username', 'displayName', 'password'].find(
+      (field) => form.errors[field],
+    );
+    response.vary('Accept-Language');
+    response.status(status).render(view, {
+      title: view === 'login' ? t.logInTitle : t.registerTitle,
+      lang: locale,
+      t,
+      // An attribute, not an {{#if}} inside the tag, which the template formatter cannot parse.
+      autofocus: firstInvalid ? { [firstInvalid]: 'autofocus' } : {},
+      ...form,
+    });
   }
+}
+
+/** After a logout: no cookie, and the login form. */
+function loggedOut(request: Request, response: Response): void {
+  clearAuthCookie(request, response);
+  response.redirect(303, '/login');
 }
 
 function callPagePath(username: string): string {
   return `/webrtc/${encodeURIComponent(username)}`;
-}
-
-function statusOf(error: unknown): number {
-  if (error instanceof HttpException) {
-    return error.getStatus();
-  }
-  throw error;
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof HttpException) {
-    return error.message;
-  }
-  throw error;
 }

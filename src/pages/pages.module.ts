@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { AccountPageController } from './account-page.controller.js';
 import { PagesController } from './pages.controller.js';
 
 @Module({
-  imports: [AuthModule],
-  controllers: [PagesController],
+  imports: [AuthModule, UsersModule],
+  controllers: [PagesController, AccountPageController],
 })
 export class PagesModule {}

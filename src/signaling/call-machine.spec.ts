@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
+import { beforeEach, describe, expect, it } from '@jest/globals';
 import { CallMachine } from './call-machine.js';
 import type {
   CallObserver,
@@ -157,6 +157,7 @@ function snapshot(call: CallSummary): CallSummary {
     callee: call.callee,
     callerSession: call.callerSession,
     calleeSession: call.calleeSession,
+    ...(call.hiddenFromCallee === undefined ? {} : { hiddenFromCallee: call.hiddenFromCallee }),
   };
 }
 
@@ -250,13 +251,13 @@ function assertSentences(deliveries: readonly Delivery[]): void {
       continue;
     }
     if (message.type === 'call_back' && message.code === 'rejected') {
-      assert.equal(message.msg, '0');
+      expect(message.msg).toBe('0');
       continue;
     }
-    assert.equal(typeof message.msg, 'string');
+    expect(typeof message.msg).toBe('string');
     assert.ok(message.msg.length > 1, `msg for ${message.code} is a sentence`);
     assert.match(message.msg, /[.;]/, `msg for ${message.code} reads as a sentence`);
-    assert.notEqual(message.msg, message.code);
+    expect(message.msg).not.toBe(message.code);
   }
 }
 
@@ -280,7 +281,7 @@ describe('CallMachine', () => {
 
   /** alice (a1) calls bob; both of bob's sessions ring. */
   function ring(): void {
-    h.machine.start(a1, 'bob', true);
+    h.machine.start(a1, 'bob', 'ring');
     h.take();
     h.takeEvents();
   }
@@ -300,7 +301,7 @@ describe('CallMachine', () => {
   describe('call_start', () => {
     it('rings every session of the callee and tells the caller it is ringing', () => {
       h.time = T0 + 1000;
-      h.machine.start(a1, 'bob', true);
+      h.machine.start(a1, 'bob', 'ring');
       const incoming = {
         type: 'call_start',
         fromUser: 'alice',
@@ -308,7 +309,7 @@ describe('CallMachine', () => {
         callId: 'call-1',
         msg: '1',
       };
-      assert.deepEqual(h.take(), [
+      expect(h.take()).toStrictEqual([
         { to: 'b1', message: incoming },
         { to: 'b2', message: incoming },
         {
@@ -316,10 +317,10 @@ describe('CallMachine', () => {
           message: { type: 'ringing', fromUser: SYSTEM_USER, toUser: 'bob', callId: 'call-1' },
         },
       ]);
-      assert.deepEqual(h.takeEvents(), [
+      expect(h.takeEvents()).toStrictEqual([
         { event: 'started', call: summary('call-1', a1, 'bob'), at: T0 + 1000 },
       ]);
-      assert.equal(h.pendingRingTimer().ms, RING_TIMEOUT_MS);
+      expect(h.pendingRingTimer().ms).toBe(RING_TIMEOUT_MS);
       assert.equal(h.machine.isInCall('a1'), true, 'the calling session is in the call');
       assert.equal(h.machine.isInCall('a2'), false, "the caller's other tab is not");
       assert.equal(h.machine.isInCall('b1'), false, 'ringing sessions are not bound yet');
@@ -327,8 +328,8 @@ describe('CallMachine', () => {
     });
 
     it('answers a call to oneself with call_back code "self" and creates no call', () => {
-      h.machine.start(a1, 'alice', true);
-      assert.deepEqual(h.take(), [
+      h.machine.start(a1, 'alice', 'ring');
+      expect(h.take()).toStrictEqual([
         {
           to: 'a1',
           message: {
@@ -340,65 +341,108 @@ describe('CallMachine', () => {
           },
         },
       ]);
-      assert.deepEqual(h.takeEvents(), []);
-      assert.equal(h.pendingTimers(), 0);
-      assert.equal(h.machine.isInCall('a1'), false);
+      expect(h.takeEvents()).toStrictEqual([]);
+      expect(h.pendingTimers()).toBe(0);
+      expect(h.machine.isInCall('a1')).toBe(false);
     });
 
     it('answers a call to a name without an account with code "unknown_user"', () => {
-      h.machine.start(a1, 'nobody', false);
-      assert.deepEqual(h.take(), [
+      h.machine.start(a1, 'nobody', 'unknown_user');
+      expect(h.take()).toStrictEqual([
         { to: 'a1', message: systemReply('alice', 'unknown_user', 'nobody') },
       ]);
-      assert.deepEqual(h.takeEvents(), []);
-      assert.equal(h.pendingTimers(), 0);
+      expect(h.takeEvents()).toStrictEqual([]);
+      expect(h.pendingTimers()).toBe(0);
     });
 
     it('answers a call to an account with no session with code "offline", recorded as an attempt', () => {
-      h.machine.start(a1, 'dave', true);
-      assert.deepEqual(h.take(), [
+      h.machine.start(a1, 'dave', 'ring');
+      expect(h.take()).toStrictEqual([
         { to: 'a1', message: systemReply('alice', 'offline', 'dave', 'call-1') },
       ]);
       const attempt = summary('call-1', a1, 'dave');
-      assert.deepEqual(h.takeEvents(), [
+      expect(h.takeEvents()).toStrictEqual([
         { event: 'started', call: attempt, at: T0 },
         { event: 'ended', call: attempt, code: 'offline', at: T0 },
       ]);
-      assert.equal(h.pendingTimers(), 0);
+      expect(h.pendingTimers()).toBe(0);
       assert.equal(h.machine.isInCall('a1'), false, 'the caller is free again');
       // ...and can call someone else straight away.
-      h.machine.start(a1, 'bob', true);
-      assert.equal(h.take().length, 3);
+      h.machine.start(a1, 'bob', 'ring');
+      expect(h.take().length).toBe(3);
+    });
+
+    it('answers a refused call exactly like an offline account, never ringing, hidden from the callee', () => {
+      h.machine.start(a1, 'dave', 'ring'); // dave has no session: really offline
+      const offline = h.take();
+      h.takeEvents();
+      // bob is online and free, but does not allow alice's call (blocked, or contacts only).
+      h.machine.start(a1, 'bob', 'refused');
+      const refused = h.take();
+      expect(refused).toStrictEqual([
+        { to: 'a1', message: systemReply('alice', 'offline', 'bob', 'call-2') },
+      ]);
+      // Same fields, same sentence pattern, a callId each: nothing tells the two apart.
+      expect(refused.map((d) => Object.keys(d.message).sort())).toStrictEqual(
+        offline.map((d) => Object.keys(d.message).sort()),
+      );
+      const attempt = { ...summary('call-2', a1, 'bob'), hiddenFromCallee: true };
+      expect(h.takeEvents()).toStrictEqual([
+        { event: 'started', call: attempt, at: T0 },
+        { event: 'ended', call: attempt, code: 'offline', at: T0 },
+      ]);
+      expect(h.pendingTimers()).toBe(0);
+      // Not "busy" either while bob is in a call: whether he is, is not alice's to know.
+      h.machine.start(c1, 'bob', 'ring');
+      h.take();
+      h.machine.start(a1, 'bob', 'refused');
+      expect(h.take()).toStrictEqual([
+        { to: 'a1', message: systemReply('alice', 'offline', 'bob', 'call-4') },
+      ]);
+    });
+
+    it('does not ring a callee in do-not-disturb: recorded as missed, the caller hears "unavailable"', () => {
+      h.machine.start(a1, 'bob', 'do_not_disturb');
+      expect(h.take()).toStrictEqual([
+        { to: 'a1', message: systemReply('alice', 'unavailable', 'bob', 'call-1') },
+      ]);
+      const attempt = summary('call-1', a1, 'bob');
+      expect(h.takeEvents()).toStrictEqual([
+        { event: 'started', call: attempt, at: T0 },
+        { event: 'ended', call: attempt, code: 'unavailable', at: T0 },
+      ]);
+      expect(h.pendingTimers()).toBe(0);
+      expect(h.machine.isInCall('a1')).toBe(false);
     });
 
     it('answers "busy" when the callee is being rung by someone else', () => {
       ring();
-      h.machine.start(c1, 'bob', true);
-      assert.deepEqual(h.take(), [
+      h.machine.start(c1, 'bob', 'ring');
+      expect(h.take()).toStrictEqual([
         { to: 'c1', message: systemReply('carol', 'busy', 'bob', 'call-2') },
       ]);
       const attempt = summary('call-2', c1, 'bob');
-      assert.deepEqual(h.takeEvents(), [
+      expect(h.takeEvents()).toStrictEqual([
         { event: 'started', call: attempt, at: T0 },
         { event: 'ended', call: attempt, code: 'busy', at: T0 },
       ]);
       // The first call is untouched: bob can still accept it.
       h.machine.answer(b2, 'alice', true);
-      assert.equal(h.take()[0]?.message.type, 'call_back');
+      expect(h.take()[0]?.message.type).toBe('call_back');
     });
 
     it('answers "busy" when the callee is in an active call', () => {
       activeCall();
-      h.machine.start(c1, 'bob', true);
-      assert.deepEqual(h.takeBySession(), {
+      h.machine.start(c1, 'bob', 'ring');
+      expect(h.takeBySession()).toStrictEqual({
         c1: [systemReply('carol', 'busy', 'bob', 'call-2')],
       });
     });
 
     it('answers "busy" when the callee is itself calling someone', () => {
       ring();
-      h.machine.start(c1, 'alice', true);
-      assert.deepEqual(h.takeBySession(), {
+      h.machine.start(c1, 'alice', 'ring');
+      expect(h.takeBySession()).toStrictEqual({
         c1: [systemReply('carol', 'busy', 'alice', 'call-2')],
       });
     });
@@ -406,8 +450,8 @@ describe('CallMachine', () => {
     it('answers error "already_in_call" when the caller is in a call, from any of its tabs', () => {
       activeCall();
       for (const session of [a1, a2]) {
-        h.machine.start(session, 'carol', true);
-        assert.deepEqual(h.take(), [
+        h.machine.start(session, 'carol', 'ring');
+        expect(h.take()).toStrictEqual([
           {
             to: session.id,
             message: {
@@ -426,59 +470,59 @@ describe('CallMachine', () => {
 
     it('answers "already_in_call" to a caller whose own call is still ringing', () => {
       ring();
-      h.machine.start(a1, 'carol', true);
-      h.machine.start(a1, 'bob', true);
+      h.machine.start(a1, 'carol', 'ring');
+      h.machine.start(a1, 'bob', 'ring');
       const deliveries = h.take();
-      assert.deepEqual(
+      expect(
         deliveries.map((d) => [d.to, d.message.type, 'code' in d.message ? d.message.code : '']),
-        [
-          ['a1', 'error', 'already_in_call'],
-          ['a1', 'error', 'already_in_call'],
-        ],
-      );
+      ).toStrictEqual([
+        ['a1', 'error', 'already_in_call'],
+        ['a1', 'error', 'already_in_call'],
+      ]);
     });
 
     it('glare: the second of two crossing calls is answered "glare" and the first goes on', () => {
-      h.machine.start(a1, 'bob', true);
+      h.machine.start(a1, 'bob', 'ring');
       h.take();
       h.takeEvents();
       // bob dials alice while alice's call to bob is ringing on his sessions.
-      h.machine.start(b1, 'alice', true);
-      assert.deepEqual(h.take(), [
+      h.machine.start(b1, 'alice', 'ring');
+      expect(h.take()).toStrictEqual([
         { to: 'b1', message: systemReply('bob', 'glare', 'alice', 'call-1') },
       ]);
       assert.deepEqual(h.takeEvents(), [], 'no second call is started');
       assert.equal(h.pendingTimers(), 1, 'one ring timer: one call');
       // Exactly one call exists, and bob can still accept it.
       h.machine.answer(b1, 'alice', true, 'call-1');
-      assert.deepEqual(h.takeBySession(), {
+      expect(h.takeBySession()).toStrictEqual({
         a1: [accepted('bob', 'alice', 'call-1')],
         b2: [systemHangup('bob', 'answered_elsewhere', 'alice', 'call-1')],
       });
-      assert.deepEqual(
-        h.takeEvents().map((e) => [e.event, e.call.id]),
-        [['answered', 'call-1']],
-      );
+      expect(h.takeEvents().map((e) => [e.event, e.call.id])).toStrictEqual([
+        ['answered', 'call-1'],
+      ]);
       checkSentences();
     });
 
     it('glare is told from any of the callee tabs', () => {
       ring();
-      h.machine.start(b2, 'alice', true);
+      h.machine.start(b2, 'alice', 'ring');
       const [reply] = h.take();
-      assert.equal(reply?.to, 'b2');
-      assert.equal(reply.message.type, 'call_back');
-      assert.equal('code' in reply.message && reply.message.code, 'glare');
+      expect(reply?.to).toBe('b2');
+      expect(reply.message.type).toBe('call_back');
+      expect('code' in reply.message && reply.message.code).toBe('glare');
     });
 
     it('a session the callee opens while ringing rings too; one opened later does not', () => {
       ring();
       const b3 = h.connect('bob', 'b3');
-      assert.deepEqual(h.take(), [{ to: 'b3', message: incomingCall('alice', 'bob', 'call-1') }]);
+      expect(h.take()).toStrictEqual([
+        { to: 'b3', message: incomingCall('alice', 'bob', 'call-1') },
+      ]);
       // It can answer, like the others.
       h.machine.answer(b3, 'alice', true);
       const told = h.takeBySession();
-      assert.deepEqual(Object.keys(told).sort(), ['a1', 'b1', 'b2']);
+      expect(Object.keys(told).sort()).toStrictEqual(['a1', 'b1', 'b2']);
       h.connect('bob', 'b4');
       h.connect('alice', 'a3');
       assert.deepEqual(h.take(), [], 'sessions opened during an active call are not rung');
@@ -487,7 +531,7 @@ describe('CallMachine', () => {
     it('a new session of the caller does not ring', () => {
       ring();
       h.connect('alice', 'a3');
-      assert.deepEqual(h.take(), []);
+      expect(h.take()).toStrictEqual([]);
     });
   });
 
@@ -496,44 +540,44 @@ describe('CallMachine', () => {
       ring();
       h.time = T0 + 5000;
       h.machine.answer(b2, 'alice', true, 'call-1');
-      assert.deepEqual(h.takeBySession(), {
+      expect(h.takeBySession()).toStrictEqual({
         a1: [accepted('bob', 'alice', 'call-1')],
         b1: [systemHangup('bob', 'answered_elsewhere', 'alice', 'call-1')],
       });
-      assert.deepEqual(h.takeEvents(), [
+      expect(h.takeEvents()).toStrictEqual([
         { event: 'answered', call: summary('call-1', a1, 'bob', 'b2'), at: T0 + 5000 },
       ]);
       assert.equal(h.pendingTimers(), 0, 'the ring timer is cleared');
-      assert.equal(h.machine.isInCall('b2'), true);
-      assert.equal(h.machine.isInCall('b1'), false);
+      expect(h.machine.isInCall('b2')).toBe(true);
+      expect(h.machine.isInCall('b1')).toBe(false);
       checkSentences();
     });
 
     it('"1" without a callId is accepted (seed 002 clients send none)', () => {
       ring();
       h.machine.answer(b1, 'alice', true);
-      assert.equal(h.takeBySession().a1?.[0]?.type, 'call_back');
-      assert.equal(h.machine.isInCall('b1'), true);
+      expect(h.takeBySession().a1?.[0]?.type).toBe('call_back');
+      expect(h.machine.isInCall('b1')).toBe(true);
     });
 
     it('"0" rejects: the caller gets msg "0" code "rejected", the other tabs stop ringing', () => {
       ring();
       h.time = T0 + 2000;
       h.machine.answer(b1, 'alice', false, 'call-1');
-      assert.deepEqual(h.takeBySession(), {
+      expect(h.takeBySession()).toStrictEqual({
         a1: [rejected('bob', 'alice', 'call-1')],
         b2: [systemHangup('bob', 'rejected_elsewhere', 'alice', 'call-1')],
       });
-      assert.deepEqual(h.takeEvents(), [
+      expect(h.takeEvents()).toStrictEqual([
         { event: 'ended', call: summary('call-1', a1, 'bob'), code: 'rejected', at: T0 + 2000 },
       ]);
-      assert.equal(h.pendingTimers(), 0);
-      assert.equal(h.machine.isInCall('a1'), false);
+      expect(h.pendingTimers()).toBe(0);
+      expect(h.machine.isInCall('a1')).toBe(false);
       // Both are free: a late accept from the other tab is refused, and a new call rings.
       h.machine.answer(b2, 'alice', true);
-      assert.equal(h.takeBySession().b2?.[0]?.type, 'error');
-      h.machine.start(b1, 'alice', true);
-      assert.equal(h.takeBySession().a1?.[0]?.type, 'call_start');
+      expect(h.takeBySession().b2?.[0]?.type).toBe('error');
+      h.machine.start(b1, 'alice', 'ring');
+      expect(h.takeBySession().a1?.[0]?.type).toBe('call_start');
       checkSentences();
     });
 
@@ -548,25 +592,25 @@ describe('CallMachine', () => {
       ];
       for (const [session, toUser, callId] of refused) {
         h.machine.answer(session, toUser, true, callId);
-        assert.deepEqual(h.take(), [
+        expect(h.take()).toStrictEqual([
           { to: session.id, message: errorReply(session.username, 'not_in_call', toUser, callId) },
         ]);
       }
-      assert.deepEqual(h.takeEvents(), []);
+      expect(h.takeEvents()).toStrictEqual([]);
       // Still ringing: the real callee can answer.
       h.machine.answer(b1, 'alice', true, 'call-1');
-      assert.equal(h.takeBySession().a1?.[0]?.type, 'call_back');
+      expect(h.takeBySession().a1?.[0]?.type).toBe('call_back');
     });
 
     it('is refused once the call is active (a second accept from another tab)', () => {
       activeCall();
       h.machine.answer(b2, 'alice', true);
-      assert.deepEqual(h.takeBySession(), {
+      expect(h.takeBySession()).toStrictEqual({
         b2: [errorReply('bob', 'not_in_call', 'alice')],
       });
       // The call is still bound to b1.
-      assert.equal(h.machine.isInCall('b1'), true);
-      assert.equal(h.machine.isInCall('b2'), false);
+      expect(h.machine.isInCall('b1')).toBe(true);
+      expect(h.machine.isInCall('b2')).toBe(false);
     });
   });
 
@@ -589,7 +633,7 @@ describe('CallMachine', () => {
         toUser: to,
         callId: 'call-1',
       });
-      assert.deepEqual(h.take(), [
+      expect(h.take()).toStrictEqual([
         { to: 'b1', message: { type: 'offer', ...envelope('alice', 'bob'), sdp } },
         { to: 'a1', message: { type: 'answer', ...envelope('bob', 'alice'), sdp } },
         { to: 'b1', message: { type: '_ice', ...envelope('alice', 'bob'), iceCandidate } },
@@ -598,12 +642,56 @@ describe('CallMachine', () => {
       assert.deepEqual(h.takeEvents(), [], 'relayed messages are not state changes');
     });
 
+    it('relays media_state between the two bound sessions, and only them', () => {
+      activeCall();
+      h.machine.relay(b1, { type: 'media_state', toUser: 'alice', audio: false, video: true });
+      h.machine.relay(a1, { type: 'media_state', toUser: 'bob', audio: true, video: false });
+      expect(h.take()).toStrictEqual([
+        {
+          to: 'a1',
+          message: {
+            type: 'media_state',
+            fromUser: 'bob',
+            toUser: 'alice',
+            callId: 'call-1',
+            audio: false,
+            video: true,
+          },
+        },
+        {
+          to: 'b1',
+          message: {
+            type: 'media_state',
+            fromUser: 'alice',
+            toUser: 'bob',
+            callId: 'call-1',
+            audio: true,
+            video: false,
+          },
+        },
+      ]);
+      for (const session of [b2, a2, c1]) {
+        h.machine.relay(session, {
+          type: 'media_state',
+          toUser: 'alice',
+          audio: true,
+          video: true,
+        });
+      }
+      expect(h.take().map((d) => [d.to, d.message.type])).toStrictEqual([
+        ['b2', 'error'],
+        ['a2', 'error'],
+        ['c1', 'error'],
+      ]);
+      assert.deepEqual(h.takeEvents(), [], 'media states are not call state changes');
+    });
+
     it('passes the SDP through untouched', () => {
       activeCall();
       const odd = 'not really an SDP \u2603 "quoted" \\ \n';
       h.machine.relay(a1, { type: 'offer', toUser: 'bob', sdp: odd });
       const [delivery] = h.take();
-      assert.equal(delivery?.message.type === 'offer' && delivery.message.sdp, odd);
+      expect(delivery?.message.type === 'offer' && delivery.message.sdp).toBe(odd);
     });
 
     it('refuses with "not_in_call" and delivers nothing outside the bound pair', () => {
@@ -624,13 +712,12 @@ describe('CallMachine', () => {
         }
         h.machine.relay(session, { type: '_ice', toUser, iceCandidate, ...id });
         const deliveries = h.take();
-        assert.equal(deliveries.length, 3);
+        expect(deliveries.length).toBe(3);
         for (const delivery of deliveries) {
           assert.equal(delivery.to, session.id, 'only the sender hears back');
-          assert.equal(delivery.message.type, 'error');
-          assert.equal('code' in delivery.message && delivery.message.code, 'not_in_call');
-          assert.equal(
-            'msg' in delivery.message && delivery.message.msg,
+          expect(delivery.message.type).toBe('error');
+          expect('code' in delivery.message && delivery.message.code).toBe('not_in_call');
+          expect('msg' in delivery.message && delivery.message.msg).toBe(
             `You are not in a call with ${toUser}.`,
           );
         }
@@ -642,29 +729,20 @@ describe('CallMachine', () => {
       ring();
       h.machine.relay(a1, { type: 'offer', toUser: 'bob', sdp });
       h.machine.relay(b1, { type: '_ice', toUser: 'alice', iceCandidate });
-      assert.deepEqual(
-        h.take().map((d) => [d.to, d.message.type]),
-        [
-          ['a1', 'error'],
-          ['b1', 'error'],
-        ],
-      );
+      expect(h.take().map((d) => [d.to, d.message.type])).toStrictEqual([
+        ['a1', 'error'],
+        ['b1', 'error'],
+      ]);
     });
 
     it('refuses with no call at all, and after the call ended', () => {
       h.machine.relay(a1, { type: 'offer', toUser: 'bob', sdp });
-      assert.deepEqual(
-        h.take().map((d) => [d.to, d.message.type]),
-        [['a1', 'error']],
-      );
+      expect(h.take().map((d) => [d.to, d.message.type])).toStrictEqual([['a1', 'error']]);
       activeCall();
       h.machine.hangup(a1, 'bob');
       h.take();
       h.machine.relay(b1, { type: 'answer', toUser: 'alice', sdp });
-      assert.deepEqual(
-        h.take().map((d) => [d.to, d.message.type]),
-        [['b1', 'error']],
-      );
+      expect(h.take().map((d) => [d.to, d.message.type])).toStrictEqual([['b1', 'error']]);
     });
   });
 
@@ -674,19 +752,19 @@ describe('CallMachine', () => {
       h.time = T0 + 3000;
       h.machine.hangup(a1, 'bob');
       const cancelled = peerHangup('alice', 'bob', 'cancelled', 'call-1');
-      assert.deepEqual(h.takeBySession(), { b1: [cancelled], b2: [cancelled] });
-      assert.deepEqual(h.takeEvents(), [
+      expect(h.takeBySession()).toStrictEqual({ b1: [cancelled], b2: [cancelled] });
+      expect(h.takeEvents()).toStrictEqual([
         { event: 'ended', call: summary('call-1', a1, 'bob'), code: 'cancelled', at: T0 + 3000 },
       ]);
-      assert.equal(h.pendingTimers(), 0);
-      assert.equal(h.machine.isInCall('a1'), false);
+      expect(h.pendingTimers()).toBe(0);
+      expect(h.machine.isInCall('a1')).toBe(false);
     });
 
     it("from the caller's other tab while ringing is a silent no-op", () => {
       ring();
       h.machine.hangup(a2, 'bob');
-      assert.deepEqual(h.take(), []);
-      assert.deepEqual(h.takeEvents(), []);
+      expect(h.take()).toStrictEqual([]);
+      expect(h.takeEvents()).toStrictEqual([]);
       h.machine.answer(b1, 'alice', true);
       assert.equal(h.takeBySession().a1?.[0]?.type, 'call_back', 'the call still rings');
     });
@@ -694,12 +772,11 @@ describe('CallMachine', () => {
     it('from a callee session while ringing rejects, as call_back "0" does', () => {
       ring();
       h.machine.hangup(b2, 'alice');
-      assert.deepEqual(h.takeBySession(), {
+      expect(h.takeBySession()).toStrictEqual({
         a1: [rejected('bob', 'alice', 'call-1')],
         b1: [systemHangup('bob', 'rejected_elsewhere', 'alice', 'call-1')],
       });
-      assert.deepEqual(
-        h.takeEvents().map((e) => [e.event, e.event === 'ended' ? e.code : '']),
+      expect(h.takeEvents().map((e) => [e.event, e.event === 'ended' ? e.code : ''])).toStrictEqual(
         [['ended', 'rejected']],
       );
     });
@@ -708,7 +785,7 @@ describe('CallMachine', () => {
       activeCall();
       h.time = T0 + 60_000;
       h.machine.hangup(b1, 'alice');
-      assert.deepEqual(h.take(), [
+      expect(h.take()).toStrictEqual([
         {
           to: 'a1',
           message: {
@@ -721,7 +798,7 @@ describe('CallMachine', () => {
           },
         },
       ]);
-      assert.deepEqual(h.takeEvents(), [
+      expect(h.takeEvents()).toStrictEqual([
         {
           event: 'ended',
           call: summary('call-1', a1, 'bob', 'b1'),
@@ -729,25 +806,24 @@ describe('CallMachine', () => {
           at: T0 + 60_000,
         },
       ]);
-      assert.equal(h.machine.isInCall('a1'), false);
-      assert.equal(h.machine.isInCall('b1'), false);
+      expect(h.machine.isInCall('a1')).toBe(false);
+      expect(h.machine.isInCall('b1')).toBe(false);
       // The peer's echo (seed clients answer a hangup with one) is a silent no-op.
       h.machine.hangup(a1, 'bob');
-      assert.deepEqual(h.take(), []);
-      assert.deepEqual(h.takeEvents(), []);
+      expect(h.take()).toStrictEqual([]);
+      expect(h.takeEvents()).toStrictEqual([]);
     });
 
     for (const code of ['ice_failed', 'media_failed'] as const) {
       it(`passes the client's code "${code}" to the peer with a readable msg`, () => {
         activeCall();
         h.machine.hangup(a1, 'bob', code);
-        assert.deepEqual(h.take(), [
+        expect(h.take()).toStrictEqual([
           { to: 'b1', message: peerHangup('alice', 'bob', code, 'call-1') },
         ]);
-        assert.deepEqual(
-          h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event)),
-          [code],
-        );
+        expect(h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event))).toStrictEqual([
+          code,
+        ]);
         checkSentences();
       });
     }
@@ -756,7 +832,7 @@ describe('CallMachine', () => {
       // No call at all.
       h.machine.hangup(c1, 'alice');
       h.machine.hangup(a1, 'bob');
-      assert.deepEqual(h.take(), []);
+      expect(h.take()).toStrictEqual([]);
       activeCall();
       // Another tab of a user whose call is bound elsewhere, a third user, and the wrong toUser.
       h.machine.hangup(b2, 'alice');
@@ -764,21 +840,18 @@ describe('CallMachine', () => {
       h.machine.hangup(c1, 'alice');
       h.machine.hangup(c1, 'bob');
       h.machine.hangup(a1, 'carol');
-      assert.deepEqual(h.take(), []);
-      assert.deepEqual(h.takeEvents(), []);
+      expect(h.take()).toStrictEqual([]);
+      expect(h.takeEvents()).toStrictEqual([]);
       // The call is unaffected.
       h.machine.relay(a1, { type: 'offer', toUser: 'bob', sdp: 'v=0' });
-      assert.deepEqual(
-        h.take().map((d) => [d.to, d.message.type]),
-        [['b1', 'offer']],
-      );
+      expect(h.take().map((d) => [d.to, d.message.type])).toStrictEqual([['b1', 'offer']]);
     });
     it('naming another callId (a late hangup of an ended call) leaves the current call alone', () => {
       activeCall();
       h.machine.hangup(a1, 'bob', 'hangup', 'call-0');
-      assert.deepEqual(h.take(), []);
-      assert.deepEqual(h.takeEvents(), []);
-      assert.equal(h.machine.isInCall('a1'), true);
+      expect(h.take()).toStrictEqual([]);
+      expect(h.takeEvents()).toStrictEqual([]);
+      expect(h.machine.isInCall('a1')).toBe(true);
     });
   });
 
@@ -786,16 +859,16 @@ describe('CallMachine', () => {
     it('tells the caller "no_answer" and every callee session "missed"', () => {
       ring();
       const timer = h.pendingRingTimer();
-      assert.equal(timer.ms, RING_TIMEOUT_MS);
+      expect(timer.ms).toBe(RING_TIMEOUT_MS);
       h.time = T0 + RING_TIMEOUT_MS;
       timer.callback();
       const missed = systemHangup('bob', 'missed', 'alice', 'call-1');
-      assert.deepEqual(h.takeBySession(), {
+      expect(h.takeBySession()).toStrictEqual({
         a1: [systemReply('alice', 'no_answer', 'bob', 'call-1')],
         b1: [missed],
         b2: [missed],
       });
-      assert.deepEqual(h.takeEvents(), [
+      expect(h.takeEvents()).toStrictEqual([
         {
           event: 'ended',
           call: summary('call-1', a1, 'bob'),
@@ -805,7 +878,7 @@ describe('CallMachine', () => {
       ]);
       // A late accept finds no call.
       h.machine.answer(b1, 'alice', true);
-      assert.equal(h.takeBySession().b1?.[0]?.type, 'error');
+      expect(h.takeBySession().b1?.[0]?.type).toBe('error');
       checkSentences();
     });
 
@@ -813,16 +886,16 @@ describe('CallMachine', () => {
       ring();
       const timer = h.pendingRingTimer();
       h.machine.answer(b1, 'alice', true);
-      assert.equal(timer.cleared, true);
+      expect(timer.cleared).toBe(true);
       h.take();
       h.takeEvents();
       timer.callback();
-      assert.deepEqual(h.take(), []);
-      assert.deepEqual(h.takeEvents(), []);
+      expect(h.take()).toStrictEqual([]);
+      expect(h.takeEvents()).toStrictEqual([]);
       h.machine.hangup(a1, 'bob');
       h.take();
       timer.callback();
-      assert.deepEqual(h.take(), []);
+      expect(h.take()).toStrictEqual([]);
     });
   });
 
@@ -830,20 +903,19 @@ describe('CallMachine', () => {
     it('a bound callee session that closes: the caller gets "disconnected"', () => {
       activeCall();
       h.disconnect(b1);
-      assert.deepEqual(h.take(), [
+      expect(h.take()).toStrictEqual([
         { to: 'a1', message: peerHangup('bob', 'alice', 'disconnected', 'call-1') },
       ]);
-      assert.deepEqual(
-        h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event)),
-        ['disconnected'],
-      );
-      assert.equal(h.machine.isInCall('a1'), false);
+      expect(h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event))).toStrictEqual([
+        'disconnected',
+      ]);
+      expect(h.machine.isInCall('a1')).toBe(false);
     });
 
     it('a bound caller session that closes: the callee gets "disconnected"', () => {
       activeCall();
       h.disconnect(a1);
-      assert.deepEqual(h.takeBySession(), {
+      expect(h.takeBySession()).toStrictEqual({
         b1: [peerHangup('alice', 'bob', 'disconnected', 'call-1')],
       });
     });
@@ -852,9 +924,9 @@ describe('CallMachine', () => {
       activeCall();
       h.disconnect(b2);
       h.disconnect(a2);
-      assert.deepEqual(h.take(), []);
-      assert.deepEqual(h.takeEvents(), []);
-      assert.equal(h.machine.isInCall('a1'), true);
+      expect(h.take()).toStrictEqual([]);
+      expect(h.takeEvents()).toStrictEqual([]);
+      expect(h.machine.isInCall('a1')).toBe(true);
     });
 
     it('the callee\'s last session closing while ringing: the caller gets "offline"', () => {
@@ -862,14 +934,13 @@ describe('CallMachine', () => {
       h.disconnect(b1);
       assert.deepEqual(h.take(), [], 'bob still has a session ringing');
       h.disconnect(b2);
-      assert.deepEqual(h.take(), [
+      expect(h.take()).toStrictEqual([
         { to: 'a1', message: systemReply('alice', 'offline', 'bob', 'call-1') },
       ]);
-      assert.deepEqual(
-        h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event)),
-        ['offline'],
-      );
-      assert.equal(h.pendingTimers(), 0);
+      expect(h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event))).toStrictEqual([
+        'offline',
+      ]);
+      expect(h.pendingTimers()).toBe(0);
     });
 
     it("the caller's session closing while ringing stops the callee's sessions", () => {
@@ -878,24 +949,147 @@ describe('CallMachine', () => {
       assert.deepEqual(h.take(), [], "the caller's other tab does not matter");
       h.disconnect(a1);
       const told = h.takeBySession();
-      assert.deepEqual(Object.keys(told).sort(), ['b1', 'b2']);
+      expect(Object.keys(told).sort()).toStrictEqual(['b1', 'b2']);
       for (const messages of Object.values(told)) {
-        assert.equal(messages.length, 1);
-        assert.equal(messages[0]?.type, 'hangup');
-        assert.equal(messages[0].type === 'hangup' && messages[0].code, 'disconnected');
+        expect(messages.length).toBe(1);
+        expect(messages[0]?.type).toBe('hangup');
+        expect(messages[0].type === 'hangup' && messages[0].code).toBe('disconnected');
       }
-      assert.deepEqual(
-        h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event)),
-        ['disconnected'],
-      );
-      assert.equal(h.pendingTimers(), 0);
+      expect(h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event))).toStrictEqual([
+        'disconnected',
+      ]);
+      expect(h.pendingTimers()).toBe(0);
     });
 
     it('a session outside any call closing sends nothing', () => {
       h.disconnect(c1);
       ring();
       h.disconnect(h.connect('carol', 'c2'));
-      assert.deepEqual(h.take(), []);
+      expect(h.take()).toStrictEqual([]);
+    });
+  });
+
+  describe('a v2 session away in its resume window', () => {
+    function peerStatus(
+      fromUser: string,
+      toUser: string,
+      status: 'reconnecting' | 'connected',
+    ): ServerMessage {
+      return { type: 'peer_status', fromUser, toUser, callId: 'call-1', status };
+    }
+
+    it('tells the peer of an active call that it is reconnecting, then connected', () => {
+      activeCall();
+      h.machine.sessionAway(b1);
+      expect(h.take()).toStrictEqual([
+        { to: 'a1', message: peerStatus('bob', 'alice', 'reconnecting') },
+      ]);
+      h.machine.sessionBack(b1);
+      expect(h.take()).toStrictEqual([
+        { to: 'a1', message: peerStatus('bob', 'alice', 'connected') },
+      ]);
+      expect(h.takeEvents()).toStrictEqual([]);
+      expect(h.machine.isInCall('b1')).toBe(true);
+    });
+
+    it('keeps the call: relays to the away session are accepted (the gateway buffers them)', () => {
+      activeCall();
+      h.machine.sessionAway(a1);
+      h.take();
+      h.machine.relay(b1, { type: 'answer', toUser: 'alice', sdp: 'v=0 answer' });
+      expect(h.take()).toStrictEqual([
+        {
+          to: 'a1',
+          message: {
+            type: 'answer',
+            fromUser: 'bob',
+            toUser: 'alice',
+            callId: 'call-1',
+            sdp: 'v=0 answer',
+          },
+        },
+      ]);
+    });
+
+    it('keeps its user busy for others', () => {
+      activeCall();
+      h.machine.sessionAway(b1);
+      h.take();
+      h.machine.start(c1, 'bob', 'ring');
+      expect(h.take()).toStrictEqual([
+        { to: 'c1', message: systemReply('carol', 'busy', 'bob', 'call-2') },
+      ]);
+    });
+
+    it('a caller away while ringing keeps ringing; answering then tells the callee it is away', () => {
+      ring();
+      h.machine.sessionAway(a1);
+      expect(h.take()).toStrictEqual([]);
+      expect(h.pendingRingTimer().cleared).toBe(false);
+      h.machine.answer(b2, 'alice', true, 'call-1');
+      expect(h.take()).toStrictEqual([
+        { to: 'a1', message: accepted('bob', 'alice', 'call-1') },
+        { to: 'b1', message: systemHangup('bob', 'answered_elsewhere', 'alice', 'call-1') },
+        { to: 'b2', message: peerStatus('alice', 'bob', 'reconnecting') },
+      ]);
+      h.machine.sessionBack(a1);
+      expect(h.take()).toStrictEqual([
+        { to: 'b2', message: peerStatus('alice', 'bob', 'connected') },
+      ]);
+    });
+
+    it('a callee whose only session is away is still rung (the call_start waits for its resume)', () => {
+      h.disconnect(b2);
+      h.machine.sessionAway(b1);
+      h.machine.start(a1, 'bob', 'ring');
+      expect(h.takeBySession()).toStrictEqual({
+        b1: [incomingCall('alice', 'bob', 'call-1')],
+        a1: [{ type: 'ringing', fromUser: SYSTEM_USER, toUser: 'bob', callId: 'call-1' }],
+      });
+      // The window ends without a resume: today's rule, the caller hears "offline".
+      h.disconnect(b1);
+      expect(h.take()).toStrictEqual([
+        { to: 'a1', message: systemReply('alice', 'offline', 'bob', 'call-1') },
+      ]);
+    });
+
+    it('when the window ends, today\'s rules apply: the peer hears "disconnected", once', () => {
+      activeCall();
+      h.machine.sessionAway(b1);
+      h.take();
+      h.disconnect(b1);
+      expect(h.take()).toStrictEqual([
+        { to: 'a1', message: peerHangup('bob', 'alice', 'disconnected', 'call-1') },
+      ]);
+      expect(h.takeEvents().map((e) => (e.event === 'ended' ? e.code : e.event))).toStrictEqual([
+        'disconnected',
+      ]);
+      h.machine.sessionBack(b1);
+      expect(h.take()).toStrictEqual([]);
+    });
+
+    it('a takeover (resume while the old socket looked open) tells the peer nothing', () => {
+      activeCall();
+      h.machine.sessionBack(b1);
+      expect(h.take()).toStrictEqual([]);
+    });
+
+    it('describes its call from its own side for `resumed`', () => {
+      expect(h.machine.callOf(a1)).toBe(null);
+      ring();
+      const ringing = { callId: 'call-1', state: 'ringing', peer: 'bob' };
+      expect(h.machine.callOf(a1)).toStrictEqual({ ...ringing, role: 'caller' });
+      expect(h.machine.callOf(a2)).toBe(null);
+      expect(h.machine.callOf(b2)).toStrictEqual({ ...ringing, peer: 'alice', role: 'callee' });
+      h.machine.answer(b1, 'alice', true, 'call-1');
+      expect(h.machine.callOf(b1)).toStrictEqual({
+        callId: 'call-1',
+        state: 'active',
+        peer: 'alice',
+        role: 'callee',
+      });
+      expect(h.machine.callOf(b2)).toBe(null);
+      expect(h.machine.callOf(c1)).toBe(null);
     });
   });
 
@@ -905,34 +1099,32 @@ describe('CallMachine', () => {
       const d1 = h.connect('dave', 'd1');
       const e1 = h.connect('erin', 'e1');
       const e2 = h.connect('erin', 'e2');
-      h.machine.start(d1, 'erin', true);
+      h.machine.start(d1, 'erin', 'ring');
       h.take();
       h.takeEvents();
       h.time = T0 + 90_000;
       h.machine.shutdown();
       const told = h.takeBySession();
-      assert.deepEqual(Object.keys(told).sort(), ['a1', 'b1', 'd1', 'e1', 'e2']);
+      expect(Object.keys(told).sort()).toStrictEqual(['a1', 'b1', 'd1', 'e1', 'e2']);
       for (const [sessionId, messages] of Object.entries(told)) {
         assert.equal(messages.length, 1, sessionId);
         const message = messages[0];
-        assert.equal(message?.type, 'hangup');
-        assert.equal(message.type === 'hangup' && message.code, 'server_shutdown');
-        assert.equal(message.type === 'hangup' && message.fromUser, SYSTEM_USER);
-        assert.equal(
-          message.type === 'hangup' && message.msg,
+        expect(message?.type).toBe('hangup');
+        expect(message.type === 'hangup' && message.code).toBe('server_shutdown');
+        expect(message.type === 'hangup' && message.fromUser).toBe(SYSTEM_USER);
+        expect(message.type === 'hangup' && message.msg).toBe(
           'The server is restarting; please call again in a moment.',
         );
       }
-      assert.deepEqual(
+      expect(
         h.takeEvents().map((e) => [e.event, e.call.id, e.event === 'ended' ? e.code : '', e.at]),
-        [
-          ['ended', 'call-1', 'server_shutdown', T0 + 90_000],
-          ['ended', 'call-2', 'server_shutdown', T0 + 90_000],
-        ],
-      );
-      assert.equal(h.pendingTimers(), 0);
+      ).toStrictEqual([
+        ['ended', 'call-1', 'server_shutdown', T0 + 90_000],
+        ['ended', 'call-2', 'server_shutdown', T0 + 90_000],
+      ]);
+      expect(h.pendingTimers()).toBe(0);
       for (const session of [a1, b1, d1, e1, e2]) {
-        assert.equal(h.machine.isInCall(session.id), false);
+        expect(h.machine.isInCall(session.id)).toBe(false);
       }
       checkSentences();
     });
@@ -941,7 +1133,7 @@ describe('CallMachine', () => {
   describe('observer', () => {
     it('hears started, answered and ended once each for the seed 002 sequence, never for relays', () => {
       h.time = T0 + 1;
-      h.machine.start(a1, 'bob', true);
+      h.machine.start(a1, 'bob', 'ring');
       h.time = T0 + 2;
       h.machine.answer(b1, 'alice', true);
       h.time = T0 + 3;
@@ -954,7 +1146,7 @@ describe('CallMachine', () => {
       h.time = T0 + 4;
       h.machine.hangup(a1, 'bob');
       h.machine.hangup(b1, 'alice');
-      assert.deepEqual(h.takeEvents(), [
+      expect(h.takeEvents()).toStrictEqual([
         { event: 'started', call: summary('call-1', a1, 'bob'), at: T0 + 1 },
         { event: 'answered', call: summary('call-1', a1, 'bob', 'b1'), at: T0 + 2 },
         {
@@ -965,7 +1157,7 @@ describe('CallMachine', () => {
         },
       ]);
       const types = h.take().map((d) => `${d.to}:${d.message.type}`);
-      assert.deepEqual(types, [
+      expect(types).toStrictEqual([
         'b1:call_start',
         'b2:call_start',
         'a1:ringing',
@@ -994,9 +1186,13 @@ describe('CallMachine', () => {
         ringTimeoutMs: RING_TIMEOUT_MS,
         newCallId: () => 'x',
       });
-      machine.start(a1, 'bob', true);
+      machine.start(a1, 'bob', 'ring');
       machine.hangup(a1, 'bob');
-      assert.deepEqual(seen, ['first started x', 'second started x', 'second ended x cancelled']);
+      expect(seen).toStrictEqual([
+        'first started x',
+        'second started x',
+        'second ended x cancelled',
+      ]);
     });
   });
 
@@ -1023,6 +1219,7 @@ describe('CallMachine', () => {
       not_in_call: true,
       already_in_call: true,
       rate_limited: true,
+      unavailable: true,
       server_error: true,
     };
 
@@ -1032,7 +1229,7 @@ describe('CallMachine', () => {
       for (const [i, text] of texts.entries()) {
         assert.match(text, /^\S.{8,}[.]$/, `${all[i]}: "${text}"`);
       }
-      assert.equal(new Set(texts).size, texts.length);
+      expect(new Set(texts).size).toBe(texts.length);
     });
 
     it('name the peer where the peer matters', () => {

@@ -4,11 +4,16 @@ import type {
   ClientHangupCode,
   HangupCode,
   IceRequest,
+  MediaStateRequest,
+  PeerStatusMessage,
+  ResumedCall,
   SdpRequest,
+  ServerMessage,
 } from './protocol.js';
 import { SYSTEM_USER } from './protocol.js';
 import { sentence } from './sentences.js';
 import type {
+  CallAccess,
   CallObserver,
   CallSummary,
   EndCode,
@@ -50,6 +55,8 @@ export class CallMachine {
   private readonly callOfUser = new Map<string, Call>();
   /** Only the two bound sessions of active calls, plus the caller's session while ringing. */
   private readonly callOfSession = new Map<string, Call>();
+  /** v2 sessions whose socket dropped and that may resume: still present, their peer is told. */
+  private readonly away = new Set<string>();
   private readonly newCallId: () => string;
   private readonly now: () => Date;
 
@@ -62,8 +69,8 @@ export class CallMachine {
     return this.callOfSession.has(sessionId);
   }
 
-  /** call_start. `calleeExists` comes from the account directory (looked up by the caller of this). */
-  start(from: SessionRef, toUser: string, calleeExists: boolean): void {
+  /** call_start. `access` comes from the account directory and the callee's privacy settings. */
+  start(from: SessionRef, toUser: string, access: CallAccess): void {
     if (toUser === from.username) {
       return this.systemReply(from, toUser, 'self');
     }
@@ -74,19 +81,20 @@ export class CallMachine {
     if (own) {
       return this.error(from, toUser, 'already_in_call', own.id);
     }
-    if (!calleeExists) {
+    if (access === 'unknown_user') {
       return this.systemReply(from, toUser, 'unknown_user');
+    }
+    if (access === 'refused') {
+      // Before busy and offline: whether the callee is online or in a call is not the caller's.
+      return this.attempt(from, toUser, 'offline', true);
+    }
+    if (access === 'do_not_disturb') {
+      return this.attempt(from, toUser, 'unavailable');
     }
     const calleeSessions = this.deps.directory.sessionsOf(toUser);
     const busy = this.callOfUser.has(toUser);
     if (busy || calleeSessions.length === 0) {
-      // Still an attempt: the callee's history shows it (as missed), the caller's too.
-      const attempt = this.summary(this.newCallId(), from, toUser);
-      const at = this.now();
-      const code = busy ? 'busy' : 'offline';
-      this.notify((o) => o.callStarted?.(attempt, at));
-      this.notify((o) => o.callEnded?.(attempt, code, at));
-      return this.systemReply(from, toUser, code, attempt.id);
+      return this.attempt(from, toUser, busy ? 'busy' : 'offline');
     }
     const call: Call = {
       ...this.summary(this.newCallId(), from, toUser),
@@ -136,14 +144,17 @@ export class CallMachine {
       msg: '1',
     });
     this.hangUpOtherCalleeSessions(call, from.id, 'answered_elsewhere');
+    if (this.away.has(call.callerSession)) {
+      this.sendPeerStatus(call, from.id, 'reconnecting');
+    }
     this.notify((o) => o.callAnswered?.(call, this.now()));
   }
 
   /**
-   * offer / answer / _ice: only between the two bound sessions of an active call. Hot path: two
-   * map look-ups and one message object; the SDP is passed through untouched.
+   * offer / answer / _ice / media_state: only between the two bound sessions of an active call.
+   * Hot path: two map look-ups and one message object; the SDP is passed through untouched.
    */
-  relay(from: SessionRef, request: SdpRequest | IceRequest): void {
+  relay(from: SessionRef, request: SdpRequest | IceRequest | MediaStateRequest): void {
     const call = this.callOfSession.get(from.id);
     const peerSession = call?.state === 'active' ? this.peerSession(call, from.id) : undefined;
     const peerUser = call?.caller === from.username ? call.callee : call?.caller;
@@ -156,12 +167,7 @@ export class CallMachine {
       return this.error(from, request.toUser, 'not_in_call', request.callId);
     }
     const envelope = { fromUser: from.username, toUser: peerUser, callId: call.id };
-    this.deps.outbox.send(
-      peerSession,
-      request.type === '_ice'
-        ? { type: '_ice', ...envelope, iceCandidate: request.iceCandidate }
-        : { type: request.type, ...envelope, sdp: request.sdp },
-    );
+    this.deps.outbox.send(peerSession, relayed(request, envelope));
   }
 
   /**
@@ -202,8 +208,37 @@ export class CallMachine {
     }
   }
 
+  /**
+   * v2: the session's socket dropped and it waits for a resume. It stays in its call and in the
+   * directory (what is sent to it is kept for replay); the peer of an active call is told.
+   */
+  sessionAway(session: SessionRef): void {
+    this.away.add(session.id);
+    this.tellPeer(session, 'reconnecting');
+  }
+
+  /** v2: the session resumed on a new socket (a takeover of a socket that looked open is no news). */
+  sessionBack(session: SessionRef): void {
+    if (this.away.delete(session.id)) {
+      this.tellPeer(session, 'connected');
+    }
+  }
+
+  /** The session's call as seen from its side, or null: what `resumed` tells the client. */
+  callOf(session: SessionRef): ResumedCall | null {
+    const call = this.callOfUser.get(session.username);
+    const role = call?.caller === session.username ? 'caller' : 'callee';
+    const ownSession = role === 'caller' ? call?.callerSession : call?.calleeSession;
+    if (!call || (ownSession !== undefined && ownSession !== session.id)) {
+      return null; // another session of this user holds the call
+    }
+    const peer = role === 'caller' ? call.callee : call.caller;
+    return { callId: call.id, state: call.state, peer, role };
+  }
+
   /** A session closed or was dropped (the directory no longer lists it). */
   sessionClosed(session: SessionRef): void {
+    this.away.delete(session.id);
     const call = this.callOfUser.get(session.username);
     if (!call) {
       return;
@@ -238,6 +273,25 @@ export class CallMachine {
       }
       this.end(call, 'server_shutdown');
     }
+  }
+
+  private tellPeer(session: SessionRef, status: PeerStatusMessage['status']): void {
+    const call = this.callOfSession.get(session.id);
+    const peerSession = call?.state === 'active' ? this.peerSession(call, session.id) : undefined;
+    if (call && peerSession) {
+      this.sendPeerStatus(call, peerSession, status);
+    }
+  }
+
+  private sendPeerStatus(call: Call, to: string, status: PeerStatusMessage['status']): void {
+    const toCaller = to === call.callerSession;
+    this.deps.outbox.send(to, {
+      type: 'peer_status',
+      fromUser: toCaller ? call.callee : call.caller,
+      toUser: toCaller ? call.caller : call.callee,
+      callId: call.id,
+      status,
+    });
   }
 
   private ringTimedOut(call: Call): void {
@@ -316,6 +370,31 @@ export class CallMachine {
     });
   }
 
+  /**
+   * A call that rings nobody but is still an attempt: the callee's history shows it as missed
+   * (unless it is hidden from them), the caller's too, and only the caller hears back.
+   */
+  private attempt(
+    from: SessionRef,
+    toUser: string,
+    code: 'offline' | 'busy' | 'unavailable',
+    hiddenFromCallee = false,
+  ): void {
+    const attempt: CallSummary = {
+      ...this.summary(this.newCallId(), from, toUser),
+      ...(hiddenFromCallee ? { hiddenFromCallee } : {}),
+    };
+    const at = this.now();
+    this.notify((o) => o.callStarted?.(attempt, at));
+    this.notify((o) => o.callEnded?.(attempt, code, at));
+    this.systemReply(from, toUser, code, attempt.id);
+  }
+
+  /** A call_start refused before it could ring (the caller's limits): only the caller hears. */
+  refuse(from: SessionRef, toUser: string, code: CallBackCode): void {
+    this.systemReply(from, toUser, code);
+  }
+
   private systemReply(from: SessionRef, toUser: string, code: CallBackCode, callId?: string) {
     this.systemReplyTo(from.id, from.username, toUser, code, callId);
   }
@@ -367,5 +446,20 @@ export class CallMachine {
     for (const observer of this.deps.observers) {
       event(observer);
     }
+  }
+}
+
+/** The message the peer receives: the request's payload in the server's envelope. */
+function relayed(
+  request: SdpRequest | IceRequest | MediaStateRequest,
+  envelope: { fromUser: string; toUser: string; callId: string },
+): ServerMessage {
+  switch (request.type) {
+    case '_ice':
+      return { type: '_ice', ...envelope, iceCandidate: request.iceCandidate };
+    case 'media_state':
+      return { ...request, ...envelope };
+    default:
+      return { type: request.type, ...envelope, sdp: request.sdp };
   }
 }

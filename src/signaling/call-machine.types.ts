@@ -30,7 +30,18 @@ export interface CallSummary {
   readonly callee: string;
   readonly callerSession: string;
   readonly calleeSession: string | undefined;
+  /** An attempt the callee did not allow: recorded for the caller only (as `offline`). */
+  readonly hiddenFromCallee?: boolean;
 }
+
+/**
+ * What the account directory and the callee's privacy settings say about a call_start (looked up
+ * before the machine is asked): `ring` rings if the callee is online and free; `refused` (a
+ * blocked caller, a stranger while only contacts may ring) is answered exactly as an offline
+ * callee and never shown to the callee; `do_not_disturb` rings nobody, is recorded as missed, and
+ * the caller hears `unavailable`.
+ */
+export type CallAccess = 'ring' | 'unknown_user' | 'refused' | 'do_not_disturb';
 
 /** Told about state changes (never about relayed messages): call history, deferred session closes. */
 export interface CallObserver {

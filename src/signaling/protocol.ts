@@ -6,9 +6,26 @@
  */
 
 export const PROTOCOL_VERSION = 1;
+/** Version 2 (session resume) is opt-in: the client asks for this WebSocket subprotocol. */
+export const PROTOCOL_V2 = 2;
+export const SUBPROTOCOL_V2 = 'dialtone.v2';
+/** A v2 client sends `ping` this often; the server drops a socket silent for WS_SILENCE_TIMEOUT_MS. */
+export const V2_PING_INTERVAL_MS = 10_000;
 export const SIGNALING_PATH = '/signaling';
 /** Frames larger than this close the socket with 1009. */
 export const MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * Longest `sdp` of an offer or answer, in characters. Browsers' offers are 2–12 KB (audio, video,
+ * data channel, simulcast); 32 Ki leaves room for many more media sections while halving what one
+ * relayed message can make the server hold for a peer.
+ */
+export const MAX_SDP_CHARS = 32 * 1024;
+/** Longest `iceCandidate.candidate`: an RFC 8839 candidate line is 100–250 characters. */
+export const MAX_ICE_CANDIDATE_CHARS = 1024;
+/** Longest `iceCandidate.sdpMid` and `usernameFragment` (RFC 8839: an ice-ufrag is at most 256). */
+export const MAX_ICE_TAG_CHARS = 256;
+/** A `callId` the client sends back: the server issues UUIDs; this is what the server accepts. */
+export const CALL_ID_PATTERN = /^[\w.:-]{1,64}$/;
 /** `fromUser` of replies the server itself writes. */
 export const SYSTEM_USER = 'system';
 
@@ -46,6 +63,19 @@ export interface IceRequest extends ClientEnvelope {
   type: '_ice';
   iceCandidate: IceCandidateInit;
 }
+/**
+ * What this side is sending, so that the peer can say "alice turned their camera off". Relayed
+ * like `offer`, only between the two bound sessions of an active call.
+ */
+export interface MediaStateRequest extends ClientEnvelope {
+  type: 'media_state';
+  /** False while the microphone is muted or missing. */
+  audio: boolean;
+  /** False while the camera is off or missing. */
+  video: boolean;
+  /** True while the video sent is a shared screen, window or tab instead of the camera. */
+  screen?: boolean;
+}
 export interface HangupRequest extends ClientEnvelope {
   type: 'hangup';
   /** Why the client hangs up; the peer receives it. Defaults to "hangup". */
@@ -53,7 +83,7 @@ export interface HangupRequest extends ClientEnvelope {
 }
 
 export type ClientMessage =
-  CallStartRequest | CallBackRequest | SdpRequest | IceRequest | HangupRequest;
+  CallStartRequest | CallBackRequest | SdpRequest | IceRequest | MediaStateRequest | HangupRequest;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'call_start',
@@ -61,14 +91,27 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'offer',
   'answer',
   '_ice',
+  'media_state',
   'hangup',
 ];
 
 // ---------------------------------------------------------------- codes
 
-/** Why a call_start did not ring anyone, or how it was answered (`fromUser` "system" unless rejected). */
+/**
+ * Why a call_start did not ring anyone, or how it was answered (`fromUser` "system" unless
+ * rejected). `rate_limited`: the caller rang too often (CALL_STARTS_*, CALL_COOLDOWN).
+ * `unavailable`: the callee has do-not-disturb on (the call is recorded as missed for them).
+ */
 export type CallBackCode =
-  'unknown_user' | 'offline' | 'busy' | 'self' | 'glare' | 'no_answer' | 'rejected';
+  | 'unknown_user'
+  | 'offline'
+  | 'busy'
+  | 'self'
+  | 'glare'
+  | 'no_answer'
+  | 'rejected'
+  | 'rate_limited'
+  | 'unavailable';
 
 /** The reasons a client may give when it hangs up. */
 export type ClientHangupCode = 'hangup' | 'ice_failed' | 'media_failed';
@@ -106,19 +149,42 @@ export const CloseCode = {
   POLICY_VIOLATION: 1008,
   /** A frame over MAX_FRAME_BYTES. */
   MESSAGE_TOO_BIG: 1009,
+  /** Handling a frame failed unexpectedly; the server logged it (and carries on). */
+  INTERNAL_ERROR: 1011,
+  /**
+   * With REDIS_URL: this instance restarts or lost Redis; a v2 client resumes at once (on another
+   * instance), its calls carry on.
+   */
+  SERVICE_RESTART: 1012,
+  /** The client left more than WS_MAX_BUFFERED_BYTES unread; reconnect (and read). */
+  TRY_AGAIN_LATER: 1013,
   /** Replaced: the user opened more than MAX_SESSIONS_PER_USER sessions. */
   SESSION_REPLACED: 4000,
   /** The access token expired; log in again. */
   TOKEN_EXPIRED: 4001,
+  /** v2: the session was resumed on a newer socket; this one is finished (do not resume). */
+  SESSION_TAKEN_OVER: 4002,
+  /** v2, sent by a client: it heard nothing on this socket and resumes on a new one. */
+  CLIENT_RESUMING: 4003,
 } as const;
 
 // ---------------------------------------------------------------- server -> client
 
 export interface WelcomeMessage {
   type: 'welcome';
-  protocol: typeof PROTOCOL_VERSION;
+  protocol: typeof PROTOCOL_VERSION | typeof PROTOCOL_V2;
   sessionId: string;
   user: { username: string; displayName: string };
+  /** v2: the secret that resumes this session (once; `resumed` brings the next one). */
+  resumeToken?: string;
+  /** v2: how long the session waits for a resume after its socket drops. */
+  resumeWindowMs?: number;
+}
+
+/** v2: a call's party is away (its socket dropped, it may resume) or back. */
+export interface PeerStatusMessage extends ServerEnvelope {
+  type: 'peer_status';
+  status: 'reconnecting' | 'connected';
 }
 
 interface ServerEnvelope {
@@ -154,6 +220,12 @@ export interface RelayedIceMessage extends ServerEnvelope {
   type: '_ice';
   iceCandidate: IceCandidateInit;
 }
+export interface RelayedMediaStateMessage extends ServerEnvelope {
+  type: 'media_state';
+  audio: boolean;
+  video: boolean;
+  screen?: boolean;
+}
 export interface HangupMessage extends ServerEnvelope {
   type: 'hangup';
   code: HangupCode;
@@ -166,6 +238,44 @@ export interface ErrorMessage extends Omit<ServerEnvelope, 'callId'> {
   msg: string;
 }
 
+// ---------------------------------------------------------------- contacts (server -> client)
+
+/** Someone in a contact list, as the contact events name them. */
+export interface ContactSummary {
+  username: string;
+  displayName: string;
+}
+interface ContactEnvelope {
+  /** Always "system": these events come from the server, not from the contact. */
+  fromUser: string;
+  toUser: string;
+}
+/** Someone asked to become your contact (never sent for an account you blocked). */
+export interface ContactRequestMessage extends ContactEnvelope {
+  type: 'contact_request';
+  contact: ContactSummary;
+}
+/**
+ * You and `contact` are now contacts (they accepted your request, or you accepted theirs on another
+ * device): from now on each sees the other's presence.
+ */
+export interface ContactAcceptedMessage extends ContactEnvelope {
+  type: 'contact_accepted';
+  contact: ContactSummary & { online: boolean };
+}
+/** `contact` is no longer in your list: removed, a request cancelled or declined, an account gone. */
+export interface ContactRemovedMessage extends ContactEnvelope {
+  type: 'contact_removed';
+  contact: { username: string };
+}
+/** An accepted contact opened their first session, or closed their last one. */
+export interface ContactPresenceMessage extends ContactEnvelope {
+  type: 'contact_online' | 'contact_offline';
+  contact: { username: string };
+}
+export type ContactMessage =
+  ContactRequestMessage | ContactAcceptedMessage | ContactRemovedMessage | ContactPresenceMessage;
+
 export type ServerMessage =
   | WelcomeMessage
   | RingingMessage
@@ -173,12 +283,63 @@ export type ServerMessage =
   | CallBackMessage
   | RelayedSdpMessage
   | RelayedIceMessage
+  | RelayedMediaStateMessage
   | HangupMessage
-  | ErrorMessage;
-export type ServerMessageType = ServerMessage['type'];
+  | ErrorMessage
+  | PeerStatusMessage
+  | ContactMessage;
+
+// ---------------------------------------------------------------- v2: resume and liveness
+
+/** v2 client -> server, the first frame of a new socket: continue session `sessionId`. */
+export interface ResumeRequest {
+  type: 'resume';
+  sessionId: string;
+  resumeToken: string;
+  /** The highest `seq` the client has handled (0 if none). */
+  lastSeq: number;
+}
+/** v2 client -> server, every V2_PING_INTERVAL_MS (browsers cannot send WebSocket pings). */
+export interface PingRequest {
+  type: 'ping';
+}
+export type ControlRequest = ResumeRequest | PingRequest;
+
+/** What a resumed session is doing: its call, from its own side. */
+export interface ResumedCall {
+  callId: string;
+  state: 'ringing' | 'active';
+  peer: string;
+  role: 'caller' | 'callee';
+}
+export interface ResumedMessage {
+  type: 'resumed';
+  sessionId: string;
+  /** A fresh token: the one just used no longer works. */
+  resumeToken: string;
+  call: ResumedCall | null;
+}
+export type ResumeFailedCode = 'expired' | 'unknown' | 'forbidden' | 'throttled';
+export interface ResumeFailedMessage {
+  type: 'resume_failed';
+  code: ResumeFailedCode;
+}
+export interface PongMessage {
+  type: 'pong';
+}
+/**
+ * v2 frames about the socket rather than the session: they carry no `seq` and are never replayed
+ * (`resumed`/`resume_failed` precede the session's stream on a new socket, a `pong` answers one
+ * socket's ping).
+ */
+export type ControlMessage = ResumedMessage | ResumeFailedMessage | PongMessage;
+
+/** Everything a server frame can hold; v2 numbers the session's messages with `seq`. */
+export type ServerFrame = (ServerMessage & { seq?: number }) | ControlMessage;
+export type ServerMessageType = ServerFrame['type'];
 
 /** The server message (or messages) whose `type` can be T, e.g. ServerMessageOf<'offer'>. */
-export type ServerMessageOf<T extends ServerMessageType> = ServerMessage extends infer M
+export type ServerMessageOf<T extends ServerMessageType> = ServerFrame extends infer M
   ? M extends { type: infer U }
     ? T extends U
       ? M

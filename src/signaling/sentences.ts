@@ -12,6 +12,7 @@ const SENTENCES: Record<MessageCode, (peer: string) => string> = {
   glare: (peer) => `${peer} is calling you at this moment; answer the incoming call.`,
   no_answer: (peer) => `${peer} did not answer.`,
   rejected: (peer) => `${peer} declined the call.`,
+  unavailable: (peer) => `${peer} does not take calls right now (do not disturb).`,
   hangup: (peer) => `${peer} hung up.`,
   ice_failed: () => 'The connection could not be established or was lost.',
   media_failed: (peer) => `${peer} could not use a camera or microphone.`,
@@ -24,7 +25,7 @@ const SENTENCES: Record<MessageCode, (peer: string) => string> = {
   bad_request: () => 'The message was not understood.',
   not_in_call: (peer) => `You are not in a call with ${peer}.`,
   already_in_call: () => 'You are already in a call.',
-  rate_limited: () => 'Too many messages; slow down.',
+  rate_limited: () => 'Too many requests in a short time; wait a moment, then try again.',
   server_error: () => 'The server could not complete that; please try again.',
 };
 

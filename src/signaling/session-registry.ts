@@ -1,16 +1,33 @@
 import { Injectable } from '@nestjs/common';
+import { TokenRevocations, type RevokedAccount } from '../auth/token-revocations.js';
+import { ContactEvents } from '../contacts/contact-events.js';
 import { PresenceService } from '../users/presence.service.js';
 import type { Outbox, SessionDirectory } from './call-machine.types.js';
-import type { ServerMessage } from './protocol.js';
+import { CloseCode, type ServerMessage } from './protocol.js';
 import type { SignalingSession } from './signaling-session.js';
 
-/** Live sessions by id and by username (O(1) routing); keeps presence in step. */
+/**
+ * Live sessions by id and by username (O(1) routing); keeps presence in step, delivers contact
+ * events to every session of their user, and closes the sessions whose token was revoked
+ * (logout) with 4001, which sends their pages to the login.
+ */
 @Injectable()
 export class SessionRegistry implements SessionDirectory, Outbox {
   private readonly byId = new Map<string, SignalingSession>();
   private readonly byUser = new Map<string, SignalingSession[]>();
 
-  constructor(private readonly presence: PresenceService) {}
+  constructor(
+    private readonly presence: PresenceService,
+    private readonly revocations: TokenRevocations,
+    contactEvents: ContactEvents,
+  ) {
+    revocations.onRevoked((account) => this.closeRevoked(account));
+    contactEvents.subscribe((message) => {
+      for (const session of this.sessionsOf(message.toUser)) {
+        session.send(message);
+      }
+    });
+  }
 
   add(session: SignalingSession): void {
     this.byId.set(session.id, session);
@@ -48,5 +65,14 @@ export class SessionRegistry implements SessionDirectory, Outbox {
 
   send(sessionId: string, message: ServerMessage): void {
     this.byId.get(sessionId)?.send(message);
+  }
+
+  /** Closing ends a call the session is in as a drop, through the socket's close handler. */
+  private closeRevoked(account: RevokedAccount): void {
+    for (const session of this.sessionsOf(account.username)) {
+      if (this.revocations.isRevoked(session.user)) {
+        session.close(CloseCode.TOKEN_EXPIRED, 'Logged out');
+      }
+    }
   }
 }

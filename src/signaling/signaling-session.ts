@@ -1,46 +1,117 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../auth/token.service.js';
+import type { AppConfig } from '../config/app-config.js';
 import type { SessionRef } from './call-machine.types.js';
 import type { ErrorCode, ServerMessage } from './protocol.js';
-import { SYSTEM_USER } from './protocol.js';
+import type { ResumableSession } from './resume/resumable-session.js';
+import type { SilenceWatch } from './resume/silence-watch.js';
+import { CloseCode, SYSTEM_USER } from './protocol.js';
 import { sentence } from './sentences.js';
 import { TokenBucket } from './token-bucket.js';
 
-const RATE_PER_SECOND = 50;
-const RATE_BURST = 200;
 /** A flood ends after this long without a dropped frame. */
 const FLOOD_CALM_MS = 2000;
 /** A flood that drops more frames than this, or lasts longer than FLOOD_MAX_MS, closes (1008). */
 const FLOOD_CLOSE_AFTER = 250;
 const FLOOD_MAX_MS = 5000;
+/**
+ * How long a socket closed for not reading gets to take its close frame, queued behind the unread
+ * backlog, before the connection is cut and the backlog freed.
+ */
+const UNREAD_CLOSE_GRACE_MS = 1000;
+const PING_PAYLOAD_BYTES = 8;
+
+/** The per-socket limits (WS_MAX_BUFFERED_BYTES, WS_MESSAGE_RATE, WS_MESSAGE_BURST). */
+export type SessionLimits = Pick<
+  AppConfig['signaling'],
+  'maxBufferedBytes' | 'messageRate' | 'messageBurst'
+>;
 
 /** One open WebSocket of an authenticated user: its socket, its limits and its liveness. */
 export class SignalingSession implements SessionRef {
-  readonly id = randomUUID();
+  readonly id: string;
   readonly openedAt = Date.now();
-  /** Pings sent since the last pong; two unanswered and the session is dropped. */
+  /** Pings sent since the last pong that echoed one; two unanswered and the session is dropped. */
   awaitingPongs = 0;
   /** The token expired during a call: close (4001) when the call ends. */
   closeAfterCall = false;
   expiryTimer: NodeJS.Timeout | undefined;
-  private readonly bucket = new TokenBucket(RATE_PER_SECOND, RATE_BURST);
+  /** Protocol 2 only: numbering, replay and the resume window; undefined on protocol 1. */
+  resumable: ResumableSession | undefined;
+  /** Protocol 2 only: drops the socket after WS_SILENCE_TIMEOUT_MS without a frame. */
+  silence: SilenceWatch | undefined;
+  /** The server closed this session: its socket's close ends it (no resume window). */
+  closedByServer = false;
+  /**
+   * With REDIS_URL: every message goes through the shared store, which numbers it, keeps it for
+   * a resume on any instance, and publishes it back to the instance holding the socket (`write`).
+   */
+  outbox: ((message: ServerMessage) => void) | undefined;
+  private readonly bucket: TokenBucket;
+  /** The random payload of the latest ping: only a pong that echoes it shows the client reads. */
+  private pingPayload: Buffer | undefined;
   private floodStartedAt = 0;
   private lastDropAt = -Infinity;
   private dropped = 0;
 
   constructor(
-    readonly socket: WebSocket,
-    readonly user: AuthenticatedUser,
-  ) {}
+    /** Replaced when a v2 client resumes the session on a new socket. */
+    public socket: WebSocket,
+    /** Replaced on resume too: the new socket's token (same account) has its own expiry. */
+    public user: AuthenticatedUser,
+    private readonly limits: SessionLimits,
+    /** A resume on another instance (REDIS_URL) continues the session under its id. */
+    id: string = randomUUID(),
+  ) {
+    this.id = id;
+    this.bucket = new TokenBucket(limits.messageRate, limits.messageBurst);
+  }
+
+  /**
+   * A ping with a fresh random payload; false instead when the last two went unanswered (the
+   * caller drops the session).
+   */
+  ping(): boolean {
+    if (this.awaitingPongs >= 2) {
+      return false;
+    }
+    this.awaitingPongs += 1;
+    this.pingPayload = randomBytes(PING_PAYLOAD_BYTES);
+    this.socket.ping(this.pingPayload);
+    return true;
+  }
+
+  /**
+   * Only a pong that echoes the latest ping counts. Anyone can send pongs without reading a byte
+   * (RFC 6455 allows unsolicited ones); an echo proves the client read the ping.
+   */
+  pong(payload: Buffer): void {
+    if (this.pingPayload?.equals(payload)) {
+      this.awaitingPongs = 0;
+      this.pingPayload = undefined;
+    }
+  }
 
   get username(): string {
     return this.user.username;
   }
 
   send(message: ServerMessage): void {
+    if (this.outbox) {
+      return this.outbox(message);
+    }
+    // v2 numbers and keeps every message, also while away (no open socket), for the replay.
+    this.write(this.resumable ? this.resumable.record(message) : JSON.stringify(message));
+  }
+
+  /** Writes a frame as it is (a v2 frame already carries its `seq`). */
+  write(frame: string): void {
     if (this.socket.readyState === WebSocket.OPEN) {
-      this.socket.send(JSON.stringify(message));
+      this.socket.send(frame);
+      if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+        this.closeUnread();
+      }
     }
   }
 
@@ -50,7 +121,24 @@ export class SignalingSession implements SessionRef {
   }
 
   close(code: number, reason: string): void {
-    this.socket.close(code, reason);
+    this.closedByServer = true;
+    if (this.resumable?.away) {
+      this.resumable.closeWhileAway(); // no socket to close: the session ends at once
+    } else {
+      this.socket.close(code, reason);
+    }
+  }
+
+  /**
+   * The client does not read what it is sent, or not fast enough: rather than hold a growing
+   * backlog, the session ends like a dropped connection (the peer of a call hears
+   * `disconnected`). The close frame (1013) queues behind the backlog, so unless the client
+   * catches up at once the connection is cut and the backlog freed.
+   */
+  private closeUnread(): void {
+    const socket = this.socket;
+    this.close(CloseCode.TRY_AGAIN_LATER, 'Too much unread data; reconnect');
+    setTimeout(() => socket.terminate(), UNREAD_CLOSE_GRACE_MS).unref();
   }
 
   /**

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { MAX_FRAME_BYTES } from './protocol.js';
+import { MAX_FRAME_BYTES, SUBPROTOCOL_V2 } from './protocol.js';
 import { UpgradeAuthenticator } from './upgrade-authenticator.js';
 
 type VerifyDone = (ok: boolean, status?: number, reason?: string) => void;
@@ -29,6 +29,10 @@ export class SignalingWsAdapter extends WsAdapter {
     return super.create(port, {
       ...options,
       maxPayload: MAX_FRAME_BYTES,
+      // Protocol 2 when the client asks for it; otherwise what ws did before (the first one
+      // offered, usually none), so that protocol 1 clients see no change.
+      handleProtocols: (offered: Set<string>) =>
+        offered.has(SUBPROTOCOL_V2) ? SUBPROTOCOL_V2 : (offered.values().next().value ?? false),
       verifyClient: (info: { req: IncomingMessage }, done: VerifyDone) => {
         const verdict = this.authenticator.verify(info.req);
         if (verdict.ok) {

@@ -1,23 +1,32 @@
 import type { IncomingMessage } from 'node:http';
 import { BeforeApplicationShutdown, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
-import type { RawData, WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
+import type { AuthenticatedUser } from '../auth/token.service.js';
 import { CallHistoryService } from '../calls/call-history.service.js';
 import { AppConfig } from '../config/app-config.js';
-import { PresenceService } from '../users/presence.service.js';
-import { UsersService } from '../users/users.service.js';
+import { CallPolicy } from '../privacy/call-policy.js';
 import { CallMachine } from './call-machine.js';
-import type { CallObserver, CallSummary, Timers } from './call-machine.types.js';
+import { CallStartLimiter } from './call-start-limiter.js';
+import type { CallObserver, CallSummary } from './call-machine.types.js';
 import { BadFrame, parseClientMessage } from './dto/parse-client-message.js';
-import { CloseCode, PROTOCOL_VERSION, SIGNALING_PATH } from './protocol.js';
+import { type FrameContext, dispatchFrame, sendControl } from './frame-dispatch.js';
+import { nodeTimers } from './node-timers.js';
+import {
+  CloseCode,
+  PROTOCOL_V2,
+  PROTOCOL_VERSION,
+  SIGNALING_PATH,
+  SUBPROTOCOL_V2,
+} from './protocol.js';
+import type { Resumption } from './resume/resumable-session.js';
+import { ResumeService } from './resume/resume.service.js';
 import { SessionRegistry } from './session-registry.js';
 import { SignalingSession } from './signaling-session.js';
 import { UpgradeAuthenticator } from './upgrade-authenticator.js';
 
-const nodeTimers: Timers = {
-  set: (ms, callback) => setTimeout(callback, ms),
-  clear: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+/** Close codes with which a client leaves on purpose: its v2 session ends at once, no window. */
+const DELIBERATE_CLOSES: readonly number[] = [1000, 1001];
 /** setTimeout's ceiling (~24.8 days); longer token lifetimes are re-checked when it fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const SHUTDOWN_GRACE_MS = 2000;
@@ -32,16 +41,19 @@ export class SignalingGateway
 {
   private readonly logger = new Logger('Signaling');
   private readonly machine: CallMachine;
+  private readonly callStarts: CallStartLimiter;
+  private readonly frames: FrameContext;
   private pingLoop: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly registry: SessionRegistry,
     private readonly authenticator: UpgradeAuthenticator,
-    private readonly users: UsersService,
-    private readonly presence: PresenceService,
+    policy: CallPolicy,
     private readonly history: CallHistoryService,
     private readonly config: AppConfig,
+    private readonly resume: ResumeService,
   ) {
+    this.callStarts = new CallStartLimiter(config.signaling.callStarts);
     const closeExpiredAfterCall: CallObserver = {
       callEnded: (call) => this.closeSessionsWaitingForCallEnd(call),
     };
@@ -49,9 +61,16 @@ export class SignalingGateway
       outbox: registry,
       directory: registry,
       timers: nodeTimers,
-      observers: [history, closeExpiredAfterCall],
+      observers: [history, closeExpiredAfterCall, this.callStarts],
       ringTimeoutMs: config.signaling.ringTimeoutMs,
     });
+    this.frames = {
+      calls: this.machine,
+      callStarts: this.callStarts,
+      policy,
+      logger: this.logger,
+      live: (session) => registry.get(session.id) !== undefined,
+    };
   }
 
   onModuleInit(): void {
@@ -70,28 +89,139 @@ export class SignalingGateway
       socket.close(1011, 'Unauthenticated');
       return;
     }
-    const session = new SignalingSession(socket, user);
-    socket.on('message', (data, isBinary) => this.onFrame(session, data, isBinary));
-    socket.on('pong', () => {
-      session.awaitingPongs = 0;
-    });
-    socket.once('close', () => this.drop(session));
+    if (socket.protocol === SUBPROTOCOL_V2) {
+      this.awaitFirstFrame(socket, request, user);
+    } else {
+      this.open(new SignalingSession(socket, user, this.config.signaling));
+    }
+  }
+
+  /** A new session on its socket: welcome, session cap, token expiry, and a ring if one is due. */
+  private open(session: SignalingSession): void {
+    const v2 = session.socket.protocol === SUBPROTOCOL_V2;
+    const resumeToken = v2
+      ? this.resume.enable(session, () => this.guard(session, () => this.drop(session)))
+      : undefined;
+    this.bind(session);
     this.registry.add(session);
+    const { username, displayName } = session.user;
     session.send({
       type: 'welcome',
-      protocol: PROTOCOL_VERSION,
+      protocol: v2 ? PROTOCOL_V2 : PROTOCOL_VERSION,
       sessionId: session.id,
-      user: { username: user.username, displayName: user.displayName },
+      user: { username, displayName },
+      ...(resumeToken === undefined ? {} : { resumeToken, resumeWindowMs: this.resume.windowMs }),
     });
     this.enforceSessionCap(session);
     this.scheduleExpiry(session);
     this.machine.sessionOpened(session);
   }
 
+  /**
+   * Listens to the session's current socket. A socket a resume took over stays bound to these
+   * listeners, but they ignore it: its frames and its late close mean nothing any more.
+   */
+  private bind(session: SignalingSession): void {
+    const socket = session.socket;
+    const current = (): boolean => session.socket === socket;
+    socket.on('message', (data, isBinary) => {
+      if (current()) {
+        this.guard(session, () => dispatchFrame(this.frames, session, data, isBinary));
+      }
+    });
+    socket.on('pong', (payload) => session.pong(payload));
+    socket.once('close', (code) => {
+      if (current()) {
+        this.guard(session, () => this.socketClosed(session, code));
+      }
+    });
+    if (socket.protocol === SUBPROTOCOL_V2) {
+      session.silence?.stop();
+      session.silence = this.resume.watchSilence(() => socket.terminate());
+    }
+  }
+
+  /**
+   * A v2 socket speaks first: `resume` continues a session; anything else (a client sends `ping`)
+   * opens a new one and is then handled as usual. Until then the socket has no session.
+   */
+  private awaitFirstFrame(socket: WebSocket, request: IncomingMessage, user: AuthenticatedUser) {
+    const silence = this.resume.watchSilence(() => socket.terminate());
+    socket.once('close', () => silence.stop());
+    socket.once('message', (data, isBinary) => {
+      silence.stop();
+      const text = isBinary ? '' : (data as Buffer).toString();
+      const message = parseClientMessage(text, PROTOCOL_V2);
+      if (message instanceof BadFrame || message.type !== 'resume') {
+        const session = new SignalingSession(socket, user, this.config.signaling);
+        this.open(session);
+        this.guard(session, () => dispatchFrame(this.frames, session, data, isBinary));
+        return;
+      }
+      const decision = this.resume.decide(message, user.username, request);
+      if (decision.ok) {
+        this.takeOver(decision.session, socket, user, decision.resumption);
+      } else {
+        sendControl(socket, { type: 'resume_failed', code: decision.code });
+        this.open(new SignalingSession(socket, user, this.config.signaling));
+      }
+    });
+  }
+
+  /**
+   * Moves a resumed session onto its new socket: the old one, if it still looks open (half-open
+   * TCP), is closed with 4002; then `resumed`, the missed frames in order, and live traffic.
+   */
+  private takeOver(
+    session: SignalingSession,
+    socket: WebSocket,
+    user: AuthenticatedUser,
+    { token, missed }: Resumption,
+  ): void {
+    const old = session.socket;
+    session.socket = socket;
+    session.user = user;
+    session.awaitingPongs = 0;
+    this.bind(session);
+    old.close(CloseCode.SESSION_TAKEN_OVER, 'Session resumed on another connection');
+    clearTimeout(session.expiryTimer);
+    this.scheduleExpiry(session);
+    sendControl(socket, {
+      type: 'resumed',
+      sessionId: session.id,
+      resumeToken: token,
+      call: this.machine.callOf(session),
+    });
+    for (const frame of missed) {
+      socket.send(frame);
+    }
+    this.machine.sessionBack(session);
+  }
+
+  /**
+   * The session's socket closed. A v2 client that did not leave on purpose (and was not closed by
+   * the server) may resume: the session waits in its window, still present, and its peer is told.
+   */
+  private socketClosed(session: SignalingSession, code: number): void {
+    session.silence?.stop();
+    const resumable = session.resumable;
+    if (!resumable || session.closedByServer || DELIBERATE_CLOSES.includes(code)) {
+      return this.drop(session);
+    }
+    resumable.leave();
+    this.machine.sessionAway(session);
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.pingLoop);
     this.machine.shutdown();
-    const sessions = [...this.registry.all()];
+    const sessions = [...this.registry.all()].filter((session) => {
+      if (session.resumable?.away) {
+        this.drop(session); // no socket to close; its window ends with the server
+        return false;
+      }
+      return true;
+    });
     const closed = sessions.map(
       (session) =>
         new Promise<void>((resolve) => {
@@ -104,50 +234,39 @@ export class SignalingGateway
     await this.history.flush();
   }
 
-  private onFrame(session: SignalingSession, data: RawData, isBinary: boolean): void {
-    if (!session.admit()) {
-      return;
-    }
-    if (isBinary) {
-      return session.sendError('bad_request', 'Binary frames are not accepted; send JSON text.');
-    }
-    // ws delivers text frames as Buffers (binaryType 'nodebuffer').
-    const message = parseClientMessage((data as Buffer).toString());
-    if (message instanceof BadFrame) {
-      return session.sendError('bad_request', `Bad message: ${message.problem}.`);
-    }
-    switch (message.type) {
-      case 'offer':
-      case 'answer':
-      case '_ice':
-        return this.machine.relay(session, message);
-      case 'call_start':
-        return void this.startCall(session, message.toUser);
-      case 'call_back':
-        return this.machine.answer(session, message.toUser, message.msg === '1', message.callId);
-      case 'hangup':
-        return this.machine.hangup(session, message.toUser, message.code, message.callId);
+  /**
+   * Runs one event of a session. Whatever throws (now or later, for a frame that awaits) is that
+   * session's problem only: it is logged and its socket is closed with 1011 and handled as a drop
+   * (a peer in a call hears `disconnected`), while the process and every other call carry on.
+   */
+  private guard(session: SignalingSession, handle: () => void | Promise<void>): void {
+    try {
+      handle()?.catch((error: unknown) => this.failed(session, error));
+    } catch (error) {
+      this.failed(session, error);
     }
   }
 
-  /** Online users certainly have an account; only offline ones need the database to tell. */
-  private async startCall(session: SignalingSession, toUser: string): Promise<void> {
-    let exists: boolean;
+  private failed(session: SignalingSession, error: unknown): void {
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.logger.error(`session ${session.id} (${session.username}) failed: ${detail}`);
     try {
-      exists = this.presence.isOnline(toUser) || (await this.users.exists(toUser));
-    } catch (error) {
-      this.logger.error(`account look-up for ${toUser} failed: ${String(error)}`);
-      return session.sendError('server_error');
-    }
-    if (this.registry.get(session.id)) {
-      this.machine.start(session, toUser, exists);
+      session.close(CloseCode.INTERNAL_ERROR, 'Internal error');
+      this.drop(session);
+    } catch (dropError) {
+      this.logger.error(`dropping session ${session.id} failed too: ${String(dropError)}`);
     }
   }
 
   /** Removes a session however it ended (close, drop, eviction); the machine is told once. */
   private drop(session: SignalingSession): void {
     clearTimeout(session.expiryTimer);
+    session.silence?.stop();
+    session.resumable?.end();
     if (this.registry.remove(session)) {
+      if (session.resumable) {
+        this.resume.sessionEnded(session);
+      }
       this.machine.sessionClosed(session);
     }
   }
@@ -193,15 +312,18 @@ export class SignalingGateway
     }
   }
 
-  /** Every ping interval: a session that left two pings unanswered is dropped as disconnected. */
+  /**
+   * Every ping interval: a session that left two pings unanswered (no pong echoing the payload)
+   * is dropped as disconnected.
+   */
   private pingAll(): void {
     for (const session of this.registry.all()) {
-      if (session.awaitingPongs >= 2) {
+      if (session.resumable) {
+        continue; // v2 clients ping the server (SilenceWatch); WebSocket pings stay v1's
+      }
+      if (!session.ping()) {
         session.socket.terminate();
         this.drop(session);
-      } else {
-        session.awaitingPongs += 1;
-        session.socket.ping();
       }
     }
   }

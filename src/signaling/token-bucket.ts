@@ -16,13 +16,28 @@ export class TokenBucket {
   }
 
   take(): boolean {
-    const now = this.now();
-    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.rate) / 1000);
-    this.refilledAt = now;
-    if (this.tokens < 1) {
+    if (!this.peek()) {
       return false;
     }
     this.tokens -= 1;
     return true;
+  }
+
+  /** Whether a take would succeed now, without taking. */
+  peek(): boolean {
+    this.refill();
+    return this.tokens >= 1;
+  }
+
+  /** Refilled to the brim: as good as a new bucket, so a keyed map may forget it. */
+  isFull(): boolean {
+    this.refill();
+    return this.tokens >= this.burst;
+  }
+
+  private refill(): void {
+    const now = this.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.refilledAt) * this.rate) / 1000);
+    this.refilledAt = now;
   }
 }

@@ -2,12 +2,15 @@ import assert from 'node:assert/strict';
 import { createSecretKey } from 'node:crypto';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConsoleLogger, Logger, type LoggerService } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AUTH_COOKIE } from '../auth/auth-cookie.js';
+import { RevocationList } from '../auth/revocation-list.js';
 import { TokenService } from '../auth/token.service.js';
 import type { AppConfig } from '../config/app-config.js';
+import { loadConfig } from '../config/load-config.js';
 import { redactAccessToken, UpgradeAuthenticator } from './upgrade-authenticator.js';
 
 const SECRET = Buffer.from('upgrade-authenticator-spec-secret-0123456789abcdef');
@@ -22,22 +25,25 @@ function jwtService(secret: Buffer = SECRET): JwtService {
   });
 }
 
-function appConfig(overrides: Partial<Pick<AppConfig, 'publicOrigin' | 'allowedOrigins'>>) {
-  const config: AppConfig = {
-    production: false,
-    port: 3000,
-    host: '127.0.0.1',
-    dataDir: '/tmp/dialtone-spec',
-    database: { type: 'sqlite', path: ':memory:' },
-    jwt: { secret: SECRET, ttlSeconds: 3600, issuer: ISSUER, audience: AUDIENCE },
-    trustProxy: false,
-    publicOrigin: 'https://dialtone.example',
-    allowedOrigins: ['https://app.partner.example'],
-    ice: { stunUrls: [], turnUrls: [], turnSecret: undefined, turnTtlSeconds: 3600 },
-    signaling: { maxSessionsPerUser: 5, ringTimeoutMs: 30_000, pingIntervalMs: 25_000 },
-    ...overrides,
-  };
-  return config;
+/** The real config loader's defaults, with this suite's origins (and any override). */
+function appConfig(
+  overrides: Partial<Pick<AppConfig, 'publicOrigin' | 'allowedOrigins' | 'trustProxy'>>,
+): AppConfig {
+  const loaded = loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: SECRET.toString(),
+    PUBLIC_URL: ISSUER,
+    ALLOWED_ORIGINS: 'https://app.partner.example',
+  });
+  return { ...loaded, ...overrides };
+}
+
+/** Express's compiled TRUST_PROXY rule, as the authenticator reads it from the HTTP adapter. */
+function adapterHost(trustedProxy = false): HttpAdapterHost {
+  const trust = (): boolean => trustedProxy;
+  return {
+    httpAdapter: { getInstance: () => ({ get: () => trust }) },
+  } as unknown as HttpAdapterHost;
 }
 
 function upgrade(url: string, headers: Record<string, string> = {}): IncomingMessage {
@@ -47,7 +53,7 @@ function upgrade(url: string, headers: Record<string, string> = {}): IncomingMes
   return request;
 }
 
-const alice = { id: 'u-alice', username: 'alice', displayName: 'Alice A.' };
+const alice = { id: 'u-alice', username: 'alice', displayName: 'Alice A.', tokenGeneration: 0 };
 
 /** Captures what the authenticator logs, so tests can check that tokens never appear there. */
 const logged: string[] = [];
@@ -60,21 +66,23 @@ const capture: LoggerService = {
 };
 
 describe('UpgradeAuthenticator', () => {
+  let revocations: RevocationList;
   let tokens: TokenService;
   let authenticator: UpgradeAuthenticator;
   let token: string;
 
-  before(() => {
+  beforeAll(() => {
     Logger.overrideLogger(capture);
   });
-  after(() => {
+  afterAll(() => {
     Logger.overrideLogger(new ConsoleLogger());
   });
 
   beforeEach(() => {
     logged.length = 0;
-    tokens = new TokenService(jwtService());
-    authenticator = new UpgradeAuthenticator(tokens, appConfig({}));
+    revocations = new RevocationList();
+    tokens = new TokenService(jwtService(), revocations);
+    authenticator = new UpgradeAuthenticator(tokens, appConfig({}), adapterHost());
     token = tokens.sign(alice);
   });
 
@@ -82,20 +90,20 @@ describe('UpgradeAuthenticator', () => {
     const verdict = authenticator.verify(request);
     assert.equal(verdict.ok, true, JSON.stringify(verdict));
     assert.ok(verdict.ok);
-    assert.equal(verdict.user.username, 'alice');
-    assert.equal(verdict.user.displayName, 'Alice A.');
-    assert.equal(verdict.user.id, 'u-alice');
+    expect(verdict.user.username).toBe('alice');
+    expect(verdict.user.displayName).toBe('Alice A.');
+    expect(verdict.user.id).toBe('u-alice');
     assert.ok(verdict.user.expiresAt > Date.now());
-    assert.deepEqual(authenticator.userOf(request), verdict.user);
+    expect(authenticator.userOf(request)).toStrictEqual(verdict.user);
   }
 
   function assertRefused(request: IncomingMessage, status: 401 | 403): void {
     const verdict = authenticator.verify(request);
-    assert.equal(verdict.ok, false);
+    expect(verdict.ok).toBe(false);
     assert.ok(!verdict.ok);
-    assert.equal(verdict.status, status);
+    expect(verdict.status).toBe(status);
     assert.ok(verdict.reason.length > 0);
-    assert.equal(authenticator.userOf(request), undefined);
+    expect(authenticator.userOf(request)).toBe(undefined);
   }
 
   describe('Authorization: Bearer', () => {
@@ -127,8 +135,12 @@ describe('UpgradeAuthenticator', () => {
       assertAccepted(upgrade('/signaling', { cookie: cookie() }));
     });
 
-    it('accepts an Origin on the same host as the upgrade', () => {
-      assertAccepted(upgrade('/signaling', { cookie: cookie(), origin: 'http://localhost:3000' }));
+    it('with PUBLIC_URL set, only that origin is its own, not the upgrade host', () => {
+      // Behind a TLS proxy the upgrade arrives as http://HOST: that must not pass for the site.
+      assertRefused(
+        upgrade('/signaling', { cookie: cookie(), origin: 'http://localhost:3000' }),
+        403,
+      );
     });
 
     it('accepts the PUBLIC_URL origin', () => {
@@ -169,16 +181,64 @@ describe('UpgradeAuthenticator', () => {
       );
     });
 
+    it('logs a flood of refused upgrades as a few lines, not one per upgrade', () => {
+      for (let n = 0; n < 1000; n += 1) {
+        authenticator.verify(
+          upgrade('/signaling', { cookie: cookie(), origin: 'https://evil.example' }),
+        );
+        authenticator.verify(upgrade(`/signaling?n=${n}`));
+      }
+      expect(logged.filter((line) => line.startsWith('403'))).toHaveLength(10);
+      expect(logged.filter((line) => line.startsWith('401'))).toHaveLength(10);
+    });
+
     it('refuses a foreign Origin even when PUBLIC_URL is not set', () => {
       authenticator = new UpgradeAuthenticator(
         tokens,
         appConfig({ publicOrigin: undefined, allowedOrigins: [] }),
+        adapterHost(),
       );
       assertRefused(
         upgrade('/signaling', { cookie: cookie(), origin: 'https://evil.example' }),
         403,
       );
       assertAccepted(upgrade('/signaling', { cookie: cookie(), origin: 'http://localhost:3000' }));
+    });
+
+    it('compares whole origins: http://HOST is not https://HOST (PUBLIC_URL)', () => {
+      const host = { host: 'dialtone.example' };
+      for (const origin of ['http://dialtone.example', 'https://dialtone.example:8443']) {
+        assertRefused(upgrade('/signaling', { ...host, cookie: cookie(), origin }), 403);
+      }
+      // Canonical forms of the same origin: default port, capitals.
+      for (const origin of ['https://dialtone.example', 'https://DIALTONE.example:443']) {
+        assertAccepted(upgrade('/signaling', { ...host, cookie: cookie(), origin }));
+      }
+    });
+
+    it('without PUBLIC_URL: the scheme the upgrade came in with, X-Forwarded-Proto only from a trusted proxy', () => {
+      const noPublicUrl = appConfig({ publicOrigin: undefined, allowedOrigins: [] });
+      const behindProxy = {
+        host: 'dialtone.example',
+        'x-forwarded-proto': 'https',
+        cookie: cookie(),
+      };
+      // Not trusted: the forwarded scheme is ignored, so only http://HOST is this server's own.
+      authenticator = new UpgradeAuthenticator(tokens, noPublicUrl, adapterHost(false));
+      assertRefused(
+        upgrade('/signaling', { ...behindProxy, origin: 'https://dialtone.example' }),
+        403,
+      );
+      assertAccepted(upgrade('/signaling', { ...behindProxy, origin: 'http://dialtone.example' }));
+      // Trusted (TRUST_PROXY): https://HOST is, and http://HOST no longer is.
+      authenticator = new UpgradeAuthenticator(tokens, noPublicUrl, adapterHost(true));
+      assertAccepted(upgrade('/signaling', { ...behindProxy, origin: 'https://dialtone.example' }));
+      assertRefused(
+        upgrade('/signaling', { ...behindProxy, origin: 'http://dialtone.example' }),
+        403,
+      );
+      const forwardedHost = { ...behindProxy, 'x-forwarded-host': 'calls.example, inner' };
+      assertAccepted(upgrade('/signaling', { ...forwardedHost, origin: 'https://calls.example' }));
     });
   });
 
@@ -195,11 +255,11 @@ describe('UpgradeAuthenticator', () => {
     it('is redacted in logs', () => {
       const url = new URL(`http://h/signaling?a=1&access_token=${token}&b=2`);
       const shown = redactAccessToken(url);
-      assert.equal(shown, '/signaling?a=1&access_token=REDACTED&b=2');
-      assert.equal(shown.includes(token), false);
+      expect(shown).toBe('/signaling?a=1&access_token=REDACTED&b=2');
+      expect(shown.includes(token)).toBe(false);
       assert.equal(url.searchParams.get('access_token'), token, 'the URL itself is untouched');
-      assert.equal(redactAccessToken(new URL('http://h/signaling?a=1')), '/signaling?a=1');
-      assert.equal(redactAccessToken(new URL('http://h/signaling')), '/signaling');
+      expect(redactAccessToken(new URL('http://h/signaling?a=1'))).toBe('/signaling?a=1');
+      expect(redactAccessToken(new URL('http://h/signaling'))).toBe('/signaling');
     });
 
     it('a refused query token does not reach the log', () => {
@@ -234,7 +294,7 @@ describe('UpgradeAuthenticator', () => {
     it('with an expired token', () => {
       const stale = jwtService().sign(
         { username: 'alice', name: 'Alice A.' },
-        { subject: 'u-alice', expiresIn: -10 },
+        { subject: 'u-alice', expiresIn: -10, jwtid: 'expired-token' },
       );
       const claims = jwtService().decode<{ exp: number }>(stale);
       assert.ok(claims.exp * 1000 < Date.now(), 'the token really is expired');
@@ -243,14 +303,34 @@ describe('UpgradeAuthenticator', () => {
       assertRefused(upgrade(`/signaling?access_token=${stale}`), 401);
     });
 
+    it('with a token that was logged out, or signed before "log out everywhere"', () => {
+      const verdict = authenticator.verify(
+        upgrade('/signaling', { authorization: `Bearer ${token}` }),
+      );
+      assert.ok(verdict.ok);
+      revocations.revoke(verdict.user.tokenId, verdict.user.expiresAt);
+      assertRefused(upgrade('/signaling', { authorization: `Bearer ${token}` }), 401);
+      assertRefused(upgrade('/signaling', { cookie: `${AUTH_COOKIE}=${token}` }), 401);
+      const second = tokens.sign(alice);
+      assertAccepted(upgrade(`/signaling?access_token=${second}`));
+      revocations.setGeneration(alice.id, 1);
+      assertRefused(upgrade(`/signaling?access_token=${second}`), 401);
+      assertAccepted(
+        upgrade('/signaling', {
+          authorization: `Bearer ${tokens.sign({ ...alice, tokenGeneration: 1 })}`,
+        }),
+      );
+    });
+
     it('with a token signed by another key, or for another audience', () => {
       const forged = new TokenService(
         jwtService(Buffer.from('another-secret-another-secret!!')),
+        revocations,
       ).sign(alice);
       assertRefused(upgrade('/signaling', { authorization: `Bearer ${forged}` }), 401);
       const otherAudience = jwtService().sign(
         { username: 'alice', name: 'Alice A.' },
-        { subject: 'u-alice', audience: 'someone-else' },
+        { subject: 'u-alice', audience: 'someone-else', jwtid: 'other-audience' },
       );
       assertRefused(upgrade('/signaling', { authorization: `Bearer ${otherAudience}` }), 401);
     });

@@ -1,8 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { tokenFromHeaders } from '../auth/auth-cookie.js';
 import { TokenService, type AuthenticatedUser } from '../auth/token.service.js';
+import { ThrottledLog } from '../common/throttled-log.js';
+import { isTrustedOrigin } from '../common/trusted-origin.js';
 import { AppConfig } from '../config/app-config.js';
+import type { TrustProxyFn } from './resume/upgrade-address.js';
+import { upgradeOrigin } from './upgrade-origin.js';
 
 export type UpgradeVerdict =
   { ok: true; user: AuthenticatedUser } | { ok: false; status: 401 | 403; reason: string };
@@ -11,16 +16,20 @@ export type UpgradeVerdict =
  * Decides a WebSocket upgrade before the 101: a valid token (Authorization header, login cookie,
  * or `access_token` query parameter), and for cookie logins an Origin that is this server's own
  * (or listed in ALLOWED_ORIGINS) — otherwise any site could ride the cookie (cross-site WebSocket
- * hijacking).
+ * hijacking). Origins are compared whole: scheme, host and port.
  */
 @Injectable()
 export class UpgradeAuthenticator {
   private readonly logger = new Logger('SignalingUpgrade');
+  // Anyone can have upgrades refused at will: the lines about it are rate limited.
+  private readonly unauthenticatedLog = new ThrottledLog((line) => this.logger.debug(line));
+  private readonly foreignOriginLog = new ThrottledLog((line) => this.logger.warn(line));
   private readonly users = new WeakMap<IncomingMessage, AuthenticatedUser>();
 
   constructor(
     private readonly tokens: TokenService,
     private readonly config: AppConfig,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   verify(request: IncomingMessage): UpgradeVerdict {
@@ -30,12 +39,14 @@ export class UpgradeAuthenticator {
     const token = fromHeaders.token ?? fromQuery;
     const user = this.tokens.verify(token);
     if (!user) {
-      this.logger.debug(`401 for ${redactAccessToken(url)}`);
+      this.unauthenticatedLog.line(`401 for ${redactAccessToken(url)}`);
       return { ok: false, status: 401, reason: 'A valid access token is required' };
     }
     const viaCookie = fromHeaders.fromCookie && fromHeaders.token !== undefined;
     if (viaCookie && !this.isOwnOrigin(request)) {
-      this.logger.warn(`403 for ${user.username}: foreign Origin ${request.headers.origin}`);
+      this.foreignOriginLog.line(
+        `403 for ${user.username}: foreign Origin ${request.headers.origin}`,
+      );
       return { ok: false, status: 403, reason: 'Origin not allowed' };
     }
     this.users.set(request, user);
@@ -47,20 +58,24 @@ export class UpgradeAuthenticator {
     return this.users.get(request);
   }
 
+  /**
+   * Without PUBLIC_URL the own origin is the one the upgrade was addressed to, its scheme from the
+   * connection or, from a trusted proxy only (TRUST_PROXY), X-Forwarded-Proto; see isTrustedOrigin.
+   */
   private isOwnOrigin(request: IncomingMessage): boolean {
     const origin = request.headers.origin;
     if (origin === undefined) {
       // Not a browser: Origin is what browsers use to say which site opened the socket.
       return true;
     }
-    if (origin === this.config.publicOrigin || this.config.allowedOrigins.includes(origin)) {
-      return true;
-    }
-    try {
-      return new URL(origin).host === request.headers.host;
-    } catch {
-      return false;
-    }
+    return isTrustedOrigin(origin, upgradeOrigin(request, this.trust()), this.config);
+  }
+
+  /** Express's compiled TRUST_PROXY rule, so that upgrades and HTTP requests agree. */
+  private trust(): TrustProxyFn {
+    return this.adapterHost.httpAdapter
+      .getInstance<{ get(name: 'trust proxy fn'): TrustProxyFn }>()
+      .get('trust proxy fn');
   }
 }
 

@@ -1,5 +1,4 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, expect, it } from '@jest/globals';
 import type { AppConfig } from '../config/app-config.js';
 import { iceServersFor } from './ice-servers.js';
 
@@ -13,7 +12,7 @@ const nothing: AppConfig['ice'] = {
 
 describe('iceServersFor', () => {
   it('is an empty list when nothing is configured', () => {
-    assert.deepEqual(iceServersFor(nothing, 'u1', NOW), { iceServers: [], ttl: 3600 });
+    expect(iceServersFor(nothing, 'u1', NOW)).toStrictEqual({ iceServers: [], ttl: 3600 });
   });
 
   it('lists STUN without credentials and TURN with credentials that expire after the TTL', () => {
@@ -24,10 +23,10 @@ describe('iceServersFor', () => {
       turnTtlSeconds: 600,
     };
     const answer = iceServersFor(ice, 'u1', NOW);
-    assert.equal(answer.ttl, 600);
-    assert.deepEqual(answer.iceServers[0], { urls: ['stun:stun.example.net:3478'] });
-    assert.deepEqual(answer.iceServers[1].urls, ice.turnUrls);
-    assert.equal(answer.iceServers[1].username, `${NOW / 1000 + 600}:u1`);
-    assert.match(answer.iceServers[1].credential ?? '', /^[A-Za-z0-9+/]{27}=$/);
+    expect(answer.ttl).toBe(600);
+    expect(answer.iceServers[0]).toStrictEqual({ urls: ['stun:stun.example.net:3478'] });
+    expect(answer.iceServers[1].urls).toStrictEqual(ice.turnUrls);
+    expect(answer.iceServers[1].username).toBe(`${NOW / 1000 + 600}:u1`);
+    expect(answer.iceServers[1].credential ?? '').toMatch(/^[A-Za-z0-9+/]{27}=$/);
   });
 });

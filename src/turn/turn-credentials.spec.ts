@@ -1,5 +1,4 @@
-import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, expect, it } from '@jest/globals';
 import { turnCredential } from './turn-credentials.js';
 
 describe('turnCredential', () => {
@@ -12,7 +11,7 @@ describe('turnCredential', () => {
       3600,
       1_700_000_000_500,
     );
-    assert.deepEqual(login, {
+    expect(login).toStrictEqual({
       username: '1700003600:6a1f0c52-8d1e-4c8e-9b7a-2f1d3e4c5b6a',
       credential: '8x2YILFAZvNaem8xIXgNP8FbkaU=',
     });

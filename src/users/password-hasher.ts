@@ -1,5 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { Algorithm, hash, verify } from '@node-rs/argon2';
+import { RetryLaterException } from '../common/retry-later.exception.js';
+import { AppConfig } from '../config/app-config.js';
+import { BoundedWorkQueue, QueueFullError } from './bounded-work-queue.js';
 
 /** OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane. */
 const ARGON2_OPTIONS = {
@@ -9,19 +12,54 @@ const ARGON2_OPTIONS = {
   parallelism: 1,
 } as const;
 
+/**
+ * argon2id hashing and verification through one bounded queue (PASSWORD_HASH_CONCURRENCY,
+ * PASSWORD_HASH_QUEUE): a flood of bogus logins or registrations waits its turn or gets a 503,
+ * instead of every login in flight, the genuine ones included, slowing down together.
+ */
 @Injectable()
 export class PasswordHasher {
+  private readonly queue: BoundedWorkQueue;
   /** Verified against when an account does not exist, so both failures cost the same time. */
   private dummyHash: Promise<string> | undefined;
 
+  constructor(config: AppConfig) {
+    this.queue = new BoundedWorkQueue(
+      config.accounts.hashConcurrency,
+      config.accounts.hashQueueLength,
+    );
+  }
+
   hash(password: string): Promise<string> {
-    return hash(password, ARGON2_OPTIONS);
+    return this.queued(() => hash(password, ARGON2_OPTIONS));
   }
 
   async verify(passwordHash: string | undefined, password: string): Promise<boolean> {
-    this.dummyHash ??= this.hash('dialtone-dummy-password');
+    this.dummyHash ??= hash('dialtone-dummy-password', ARGON2_OPTIONS);
     const target = passwordHash ?? (await this.dummyHash);
-    const matches = await verify(target, password).catch(() => false);
+    const matches = await this.queued(() => verify(target, password).catch(() => false));
     return matches && passwordHash !== undefined;
+  }
+
+  private async queued<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await this.queue.run(task);
+    } catch (error) {
+      if (error instanceof QueueFullError) {
+        throw new ServerBusyException(error.retryAfterSeconds);
+      }
+      throw error;
+    }
+  }
+}
+
+/** 503: the password queue is full. Nothing was checked, so a login lock-out does not count it. */
+export class ServerBusyException extends RetryLaterException {
+  constructor(retryAfterSeconds: number) {
+    super(
+      `The server is busy; try again in ${retryAfterSeconds} seconds`,
+      HttpStatus.SERVICE_UNAVAILABLE,
+      retryAfterSeconds,
+    );
   }
 }

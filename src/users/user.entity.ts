@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { WhoCanRing } from '../privacy/privacy-settings.js';
 
 @Entity({ name: 'users' })
 export class User {
@@ -18,4 +19,22 @@ export class User {
 
   @Column({ name: 'created_at' })
   createdAt!: Date;
+
+  /**
+   * Every access token carries the generation it was signed in (`gen`); "log out everywhere"
+   * increments it, which revokes every token signed before (see TokenRevocations).
+   */
+  @Column({ name: 'token_generation', type: 'integer', default: 0 })
+  tokenGeneration!: number;
+
+  /** Who may ring this account (see src/privacy). */
+  @Column({ name: 'ring_policy', type: 'varchar', length: 16, default: 'everyone' })
+  whoCanRing!: WhoCanRing;
+
+  @Column({ name: 'dnd_enabled', type: 'boolean', default: false })
+  doNotDisturb!: boolean;
+
+  /** When do-not-disturb ends by itself; null: when it is switched off. */
+  @Column({ name: 'dnd_until', type: Date, nullable: true })
+  doNotDisturbUntil!: Date | null;
 }

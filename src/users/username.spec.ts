@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, expect, it } from '@jest/globals';
 import { normalizeUsername, USERNAME_PATTERN } from './username.js';
 import { INVALID_USERNAMES } from '../../test/support/invalid-usernames.js';
 
@@ -27,7 +27,7 @@ describe('normalizeUsername', () => {
 
   it('refuses non-strings', () => {
     for (const input of [undefined, null, 123, ['alice'], { username: 'alice' }]) {
-      assert.equal(normalizeUsername(input), undefined);
+      expect(normalizeUsername(input)).toBe(undefined);
     }
   });
 });

@@ -1,8 +1,7 @@
-import { Controller, Get, NotFoundException, Query } from '@nestjs/common';
+import { Controller, Get, NotFoundException } from '@nestjs/common';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import type { AuthenticatedUser } from '../auth/token.service.js';
-import { SearchUsersQuery } from './dto/search-users.query.js';
-import { DirectoryEntryDto, UserProfileDto, toProfile } from './dto/user-profile.dto.js';
+import { UserProfileDto, toProfile } from './dto/user-profile.dto.js';
 import { UsersService } from './users.service.js';
 
 @Controller('users')
@@ -16,10 +15,5 @@ export class UsersController {
       throw new NotFoundException('This account no longer exists');
     }
     return toProfile(user);
-  }
-
-  @Get()
-  search(@Query() query: SearchUsersQuery): Promise<DirectoryEntryDto[]> {
-    return this.users.search(query.search, query.limit);
   }
 }

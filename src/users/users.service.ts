@@ -1,28 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
+import { LessThanOrEqual, MoreThan, QueryFailedError, Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { DeletedAccount } from './deleted-account.entity.js';
 import { CreateUserDto } from './dto/create-user.dto.js';
-import { DirectoryEntryDto } from './dto/user-profile.dto.js';
 import { PasswordHasher } from './password-hasher.js';
-import { PresenceService } from './presence.service.js';
 import { User } from './user.entity.js';
 import { normalizeUsername } from './username.js';
-
-/** How many online usernames a search puts first (bounds the IN list). */
-const MAX_ONLINE_FIRST = 500;
 
 @Injectable()
 export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectRepository(DeletedAccount) private readonly deleted: Repository<DeletedAccount>,
     private readonly hasher: PasswordHasher,
-    private readonly presence: PresenceService,
+    private readonly config: AppConfig,
   ) {}
 
   async create(dto: CreateUserDto): Promise<User> {
     const username = dto.username.toLowerCase();
-    if (await this.users.existsBy({ username })) {
+    // A deleted account's name is taken until its cooling-off ends: same answer, no tell.
+    const [taken, reserved] = await Promise.all([
+      this.users.existsBy({ username }),
+      this.deleted.existsBy({ username, usernameFreeAt: MoreThan(new Date()) }),
+    ]);
+    if (taken || reserved) {
       throw new ConflictException(`The username "${username}" is already taken`);
     }
     const user = this.users.create({
@@ -31,6 +34,7 @@ export class UsersService {
       displayName: dto.displayName || username,
       passwordHash: await this.hasher.hash(dto.password),
       createdAt: new Date(),
+      tokenGeneration: 0,
     });
     try {
       await this.users.insert(user);
@@ -66,46 +70,69 @@ export class UsersService {
     return this.users.findOneBy({ id });
   }
 
-  exists(username: string): Promise<boolean> {
-    return this.users.existsBy({ username });
+  /** The account with this username (any case); null when there is none or it is not valid. */
+  async findByUsername(raw: string): Promise<User | null> {
+    const username = normalizeUsername(raw);
+    return username ? this.users.findOneBy({ username }) : null;
+  }
+
+  /** The renamed account, or null when it no longer exists. */
+  async rename(id: string, displayName: string): Promise<User | null> {
+    await this.users.update({ id }, { displayName });
+    return this.users.findOneBy({ id });
+  }
+
+  async setPassword(id: string, password: string): Promise<void> {
+    await this.users.update({ id }, { passwordHash: await this.hasher.hash(password) });
   }
 
   /**
-   * Directory search by username or display-name prefix, online accounts first: matching online
-   * users are fetched before the rest, so an online friend is never cut off by the limit behind
-   * offline names that sort earlier.
+   * Deletes the account; its contact links and blocks go with it (ON DELETE CASCADE). A tombstone
+   * keeps the username reserved for USERNAME_COOLING_OFF and the id's tokens refused (see
+   * TokenRevocations.accountDeleted); tombstones that serve neither purpose any more are swept.
    */
-  async search(prefix: string | undefined, limit: number): Promise<DirectoryEntryDto[]> {
-    const online = this.presence.onlineUsernames(prefix?.toLowerCase() ?? '', MAX_ONLINE_FIRST);
-    const first = online.length > 0 ? await this.matching(prefix, limit, online, 'IN') : [];
-    const rest =
-      first.length < limit
-        ? await this.matching(prefix, limit - first.length, online, 'NOT IN')
-        : [];
-    return [...first, ...rest].map((user) => ({
-      username: user.username,
-      displayName: user.displayName,
-      online: this.presence.isOnline(user.username),
-    }));
+  async remove(user: Pick<User, 'id' | 'username'>): Promise<void> {
+    const now = Date.now();
+    await this.deleted
+      .createQueryBuilder()
+      .insert()
+      .values({
+        userId: user.id,
+        username: user.username,
+        deletedAt: new Date(now),
+        usernameFreeAt: new Date(now + this.config.privacy.usernameCoolingOffSeconds * 1000),
+      })
+      .orIgnore()
+      .execute();
+    await this.users.delete({ id: user.id });
+    await this.deleted.delete({
+      usernameFreeAt: LessThanOrEqual(new Date(now)),
+      deletedAt: LessThanOrEqual(new Date(now - this.config.jwt.ttlSeconds * 1000)),
+    });
   }
 
-  private matching(
-    prefix: string | undefined,
-    limit: number,
-    usernames: string[],
-    membership: 'IN' | 'NOT IN',
-  ): Promise<User[]> {
-    const query = this.users.createQueryBuilder('user').orderBy('user.username').take(limit);
-    if (prefix) {
-      const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      query.where(
-        "(user.username LIKE :pattern ESCAPE '\\' OR LOWER(user.displayName) LIKE :pattern ESCAPE '\\')",
-        { pattern },
-      );
-    }
-    if (usernames.length > 0) {
-      query.andWhere(`user.username ${membership} (:...usernames)`, { usernames });
-    }
-    return query.getMany();
+  /** Deleted accounts whose tokens may not have expired yet: every one of them is refused. */
+  async deletedAccountIds(): Promise<string[]> {
+    const since = new Date(Date.now() - this.config.jwt.ttlSeconds * 1000);
+    const rows = await this.deleted.find({
+      select: { userId: true },
+      where: { deletedAt: MoreThan(since) },
+    });
+    return rows.map((row) => row.userId);
+  }
+
+  /** Revokes the account's tokens (log out everywhere); returns the generation new ones get. */
+  async nextTokenGeneration(id: string): Promise<number> {
+    await this.users.increment({ id }, 'tokenGeneration', 1);
+    const user = await this.users.findOneByOrFail({ id });
+    return user.tokenGeneration;
+  }
+
+  /** The accounts that have logged out everywhere at least once, with their current generation. */
+  revokedTokenGenerations(): Promise<Pick<User, 'id' | 'tokenGeneration'>[]> {
+    return this.users.find({
+      select: { id: true, tokenGeneration: true },
+      where: { tokenGeneration: MoreThan(0) },
+    });
   }
 }

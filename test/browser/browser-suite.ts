@@ -1,4 +1,4 @@
-import { after, afterEach, before } from 'node:test';
+import { afterAll, afterEach, beforeAll } from '@jest/globals';
 import type { Browser, BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { launchChromium } from './chromium.js';
@@ -13,18 +13,18 @@ export interface BrowserSuite {
 }
 
 /**
- * Registers a describe block's hooks: one app and one Chromium for the block, and every browser
- * context a test opens closed after that test.
+ * Registers a describe block's hooks: one app (configured by `env`) and one Chromium for the
+ * block, and every browser context a test opens closed after that test.
  */
-export function browserSuite(): BrowserSuite {
+export function browserSuite(env: Record<string, string> = {}): BrowserSuite {
   let app: TestApp | undefined;
   let browser: Browser | undefined;
   const contexts: BrowserContext[] = [];
 
-  before(async () => {
-    [app, browser] = await Promise.all([startTestApp(), launchChromium()]);
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startTestApp(env), launchChromium()]);
   });
-  after(async () => {
+  afterAll(async () => {
     await browser?.close();
     await app?.close();
   });

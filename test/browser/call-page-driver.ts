@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { matchLocale, TRANSLATIONS } from '../../src/i18n/locale.js';
 import { eventually } from './eventually.js';
 import {
   type ConnectionRecord,
@@ -57,9 +58,12 @@ export class CallPageDriver {
 
   /** On the login form (first visit, or sent back to it): logs in and waits for the call page. */
   async submitLogin(): Promise<this> {
-    await this.page.getByLabel('Username').fill(this.account.username);
-    await this.page.getByLabel('Password').fill(this.account.password);
-    await this.page.getByRole('button', { name: 'Log in' }).click();
+    // The form is in the browser's language (Accept-Language), as its labels say.
+    const lang = matchLocale(await this.page.locator('html').getAttribute('lang')) ?? 'en';
+    const t = TRANSLATIONS[lang].account;
+    await this.page.getByLabel(t.username).fill(this.account.username);
+    await this.page.getByLabel(t.password).fill(this.account.password);
+    await this.page.getByRole('button', { name: t.logIn }).click();
     await this.page.waitForURL(`**/webrtc/${this.account.username}`);
     return this.online();
   }
@@ -93,7 +97,7 @@ export class CallPageDriver {
   async accept(): Promise<number> {
     await this.incomingPanel.waitFor();
     const clickedAt = Date.now();
-    await this.page.getByRole('button', { name: 'Accept' }).click();
+    await this.page.getByRole('button', { name: 'Accept', exact: true }).click();
     return clickedAt;
   }
 
@@ -157,8 +161,10 @@ export class CallPageDriver {
     return this.page.evaluate(localTrackStates);
   }
 
-  sentFrames(): Promise<{ at: number; type: string }[]> {
-    return this.page.evaluate(sentFrames);
+  /** The call's frames the page sent: the connection's own (protocol 2 ping, resume) left out. */
+  async sentFrames(): Promise<{ at: number; type: string }[]> {
+    const frames = await this.page.evaluate(sentFrames);
+    return frames.filter((frame) => frame.type !== 'ping' && frame.type !== 'resume');
   }
 
   /** The connection indicator in the top bar, a live region: "Online", "Reconnecting in…". */

@@ -18,10 +18,13 @@ export const CHROMIUM_ARGS = [
   '--use-fake-ui-for-media-stream',
 ];
 
-/** Throws (so the suite fails loudly, never skips) when Chromium is not installed. */
-export async function launchChromium(): Promise<Browser> {
+/**
+ * Throws (so the suite fails loudly, never skips) when Chromium is not installed. `extraArgs`
+ * come last, so they can override the defaults (e.g. two fake cameras, an autoplay policy).
+ */
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} is missing: install it with "apt-get install -y chromium"`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...extraArgs] });
 }

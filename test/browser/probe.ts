@@ -41,7 +41,40 @@ export interface ConnectionRecord {
   text: string;
   visible: boolean;
 }
+/** A notification the page showed, and whether it was closed since. */
+export interface NotificationRecord {
+  at: number;
+  title: string;
+  body: string;
+  requireInteraction: boolean;
+  closedAt?: number;
+}
+/** A tone the page started (an oscillator), or a change of an audio context's state. */
+export interface SoundRecord {
+  at: number;
+  frequency?: number;
+  state?: string;
+}
+interface ProbedNotification {
+  close(): void;
+  onclick: ((event: unknown) => void) | null;
+}
+interface ProbedOscillator {
+  frequency: { value: number };
+  start(when?: number): void;
+}
+interface ProbedAudioContext {
+  state: string;
+  addEventListener(type: 'statechange', listener: () => void): void;
+  createOscillator(): ProbedOscillator;
+}
 interface Probe {
+  notifications: NotificationRecord[];
+  notificationObjects: ProbedNotification[];
+  /** When the page asked for permission to show notifications. */
+  permissionRequests: number[];
+  vibrations: { at: number; pattern: unknown }[];
+  sounds: SoundRecord[];
   peers: ProbedPeer[];
   tracks: ProbedTrack[];
   /** Every signaling frame the page sent, with the time it was sent (ms since the epoch). */
@@ -68,6 +101,10 @@ interface ProbedWindow {
     observe(target: unknown, options: Record<string, unknown>): void;
   };
   document: { getElementById(id: string): ProbedElement | null };
+  Notification: (new (title: string, options?: Record<string, unknown>) => ProbedNotification) & {
+    requestPermission(): Promise<string>;
+  };
+  AudioContext: new (...args: unknown[]) => ProbedAudioContext;
 }
 interface ProbedStream {
   getTracks(): ProbedTrack[];
@@ -79,8 +116,69 @@ interface ProbedStream {
  */
 export function installProbe(): void {
   const page = globalThis as unknown as ProbedWindow;
-  const probe: Probe = { peers: [], tracks: [], sent: [], sockets: [], connection: [] };
+  const probe: Probe = {
+    notifications: [],
+    notificationObjects: [],
+    permissionRequests: [],
+    vibrations: [],
+    sounds: [],
+    peers: [],
+    tracks: [],
+    sent: [],
+    sockets: [],
+    connection: [],
+  };
   page.__dialtoneProbe = probe;
+  const requestPermission = page.Notification.requestPermission.bind(page.Notification);
+  page.Notification.requestPermission = () => {
+    probe.permissionRequests.push(Date.now());
+    return requestPermission();
+  };
+  page.Notification = new Proxy(page.Notification, {
+    construct(target, args: [string, Record<string, unknown>?]) {
+      const notification = Reflect.construct(target, args);
+      const [title, options = {}] = args;
+      const record: NotificationRecord = {
+        at: Date.now(),
+        title,
+        body: typeof options.body === 'string' ? options.body : '',
+        requireInteraction: options.requireInteraction === true,
+      };
+      const close = notification.close.bind(notification);
+      notification.close = () => {
+        record.closedAt ??= Date.now();
+        close();
+      };
+      probe.notifications.push(record);
+      probe.notificationObjects.push(notification);
+      return notification;
+    },
+  });
+  const navigatorWithVibrate = page.navigator as { vibrate?: (pattern: unknown) => boolean };
+  const vibrate = navigatorWithVibrate.vibrate?.bind(page.navigator);
+  navigatorWithVibrate.vibrate = (pattern) => {
+    probe.vibrations.push({ at: Date.now(), pattern });
+    return vibrate?.(pattern) ?? false;
+  };
+  page.AudioContext = new Proxy(page.AudioContext, {
+    construct(target, args) {
+      const context = Reflect.construct<unknown[], ProbedAudioContext>(target, args);
+      context.addEventListener('statechange', () =>
+        probe.sounds.push({ at: Date.now(), state: context.state }),
+      );
+      const createOscillator = context.createOscillator.bind(context);
+      context.createOscillator = () => {
+        const oscillator = createOscillator();
+        const start = oscillator.start.bind(oscillator);
+        oscillator.start = (when) => {
+          probe.sounds.push({ at: Date.now(), frequency: oscillator.frequency.value });
+          start(when);
+        };
+        return oscillator;
+      };
+      return context;
+    },
+  });
   page.RTCPeerConnection = new Proxy(page.RTCPeerConnection, {
     construct(target, args) {
       const peer = Reflect.construct<unknown[], ProbedPeer>(target, args);
@@ -218,4 +316,30 @@ export function signalingSockets(): SocketRecord[] {
 /** Everything the connection indicator showed, oldest first. */
 export function connectionHistory(): ConnectionRecord[] {
   return (globalThis as unknown as ProbedWindow).__dialtoneProbe.connection;
+}
+
+/** The notifications the page showed, oldest first. */
+export function notifications(): NotificationRecord[] {
+  return (globalThis as unknown as ProbedWindow).__dialtoneProbe.notifications;
+}
+
+/** When the page asked for permission to show notifications, oldest first. */
+export function permissionRequests(): number[] {
+  return (globalThis as unknown as ProbedWindow).__dialtoneProbe.permissionRequests;
+}
+
+/** Clicks the page's latest notification, as the user would in the system's notification area. */
+export function clickLatestNotification(): void {
+  const { notificationObjects } = (globalThis as unknown as ProbedWindow).__dialtoneProbe;
+  notificationObjects[notificationObjects.length - 1]?.onclick?.({});
+}
+
+/** Every navigator.vibrate() call, oldest first. */
+export function vibrations(): { at: number; pattern: unknown }[] {
+  return (globalThis as unknown as ProbedWindow).__dialtoneProbe.vibrations;
+}
+
+/** Tones started and audio context state changes, oldest first. */
+export function sounds(): SoundRecord[] {
+  return (globalThis as unknown as ProbedWindow).__dialtoneProbe.sounds;
 }

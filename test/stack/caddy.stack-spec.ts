@@ -2,7 +2,7 @@
 // as on a LAN), in front of a stand-in upstream: HTTPS from its local CA that a client can trust
 // with root.crt alone, HTTP -> HTTPS redirect, proxy headers, WebSocket upgrade on /signaling,
 // and the admin endpoint the compose healthcheck polls.
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { connect, type PeerCertificate } from 'node:tls';
 import WebSocket from 'ws';
@@ -27,33 +27,32 @@ function peerCertificate(port: number, ca: string): Promise<PeerCertificate> {
   });
 }
 
-describe('Caddy from deploy/Caddyfile', { timeout: 120_000 }, () => {
+describe('Caddy from deploy/Caddyfile', () => {
   const teardown = new Teardown();
   let upstream: ProbeServer;
   let caddy: Caddy;
 
-  before(async () => {
+  beforeAll(async () => {
     upstream = await startProbeServer();
     teardown.add('upstream', () => upstream.close());
     caddy = await startCaddy({ host: HOST, bind: HOST, upstream: `127.0.0.1:${upstream.port}` });
     teardown.add('caddy', () => caddy.stop());
   });
 
-  after(() => teardown.run());
+  afterAll(() => teardown.run());
 
   it('serves HTTPS for an IP address with a certificate its own root CA vouches for', async () => {
     const res = await httpGet(`${caddy.origin}/health`, { ca: caddy.rootCa });
-    assert.equal(res.status, 200);
-    assert.deepEqual(JSON.parse(res.body), { status: 'ok' });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toStrictEqual({ status: 'ok' });
     const cert = await peerCertificate(caddy.httpsPort, caddy.rootCa);
-    assert.match(cert.subjectaltname ?? '', /IP Address:127\.0\.0\.1/);
-    assert.match(String(cert.issuer.CN), /Caddy Local Authority/);
+    expect(cert.subjectaltname ?? '').toMatch(/IP Address:127\.0\.0\.1/);
+    expect(String(cert.issuer.CN)).toMatch(/Caddy Local Authority/);
   });
 
   it('is not trusted without that root certificate (real verification, nothing ignored)', async () => {
     await assert.rejects(httpGet(`${caddy.origin}/health`), (error: NodeJS.ErrnoException) => {
-      assert.match(
-        String(error.code),
+      expect(String(error.code)).toMatch(
         /SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_VERIFY_LEAF_SIGNATURE/,
       );
       return true;
@@ -62,11 +61,11 @@ describe('Caddy from deploy/Caddyfile', { timeout: 120_000 }, () => {
 
   it('redirects plain HTTP to HTTPS, keeping path and query', async () => {
     const res = await httpGet(`${caddy.httpOrigin}/webrtc/alice?x=1`);
-    assert.equal(res.status, 308);
+    expect(res.status).toBe(308);
     const location = new URL(String(res.headers.location));
-    assert.equal(location.protocol, 'https:');
-    assert.equal(location.hostname, HOST);
-    assert.equal(location.pathname + location.search, '/webrtc/alice?x=1');
+    expect(location.protocol).toBe('https:');
+    expect(location.hostname).toBe(HOST);
+    expect(location.pathname + location.search).toBe('/webrtc/alice?x=1');
     // Caddy leaves the port out (it assumes 443); in compose HTTPS is on 443, here it is not.
   });
 
@@ -76,10 +75,10 @@ describe('Caddy from deploy/Caddyfile', { timeout: 120_000 }, () => {
       headers: { 'X-Forwarded-For': '203.0.113.9' },
     });
     const headers = JSON.parse(res.body) as Record<string, string>;
-    assert.equal(headers['x-forwarded-proto'], 'https');
+    expect(headers['x-forwarded-proto']).toBe('https');
     // A client-supplied X-Forwarded-For is replaced, not trusted.
-    assert.equal(headers['x-forwarded-for'], HOST);
-    assert.equal(headers.host, `${HOST}:${caddy.httpsPort}`);
+    expect(headers['x-forwarded-for']).toBe(HOST);
+    expect(headers.host).toBe(`${HOST}:${caddy.httpsPort}`);
   });
 
   it('proxies the WebSocket upgrade on /signaling', async () => {
@@ -103,23 +102,20 @@ describe('Caddy from deploy/Caddyfile', { timeout: 120_000 }, () => {
           resolve(bytes.toString('utf8'));
         });
       });
-      assert.deepEqual(JSON.parse(echoed), { type: 'ping' });
+      expect(JSON.parse(echoed)).toStrictEqual({ type: 'ping' });
     } finally {
       ws.terminate();
     }
     const upgrade = upstream.requests.find((r) => r.url === 'ws:/signaling');
     assert.ok(upgrade, 'the upstream saw the upgrade');
-    assert.equal(upgrade.headers['x-forwarded-proto'], 'https');
-    assert.equal(upgrade.headers.origin, caddy.origin);
+    expect(upgrade.headers['x-forwarded-proto']).toBe('https');
+    expect(upgrade.headers.origin).toBe(caddy.origin);
   });
 
   it('answers the admin request the compose healthcheck makes', async () => {
     const res = await httpGet(`http://${caddy.admin}/reverse_proxy/upstreams`);
-    assert.equal(res.status, 200);
+    expect(res.status).toBe(200);
     const upstreams = JSON.parse(res.body) as { address: string }[];
-    assert.deepEqual(
-      upstreams.map((u) => u.address),
-      [`127.0.0.1:${upstream.port}`],
-    );
+    expect(upstreams.map((u) => u.address)).toStrictEqual([`127.0.0.1:${upstream.port}`]);
   });
 });

@@ -6,7 +6,7 @@
 // through coturn, with the credentials the app issued. And the signaling WebSocket, upgraded
 // through Caddy with a valid login cookie, is refused from a foreign Origin.
 // Needs `npm run build` first (DIALTONE_STACK_APP_ENTRY may point at another build's main.js).
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
@@ -46,119 +46,115 @@ function upgradeStatus(url: string, origin: string, cookie: string, ca: string):
   });
 }
 
-describe(
-  'a relay-only call between two Chromium browsers through Caddy, the app and coturn',
-  { timeout: 180_000 },
-  () => {
-    const teardown = new Teardown();
-    const suffix = randomBytes(3).toString('hex');
-    const alice: Account = { username: `alice_${suffix}`, password: 'alice relays everything' };
-    const bob: Account = { username: `bob_${suffix}`, password: 'bob relays everything too' };
-    let stack: Stack;
-    let browsers: Browser[];
+describe('a relay-only call between two Chromium browsers through Caddy, the app and coturn', () => {
+  const teardown = new Teardown();
+  const suffix = randomBytes(3).toString('hex');
+  const alice: Account = { username: `alice_${suffix}`, password: 'alice relays everything' };
+  const bob: Account = { username: `bob_${suffix}`, password: 'bob relays everything too' };
+  let stack: Stack;
+  let browsers: Browser[];
 
-    const call = (method: string, path: string, options: Parameters<typeof httpCall>[2] = {}) =>
-      httpCall(method, `${stack.caddy.origin}${path}`, { ca: stack.caddy.rootCa, ...options });
+  const call = (method: string, path: string, options: Parameters<typeof httpCall>[2] = {}) =>
+    httpCall(method, `${stack.caddy.origin}${path}`, { ca: stack.caddy.rootCa, ...options });
 
-    before(async () => {
-      stack = await startStack({
-        network: 'netns',
-        app: true,
-        appEntry: process.env.DIALTONE_STACK_APP_ENTRY,
+  beforeAll(async () => {
+    stack = await startStack({
+      network: 'netns',
+      app: true,
+      appEntry: process.env.DIALTONE_STACK_APP_ENTRY,
+    });
+    teardown.add('stack', () => stack.stop());
+    // Two browsers (two Chromium processes), each entering the namespace and trusting only
+    // the root CA in the stack's NSS DB.
+    browsers = [];
+    for (let i = 0; i < 2; i++) {
+      const browser = await launchStackChromium(stack, teardown);
+      browsers.push(browser);
+    }
+    for (const account of [alice, bob]) {
+      const res = await call('POST', '/auth/register', { json: account });
+      assert.equal(res.status, 201, res.body);
+    }
+  });
+
+  afterAll(() => teardown.run());
+
+  it('alice and bob call each other with the relay switch on: video both ways via coturn', async () => {
+    const [alicePage, bobPage] = await Promise.all(
+      [alice, bob].map(async (account, i) => {
+        const context = await browsers[i].newContext();
+        teardown.add(`${account.username}'s browser context`, () => context.close());
+        return CallPageDriver.logIn(context, stack.caddy.origin, account);
+      }),
+    );
+    for (const side of [alicePage, bobPage]) {
+      expect(new URL(side.page.url()).origin).toBe(stack.caddy.origin);
+      // Enabled only once GET /ice-servers listed a TURN server; check() waits for that.
+      await side.relaySwitch.check();
+      expect(await side.relaySwitch.isChecked()).toBe(true);
+    }
+
+    await alicePage.dial(bob.username);
+    await bobPage.accept();
+    await Promise.all([alicePage.waitForRemoteVideo(30_000), bobPage.waitForRemoteVideo(30_000)]);
+    await Promise.all([
+      alicePage.waitForInboundVideoGrowing(15_000),
+      bobPage.waitForInboundVideoGrowing(15_000),
+    ]);
+    await alicePage.waitForCallState('connected');
+    await bobPage.waitForCallState('connected');
+
+    const coturnUrl = stack.coturn.url;
+    for (const side of [alicePage, bobPage]) {
+      const who = side.account.username;
+      const path = await eventually(async () => {
+        const current: SelectedPath = await side.selectedPath();
+        assert.ok(current.local, `${who}: no selected candidate pair yet`);
+        return current;
       });
-      teardown.add('stack', () => stack.stop());
-      // Two browsers (two Chromium processes), each entering the namespace and trusting only
-      // the root CA in the stack's NSS DB.
-      browsers = [];
-      for (let i = 0; i < 2; i++) {
-        const browser = await launchStackChromium(stack, teardown);
-        browsers.push(browser);
-      }
-      for (const account of [alice, bob]) {
-        const res = await call('POST', '/auth/register', { json: account });
-        assert.equal(res.status, 201, res.body);
-      }
-    });
-
-    after(() => teardown.run());
-
-    it('alice and bob call each other with the relay switch on: video both ways via coturn', async () => {
-      const [alicePage, bobPage] = await Promise.all(
-        [alice, bob].map(async (account, i) => {
-          const context = await browsers[i].newContext();
-          teardown.add(`${account.username}'s browser context`, () => context.close());
-          return CallPageDriver.logIn(context, stack.caddy.origin, account);
-        }),
+      const detail = `${who}: ${JSON.stringify(path)}`;
+      assert.equal(path.iceTransportPolicy, 'relay', detail);
+      assert.equal(path.local?.candidateType, 'relay', detail);
+      // A relay candidate's address is coturn's relay address, here the namespace's host end.
+      assert.equal(path.local?.address, stack.host, detail);
+      assert.equal(path.remote?.address, stack.host, detail);
+      // The credentials are the app's TURN REST ones ("<expiry>:<user id>"), for this coturn,
+      // and coturn allocated a relay for exactly that username.
+      const turn = path.turnServers.find((server) => server.urls.includes(coturnUrl));
+      assert.ok(turn, detail);
+      assert.match(turn.username, /^\d+:\S+$/, detail);
+      assert.ok(
+        Number(turn.username.split(':')[0]) > Date.now() / 1000,
+        `${detail}: the credential has expired`,
       );
-      for (const side of [alicePage, bobPage]) {
-        assert.equal(new URL(side.page.url()).origin, stack.caddy.origin);
-        // Enabled only once GET /ice-servers listed a TURN server; check() waits for that.
-        await side.relaySwitch.check();
-        assert.equal(await side.relaySwitch.isChecked(), true);
-      }
-
-      await alicePage.dial(bob.username);
-      await bobPage.accept();
-      await Promise.all([alicePage.waitForRemoteVideo(30_000), bobPage.waitForRemoteVideo(30_000)]);
-      await Promise.all([
-        alicePage.waitForInboundVideoGrowing(15_000),
-        bobPage.waitForInboundVideoGrowing(15_000),
-      ]);
-      await alicePage.waitForCallState('connected');
-      await bobPage.waitForCallState('connected');
-
-      const coturnUrl = stack.coturn.url;
-      for (const side of [alicePage, bobPage]) {
-        const who = side.account.username;
-        const path = await eventually(async () => {
-          const current: SelectedPath = await side.selectedPath();
-          assert.ok(current.local, `${who}: no selected candidate pair yet`);
-          return current;
-        });
-        const detail = `${who}: ${JSON.stringify(path)}`;
-        assert.equal(path.iceTransportPolicy, 'relay', detail);
-        assert.equal(path.local?.candidateType, 'relay', detail);
-        // A relay candidate's address is coturn's relay address, here the namespace's host end.
-        assert.equal(path.local?.address, stack.host, detail);
-        assert.equal(path.remote?.address, stack.host, detail);
-        // The credentials are the app's TURN REST ones ("<expiry>:<user id>"), for this coturn,
-        // and coturn allocated a relay for exactly that username.
-        const turn = path.turnServers.find((server) => server.urls.includes(coturnUrl));
-        assert.ok(turn, detail);
-        assert.match(turn.username, /^\d+:\S+$/, detail);
-        assert.ok(
-          Number(turn.username.split(':')[0]) > Date.now() / 1000,
-          `${detail}: the credential has expired`,
-        );
-        await stack.coturn.process.waitForOutput(
-          new RegExp(`user <${escapeRegExp(turn.username)}>.*ALLOCATE processed, success`),
-          5_000,
-        );
-      }
-
-      await alicePage.hangUp();
-      await alicePage.waitForCallState('idle');
-      await bobPage.waitForCallState('idle');
-    });
-
-    it('refuses the signaling WebSocket upgrade through Caddy from a foreign Origin (403)', async () => {
-      const login = await call('POST', '/auth/login', { json: alice });
-      assert.equal(login.status, 200, login.body);
-      const setCookie = (login.headers['set-cookie'] ?? []).find((c) =>
-        c.startsWith('dialtone_token='),
+      await stack.coturn.process.waitForOutput(
+        new RegExp(`user <${escapeRegExp(turn.username)}>.*ALLOCATE processed, success`),
+        5_000,
       );
-      assert.ok(setCookie, 'dialtone_token cookie set');
-      const cookie = setCookie.split(';')[0];
-      const url = `${stack.caddy.origin.replace(/^https:/, 'wss:')}/signaling`;
+    }
 
-      assert.equal(await upgradeStatus(url, FOREIGN_ORIGIN, cookie, stack.caddy.rootCa), 403);
-      // It was the app that said no (Caddy passed the upgrade on), and for that reason. Its log
-      // arrives through a pipe, possibly after the response: wait for it.
-      assert.ok(stack.app, 'the stack runs the app');
-      const refusal = `403 for ${alice.username}: foreign Origin ${FOREIGN_ORIGIN}`;
-      await stack.app.process.waitForOutput(new RegExp(escapeRegExp(refusal)), 5_000);
-      // The same cookie from the site's own origin is switched.
-      assert.equal(await upgradeStatus(url, stack.caddy.origin, cookie, stack.caddy.rootCa), 101);
-    });
-  },
-);
+    await alicePage.hangUp();
+    await alicePage.waitForCallState('idle');
+    await bobPage.waitForCallState('idle');
+  });
+
+  it('refuses the signaling WebSocket upgrade through Caddy from a foreign Origin (403)', async () => {
+    const login = await call('POST', '/auth/login', { json: alice });
+    assert.equal(login.status, 200, login.body);
+    const setCookie = (login.headers['set-cookie'] ?? []).find((c) =>
+      c.startsWith('dialtone_token='),
+    );
+    assert.ok(setCookie, 'dialtone_token cookie set');
+    const cookie = setCookie.split(';')[0];
+    const url = `${stack.caddy.origin.replace(/^https:/, 'wss:')}/signaling`;
+
+    expect(await upgradeStatus(url, FOREIGN_ORIGIN, cookie, stack.caddy.rootCa)).toBe(403);
+    // It was the app that said no (Caddy passed the upgrade on), and for that reason. Its log
+    // arrives through a pipe, possibly after the response: wait for it.
+    assert.ok(stack.app, 'the stack runs the app');
+    const refusal = `403 for ${alice.username}: foreign Origin ${FOREIGN_ORIGIN}`;
+    await stack.app.process.waitForOutput(new RegExp(escapeRegExp(refusal)), 5_000);
+    // The same cookie from the site's own origin is switched.
+    expect(await upgradeStatus(url, stack.caddy.origin, cookie, stack.caddy.rootCa)).toBe(101);
+  });
+});

@@ -33,10 +33,9 @@ import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PROJECT_ROOT } from '../../src/config/paths.js';
 
-/** The repository root (this file runs from dist-test/test/stack/). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const REPO_ROOT = PROJECT_ROOT;
 export const DEPLOY_DIR = join(REPO_ROOT, 'deploy');
 
 export const BIN = {
@@ -849,6 +848,12 @@ export interface StackOptions {
   upstream?: string;
   /** The app's entry point when `app` is true (default dist/main.js). */
   appEntry?: string;
+  /**
+   * With `app`: run this many instances behind Caddy (default 1), sharing the database and, when
+   * more than one, the Redis at `redisUrl` (under a key prefix of their own).
+   */
+  instances?: number;
+  redisUrl?: string;
 }
 
 export interface Stack {
@@ -857,7 +862,10 @@ export interface Stack {
   netns?: BrowserNetns;
   coturn: Coturn;
   caddy: Caddy;
+  /** The first instance (the only one unless `instances` says more). */
   app?: App;
+  /** Every instance, in the order of Caddy's upstreams. */
+  apps: App[];
   database?: Database;
   turnSecret: string;
   /** A Chromium HOME/executable that trusts Caddy's CA (and enters the namespace). */
@@ -911,23 +919,50 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (upstream === undefined && options.app !== true) {
       throw new Error('startStack: give `upstream` or set `app: true`');
     }
-    const appPort = options.app === true ? await freeTcpPort() : undefined;
+    const appPorts: number[] = [];
+    for (let i = 0; options.app === true && i < (options.instances ?? 1); i++) {
+      appPorts.push(await freeTcpPort());
+    }
     const caddy = await startCaddy({
       host,
       bind: host,
-      upstream: upstream ?? `127.0.0.1:${appPort}`,
+      upstream: upstream ?? appPorts.map((port) => `127.0.0.1:${port}`).join(' '),
     });
     teardown.add('caddy', () => caddy.stop());
-    if (options.app === true && database !== undefined && appPort !== undefined) {
-      app = await startApp({
-        databaseUrl: database.url,
-        publicUrl: caddy.origin,
-        turnUrls: [coturn.url],
-        turnSecret,
-        port: appPort,
-        entry: options.appEntry,
+    const apps: App[] = [];
+    if (options.app === true && database !== undefined) {
+      // Instances of one deployment share the JWT secret and, when several, Redis.
+      const jwtSecret = randomBytes(32).toString('hex');
+      const shared =
+        appPorts.length > 1
+          ? {
+              REDIS_URL: options.redisUrl ?? 'redis://127.0.0.1:6379',
+              REDIS_KEY_PREFIX: `dialtone-stack-${randomBytes(4).toString('hex')}:`,
+            }
+          : undefined;
+      for (const port of appPorts) {
+        const started = await startApp({
+          databaseUrl: database.url,
+          publicUrl: caddy.origin,
+          turnUrls: [coturn.url],
+          turnSecret,
+          jwtSecret,
+          port,
+          entry: options.appEntry,
+          extraEnv: shared,
+        });
+        teardown.add(`app on ${port}`, () => started.stop());
+        apps.push(started);
+      }
+      app = apps[0];
+    }
+    if (apps.length > 0) {
+      // Caddy's active health checks may have run before the apps were up: until the next check
+      // passes it answers 503 with no body, so wait until it routes a request to an app.
+      await waitFor('Caddy to route GET /health to an app', 20_000, async () => {
+        const res = await httpGet(`${caddy.origin}/health`, { ca: caddy.rootCa, timeoutMs: 2_000 });
+        return res.status === 200 ? true : undefined;
       });
-      teardown.add('app', () => app!.stop());
     }
     const browser = await prepareBrowserHome(caddy.rootCa, netns);
     teardown.add('browser home', () => browser.dispose());
@@ -937,6 +972,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       coturn,
       caddy,
       app,
+      apps,
       database,
       turnSecret,
       browser,

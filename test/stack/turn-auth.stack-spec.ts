@@ -4,7 +4,7 @@
 // forged and expired ones; its peer deny list holds. Proved with coturn's own turnutils_uclient
 // against turnutils_peer echo servers, all on loopback.
 import { turnCredential, type TurnCredential } from '../../src/turn/turn-credentials.js';
-import { after, before, describe, it } from 'node:test';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -30,121 +30,114 @@ interface UclientResult {
   received: number;
 }
 
-describe(
-  'coturn from deploy/turnserver.conf accepts only valid TURN REST credentials',
-  { timeout: 180_000 },
-  () => {
-    const teardown = new Teardown();
-    let coturn: Coturn;
-    let peerPort: number;
+describe('coturn from deploy/turnserver.conf accepts only valid TURN REST credentials', () => {
+  const teardown = new Teardown();
+  let coturn: Coturn;
+  let peerPort: number;
 
-    before(async () => {
-      requireExecutable(BIN.uclient);
-      requireExecutable(BIN.peer);
-      coturn = await startCoturn({
-        host: '127.0.0.1',
-        secret: SECRET,
-        realm: 'dialtone.test',
-        // Relay to 127.0.0.1 only: re-allowed past the deny list the way a LAN range is.
-        allowedPeerIps: ['127.0.0.1'],
-        allowLoopbackPeers: true,
-      });
-      teardown.add('coturn', () => coturn.stop());
-      [peerPort] = await freeUdpRange('127.0.0.1', 1);
-      // Two UDP echo peers: one on the re-allowed address, one on a denied loopback address.
-      for (const address of ['127.0.0.1', '127.0.0.2']) {
-        const peer = startProcess(
-          `turnutils_peer ${address}`,
-          BIN.peer,
-          ['-L', address, '-p', String(peerPort)],
-          { PATH: process.env.PATH },
-        );
-        teardown.add(peer.name, () => peer.stop());
-      }
+  beforeAll(async () => {
+    requireExecutable(BIN.uclient);
+    requireExecutable(BIN.peer);
+    coturn = await startCoturn({
+      host: '127.0.0.1',
+      secret: SECRET,
+      realm: 'dialtone.test',
+      // Relay to 127.0.0.1 only: re-allowed past the deny list the way a LAN range is.
+      allowedPeerIps: ['127.0.0.1'],
+      allowLoopbackPeers: true,
     });
-
-    after(() => teardown.run());
-
-    async function uclient(credential: TurnCredential, peer: string): Promise<UclientResult> {
-      const result = await run(
-        BIN.uclient,
-        [
-          ...['-p', String(coturn.port), '-u', credential.username, '-w', credential.credential],
-          ...['-e', peer, '-r', String(peerPort), '-n', '5', '-m', '1', '-c', '127.0.0.1'],
-        ],
-        { timeoutMs: 30_000 },
+    teardown.add('coturn', () => coturn.stop());
+    [peerPort] = await freeUdpRange('127.0.0.1', 1);
+    // Two UDP echo peers: one on the re-allowed address, one on a denied loopback address.
+    for (const address of ['127.0.0.1', '127.0.0.2']) {
+      const peer = startProcess(
+        `turnutils_peer ${address}`,
+        BIN.peer,
+        ['-L', address, '-p', String(peerPort)],
+        { PATH: process.env.PATH },
       );
-      const output = result.stdout + result.stderr;
-      const totals = [...output.matchAll(/tot_send_msgs=(\d+), tot_recv_msgs=(\d+)/g)].at(-1);
-      return {
-        code: result.code,
-        output,
-        sent: totals === undefined ? 0 : Number(totals[1]),
-        received: totals === undefined ? 0 : Number(totals[2]),
-      };
+      teardown.add(peer.name, () => peer.stop());
     }
+  });
 
-    it('fills the secret and realm from the environment, not from the committed file', () => {
-      const committed = readFileSync(join(DEPLOY_DIR, 'turnserver.conf'), 'utf8');
-      assert.doesNotMatch(committed, /^\s*static-auth-secret/m);
-      assert.match(committed, /^use-auth-secret$/m);
-      const filled = readFileSync(coturn.configPath, 'utf8');
-      assert.ok(
-        filled.startsWith(committed),
-        'the filled config starts with deploy/turnserver.conf',
-      );
-      assert.ok(filled.includes(`\nstatic-auth-secret=${SECRET}\n`));
-      assert.ok(filled.includes('\nrealm=dialtone.test\n'));
-      assert.ok(filled.includes('\nallowed-peer-ip=127.0.0.1\n'));
-    });
+  afterAll(() => teardown.run());
 
-    it('allocates a relay for a fresh credential and relays to an allowed peer', async () => {
-      const credential = turnCredential(SECRET, 'alice', 600, Date.now());
-      const result = await uclient(credential, '127.0.0.1');
-      assert.equal(result.code, 0, result.output);
-      assert.ok(result.sent > 0, result.output);
-      assert.equal(result.received, result.sent, 'every message came back through the relay');
-      await coturn.process.waitForOutput(
-        new RegExp(`user <${credential.username}>: incoming packet ALLOCATE processed, success`),
-        5_000,
-      );
-    });
+  async function uclient(credential: TurnCredential, peer: string): Promise<UclientResult> {
+    const result = await run(
+      BIN.uclient,
+      [
+        ...['-p', String(coturn.port), '-u', credential.username, '-w', credential.credential],
+        ...['-e', peer, '-r', String(peerPort), '-n', '5', '-m', '1', '-c', '127.0.0.1'],
+      ],
+      { timeoutMs: 30_000 },
+    );
+    const output = result.stdout + result.stderr;
+    const totals = [...output.matchAll(/tot_send_msgs=(\d+), tot_recv_msgs=(\d+)/g)].at(-1);
+    return {
+      code: result.code,
+      output,
+      sent: totals === undefined ? 0 : Number(totals[1]),
+      received: totals === undefined ? 0 : Number(totals[2]),
+    };
+  }
 
-    /** coturn turns the credential away: no allocation, nothing relayed, and it says why. */
-    async function assertRefused(credential: TurnCredential): Promise<void> {
-      const result = await uclient(credential, '127.0.0.1');
-      assert.notEqual(result.code, 0, result.output);
-      assert.match(result.output, /Cannot complete Allocation/);
-      assert.equal(result.received, 0);
-      await coturn.process.waitForOutput(
-        new RegExp(`check_stun_auth: Cannot find credentials of user <${credential.username}>`),
-        5_000,
-      );
-      assert.ok(
-        !coturn.process
-          .output()
-          .includes(`user <${credential.username}>: incoming packet ALLOCATE processed, success`),
-      );
-    }
+  it('fills the secret and realm from the environment, not from the committed file', () => {
+    const committed = readFileSync(join(DEPLOY_DIR, 'turnserver.conf'), 'utf8');
+    expect(committed).not.toMatch(/^\s*static-auth-secret/m);
+    expect(committed).toMatch(/^use-auth-secret$/m);
+    const filled = readFileSync(coturn.configPath, 'utf8');
+    assert.ok(filled.startsWith(committed), 'the filled config starts with deploy/turnserver.conf');
+    assert.ok(filled.includes(`\nstatic-auth-secret=${SECRET}\n`));
+    assert.ok(filled.includes('\nrealm=dialtone.test\n'));
+    assert.ok(filled.includes('\nallowed-peer-ip=127.0.0.1\n'));
+  });
 
-    it('refuses a credential signed with another secret', async () => {
-      await assertRefused(turnCredential('not-the-secret', 'mallory', 600, Date.now()));
-    });
+  it('allocates a relay for a fresh credential and relays to an allowed peer', async () => {
+    const credential = turnCredential(SECRET, 'alice', 600, Date.now());
+    const result = await uclient(credential, '127.0.0.1');
+    assert.equal(result.code, 0, result.output);
+    assert.ok(result.sent > 0, result.output);
+    assert.equal(result.received, result.sent, 'every message came back through the relay');
+    await coturn.process.waitForOutput(
+      new RegExp(`user <${credential.username}>: incoming packet ALLOCATE processed, success`),
+      5_000,
+    );
+  });
 
-    it('refuses an expired credential even though its HMAC is right', async () => {
-      await assertRefused(turnCredential(SECRET, 'bob', -60, Date.now()));
-    });
+  /** coturn turns the credential away: no allocation, nothing relayed, and it says why. */
+  async function assertRefused(credential: TurnCredential): Promise<void> {
+    const result = await uclient(credential, '127.0.0.1');
+    assert.notEqual(result.code, 0, result.output);
+    expect(result.output).toMatch(/Cannot complete Allocation/);
+    expect(result.received).toBe(0);
+    await coturn.process.waitForOutput(
+      new RegExp(`check_stun_auth: Cannot find credentials of user <${credential.username}>`),
+      5_000,
+    );
+    assert.ok(
+      !coturn.process
+        .output()
+        .includes(`user <${credential.username}>: incoming packet ALLOCATE processed, success`),
+    );
+  }
 
-    it('keeps the relay away from denied addresses (127.0.0.2 is in the loopback deny range)', async () => {
-      const credential = turnCredential(SECRET, 'carol', 600, Date.now());
-      const result = await uclient(credential, '127.0.0.2');
-      assert.notEqual(result.code, 0, result.output);
-      assert.match(result.output, /403 \(Forbidden IP\)/);
-      assert.equal(result.received, 0);
-      await coturn.process.waitForOutput(
-        /A peer IP 127\.0\.0\.2 denied in the range: 127\.0\.0\.0-127\.255\.255\.255/,
-        5_000,
-      );
-    });
-  },
-);
+  it('refuses a credential signed with another secret', async () => {
+    await assertRefused(turnCredential('not-the-secret', 'mallory', 600, Date.now()));
+  });
+
+  it('refuses an expired credential even though its HMAC is right', async () => {
+    await assertRefused(turnCredential(SECRET, 'bob', -60, Date.now()));
+  });
+
+  it('keeps the relay away from denied addresses (127.0.0.2 is in the loopback deny range)', async () => {
+    const credential = turnCredential(SECRET, 'carol', 600, Date.now());
+    const result = await uclient(credential, '127.0.0.2');
+    assert.notEqual(result.code, 0, result.output);
+    expect(result.output).toMatch(/403 \(Forbidden IP\)/);
+    expect(result.received).toBe(0);
+    await coturn.process.waitForOutput(
+      /A peer IP 127\.0\.0\.2 denied in the range: 127\.0\.0\.0-127\.255\.255\.255/,
+      5_000,
+    );
+  });
+});

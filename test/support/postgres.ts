@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { startTestApp, type TestApp } from './test-app.js';
 
 export const DEFAULT_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -43,4 +44,22 @@ export async function createTestDatabase(
     url: url.toString(),
     drop: () => onServer(serverUrl, `DROP DATABASE IF EXISTS ${name}`),
   };
+}
+
+/** The app on a fresh PostgreSQL database (its migrations run for real), dropped at close. */
+export async function startAppOnPostgres(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  try {
+    const app = await startTestApp({ ...env, DATABASE_URL: database.url });
+    return {
+      ...app,
+      close: async () => {
+        await app.close();
+        await database.drop();
+      },
+    };
+  } catch (error) {
+    await database.drop();
+    throw error;
+  }
 }

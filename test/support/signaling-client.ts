@@ -1,7 +1,7 @@
 import { WebSocket } from 'ws';
 import type {
   ClientMessage,
-  ServerMessage,
+  ServerFrame,
   ServerMessageOf,
   ServerMessageType,
 } from '../../src/signaling/protocol.js';
@@ -16,13 +16,15 @@ export type UpgradeOutcome = { status: number } | { client: SignalingClient };
  * await "the next message" and assert that nothing else arrived.
  */
 export class SignalingClient {
-  private readonly inbox: ServerMessage[] = [];
+  private readonly inbox: ServerFrame[] = [];
   private waiter: (() => void) | undefined;
+  /** Protocol 2: the `seq` of the latest message taken from the inbox (what `resume` sends). */
+  lastSeq = 0;
   readonly closed: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      this.inbox.push(JSON.parse((data as Buffer).toString()) as ServerMessage);
+      this.inbox.push(JSON.parse((data as Buffer).toString()) as ServerFrame);
       this.waiter?.();
     });
     this.closed = new Promise((resolve) =>
@@ -33,7 +35,14 @@ export class SignalingClient {
   /** Opens a socket; resolves with the refused status instead when the upgrade is denied. */
   static open(
     baseUrl: string,
-    options: { token?: string; cookie?: string; origin?: string; query?: string } = {},
+    options: {
+      token?: string;
+      cookie?: string;
+      origin?: string;
+      query?: string;
+      /** WebSocket subprotocols to ask for, e.g. protocol 2's `dialtone.v2`. */
+      protocols?: string[];
+    } = {},
   ): Promise<UpgradeOutcome> {
     const headers: Record<string, string> = {};
     if (options.token) {
@@ -46,7 +55,7 @@ export class SignalingClient {
       headers.origin = options.origin;
     }
     const url = `${baseUrl.replace(/^http/, 'ws')}/signaling${options.query ?? ''}`;
-    const socket = new WebSocket(url, { headers });
+    const socket = new WebSocket(url, options.protocols ?? [], { headers });
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve({ client: new SignalingClient(socket) }));
       socket.once('unexpected-response', (_request, response) => {
@@ -88,7 +97,7 @@ export class SignalingClient {
   }
 
   /** The next message of any type; fails after a timeout. */
-  async receive(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ServerMessage> {
+  async receive(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ServerFrame> {
     const deadline = Date.now() + timeoutMs;
     while (this.inbox.length === 0) {
       const left = deadline - Date.now();
@@ -103,7 +112,11 @@ export class SignalingClient {
         };
       });
     }
-    return this.inbox.shift()!;
+    const message = this.inbox.shift()!;
+    if ('seq' in message && message.seq !== undefined) {
+      this.lastSeq = message.seq;
+    }
+    return message;
   }
 
   /** Asserts that nothing arrives for `ms`. */

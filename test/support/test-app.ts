@@ -28,12 +28,23 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   return listen(env, mkdtempSync(join(tmpdir(), 'dialtone-test-')), 0);
 }
 
+/**
+ * Every suite registers and logs in dozens of accounts from 127.0.0.1, far beyond the per-address
+ * budget a real client gets; the suites that test the account limits set their own values.
+ */
+const TEST_DEFAULTS: Record<string, string> = {
+  NODE_ENV: 'test',
+  PORT: '0',
+  AUTH_RATE_PER_ADDRESS: '100000',
+  AUTH_RATE_GLOBAL: '100000',
+};
+
 async function listen(
   env: Record<string, string>,
   dataDir: string,
   port: number,
 ): Promise<TestApp> {
-  const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, PORT: '0', ...env });
+  const config = loadConfig({ ...TEST_DEFAULTS, DATA_DIR: dataDir, ...env });
   const app = await createApp(config);
   await app.listen(port, '127.0.0.1');
   const bound = (app.getHttpServer().address() as AddressInfo).port;
@@ -67,14 +78,18 @@ export interface TestUser {
 let counter = 0;
 
 /** Registers and logs in a fresh account through the public API. */
-export async function createUser(baseUrl: string, prefix = 'user'): Promise<TestUser> {
+export async function createUser(
+  baseUrl: string,
+  prefix = 'user',
+  displayName?: string,
+): Promise<TestUser> {
   counter += 1;
   const username = `${prefix}${counter}${Math.random().toString(36).slice(2, 6)}`.slice(0, 32);
   const password = 'correct horse battery';
   const registered = await fetch(`${baseUrl}/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password, displayName }),
   });
   if (registered.status !== 201) {
     throw new Error(`register ${username}: ${registered.status} ${await registered.text()}`);

@@ -23,4 +23,15 @@ export interface CallHistoryEntryDto {
   endCode: string | null;
   /** An incoming call that ended without being answered or declined. */
   missed: boolean;
+  /**
+   * How many calls this entry stands for: unanswered attempts from the same caller, one after the
+   * other within HISTORY_MERGE_WINDOW, share one entry (its times are the latest attempt's).
+   */
+  attempts: number;
+}
+
+/** One entry of `GET /calls`: the history entry and how the other party names themselves. */
+export interface RecentCallDto extends CallHistoryEntryDto {
+  /** The peer's display name (their username when the account is gone). */
+  peerDisplayName: string;
 }

@@ -1,20 +1,44 @@
 import { normalizeUsername } from '../../users/username.js';
-import type { ClientMessage, ClientMessageType, IceCandidateInit } from '../protocol.js';
-import { CLIENT_HANGUP_CODES, CLIENT_MESSAGE_TYPES } from '../protocol.js';
+import type { ClientMessage, ClientMessageType, ControlRequest } from '../protocol.js';
+import {
+  CALL_ID_PATTERN,
+  CLIENT_HANGUP_CODES,
+  CLIENT_MESSAGE_TYPES,
+  MAX_SDP_CHARS,
+  PROTOCOL_V2,
+  PROTOCOL_VERSION,
+} from '../protocol.js';
+import { parseControlRequest } from '../resume/parse-control-request.js';
+import { parseIceCandidate } from './parse-ice-candidate.js';
 
-/** A frame that is not a valid client message: `problem` says what is wrong, for the error reply. */
+/**
+ * A frame that is not a valid client message: `problem` says what is wrong, for the error reply.
+ * It never quotes the frame: a reply must not carry what a client sent (a value nested 30,000
+ * deep cannot even be stringified, and an echo doubles what an attacker makes the server send).
+ */
 export class BadFrame {
   constructor(readonly problem: string) {}
 }
 
-const MAX_CALL_ID = 64;
+const TYPES_PROBLEM = `type must be one of ${CLIENT_MESSAGE_TYPES.join(', ')}`;
 
 /**
  * Validates one text frame into a typed ClientMessage. Hand-written rather than class-validator:
  * it runs on every relayed message, so it checks the envelope cheaply and never looks inside the
- * SDP. Unknown fields, including any `fromUser`, are ignored — the server stamps the sender.
+ * SDP. Unknown fields, including any `fromUser`, are ignored — the server stamps the sender — and
+ * the result is built afresh from the known fields only, each a primitive of bounded length, so
+ * nothing a client nests ever reaches a reply or a peer.
  */
-export function parseClientMessage(text: string): ClientMessage | BadFrame {
+export function parseClientMessage(text: string): ClientMessage | BadFrame;
+/** Protocol 2 adds `ping` and `resume`. */
+export function parseClientMessage(
+  text: string,
+  protocol: number,
+): ClientMessage | ControlRequest | BadFrame;
+export function parseClientMessage(
+  text: string,
+  protocol: number = PROTOCOL_VERSION,
+): ClientMessage | ControlRequest | BadFrame {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -25,17 +49,21 @@ export function parseClientMessage(text: string): ClientMessage | BadFrame {
     return new BadFrame('the frame must be a JSON object');
   }
   const frame = value as Record<string, unknown>;
+  if (protocol === PROTOCOL_V2 && (frame.type === 'ping' || frame.type === 'resume')) {
+    const control = parseControlRequest(frame); // v1 answers these as unknown types, as before
+    return typeof control === 'string' ? new BadFrame(control) : control;
+  }
   const type = frame.type as ClientMessageType;
   if (!CLIENT_MESSAGE_TYPES.includes(type)) {
-    return new BadFrame(`unknown type ${JSON.stringify(frame.type)}`);
+    return new BadFrame(TYPES_PROBLEM);
   }
   const toUser = normalizeUsername(frame.toUser);
   if (toUser === undefined) {
     return new BadFrame('toUser must be a valid username');
   }
   const callId = frame.callId;
-  if (callId !== undefined && (typeof callId !== 'string' || callId.length > MAX_CALL_ID)) {
-    return new BadFrame(`callId must be a string of at most ${MAX_CALL_ID} characters`);
+  if (callId !== undefined && (typeof callId !== 'string' || !CALL_ID_PATTERN.test(callId))) {
+    return new BadFrame('callId must be 1 to 64 letters, digits or _ . : -');
   }
   const envelope = callId === undefined ? { toUser } : { toUser, callId };
   switch (type) {
@@ -47,13 +75,26 @@ export function parseClientMessage(text: string): ClientMessage | BadFrame {
         : new BadFrame('msg must be "1" (accept) or "0" (reject)');
     case 'offer':
     case 'answer':
-      return typeof frame.sdp === 'string'
+      return typeof frame.sdp === 'string' && frame.sdp.length <= MAX_SDP_CHARS
         ? { type, ...envelope, sdp: frame.sdp }
-        : new BadFrame('sdp must be a string');
-    case '_ice':
-      return isCandidate(frame.iceCandidate)
-        ? { type, ...envelope, iceCandidate: frame.iceCandidate }
-        : new BadFrame('iceCandidate must be an object');
+        : new BadFrame(`sdp must be a string of at most ${MAX_SDP_CHARS} characters`);
+    case '_ice': {
+      const iceCandidate = parseIceCandidate(frame.iceCandidate);
+      return typeof iceCandidate === 'string'
+        ? new BadFrame(iceCandidate)
+        : { type, ...envelope, iceCandidate };
+    }
+    case 'media_state':
+      // Strict: a "false" string or a 0 would read as the opposite of what the sender meant.
+      if (typeof frame.audio !== 'boolean' || typeof frame.video !== 'boolean') {
+        return new BadFrame('audio and video must be true or false');
+      }
+      if (frame.screen !== undefined && typeof frame.screen !== 'boolean') {
+        return new BadFrame('screen, when given, must be true or false');
+      }
+      return frame.screen === undefined
+        ? { type, ...envelope, audio: frame.audio, video: frame.video }
+        : { type, ...envelope, audio: frame.audio, video: frame.video, screen: frame.screen };
     case 'hangup': {
       const code = frame.code as (typeof CLIENT_HANGUP_CODES)[number] | undefined;
       if (code !== undefined && !CLIENT_HANGUP_CODES.includes(code)) {
@@ -62,8 +103,4 @@ export function parseClientMessage(text: string): ClientMessage | BadFrame {
       return code === undefined ? { type, ...envelope } : { type, ...envelope, code };
     }
   }
-}
-
-function isCandidate(value: unknown): value is IceCandidateInit {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

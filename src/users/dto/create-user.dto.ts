@@ -1,6 +1,6 @@
-import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
 import { USERNAME_PATTERN, USERNAME_RULE } from '../username.js';
+import { IsDisplayName } from './display-name.js';
 
 /** `POST /auth/register` and the register form. */
 export class CreateUserDto {
@@ -13,8 +13,6 @@ export class CreateUserDto {
   password!: string;
 
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
-  @IsString({ message: 'displayName must be a string' })
-  @MaxLength(64, { message: 'displayName must be at most 64 characters' })
+  @IsDisplayName()
   displayName?: string;
 }

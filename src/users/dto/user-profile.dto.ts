@@ -8,13 +8,6 @@ export interface UserProfileDto {
   createdAt: string;
 }
 
-/** What an account looks like to everybody else (directory search). */
-export interface DirectoryEntryDto {
-  username: string;
-  displayName: string;
-  online: boolean;
-}
-
 export function toProfile(user: User): UserProfileDto {
   return {
     id: user.id,

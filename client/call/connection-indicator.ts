@@ -1,0 +1,56 @@
+import { byId } from '../dom.js';
+import type { Sentence, Translator } from '../i18n/translator.js';
+import type { ConnectionState } from '../signaling/signaling-client.js';
+
+const TICK_MS = 250;
+
+/**
+ * The connection to the server, top right: a live region that says the state once (Online,
+ * Connection to the server lost…), and beside it, outside the live region so that it is not read
+ * out every second, a countdown to the next attempt with "Retry now".
+ */
+export class ConnectionIndicator {
+  private readonly text = byId('connection', HTMLElement);
+  private readonly reconnect = byId('reconnect', HTMLElement);
+  private readonly countdown = byId('reconnect-countdown', HTMLElement);
+  readonly retryButton = byId('retry-button', HTMLButtonElement);
+  private state: ConnectionState = { kind: 'connecting' };
+  private timer: number | undefined;
+
+  constructor(private readonly translator: Translator) {
+    translator.onChange(() => this.set(this.state));
+  }
+
+  set(state: ConnectionState): void {
+    this.state = state;
+    this.text.dataset.state = state.kind;
+    this.text.textContent = this.translator.text(sentenceFor(state));
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.reconnect.hidden = state.kind !== 'waiting';
+    if (state.kind === 'waiting') {
+      const tick = (): void => {
+        const seconds = Math.max(1, Math.ceil((state.retryAt - Date.now()) / 1000));
+        this.countdown.textContent = this.translator.text({
+          key: 'reconnectIn',
+          values: { seconds },
+        });
+      };
+      tick();
+      this.timer = window.setInterval(tick, TICK_MS);
+    }
+  }
+}
+
+function sentenceFor(state: ConnectionState): Sentence {
+  switch (state.kind) {
+    case 'connecting':
+      return { key: 'connectionConnecting' };
+    case 'online':
+      return { key: 'connectionOnline' };
+    case 'waiting':
+      return { key: 'connectionLost' };
+    case 'replaced':
+      return { key: 'statusReplaced' };
+  }
+}

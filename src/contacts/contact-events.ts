@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { type ContactMessage, type ContactSummary, SYSTEM_USER } from '../signaling/protocol.js';
+
+/**
+ * The seam between contacts and the sockets: the contacts feature publishes what a user's pages
+ * should hear, the signaling gateway delivers it to that user's sessions. In-process here; with
+ * several instances (issue 11) an implementation publishes through Redis, so that whichever
+ * instance holds the user's sockets delivers.
+ */
+export abstract class ContactEvents {
+  abstract publish(message: ContactMessage): void;
+  abstract subscribe(listener: (message: ContactMessage) => void): void;
+}
+
+@Injectable()
+export class LocalContactEvents extends ContactEvents {
+  private readonly listeners: ((message: ContactMessage) => void)[] = [];
+
+  publish(message: ContactMessage): void {
+    for (const listener of this.listeners) {
+      listener(message);
+    }
+  }
+
+  subscribe(listener: (message: ContactMessage) => void): void {
+    this.listeners.push(listener);
+  }
+}
+
+const envelope = (to: string) => ({ fromUser: SYSTEM_USER, toUser: to });
+
+/** The contact events, each addressed to the username `to` (see protocol.ts). */
+export const contactEvent = {
+  request: (to: string, contact: ContactSummary): ContactMessage => ({
+    ...envelope(to),
+    type: 'contact_request',
+    contact: { username: contact.username, displayName: contact.displayName },
+  }),
+  accepted: (to: string, contact: ContactSummary, online: boolean): ContactMessage => ({
+    ...envelope(to),
+    type: 'contact_accepted',
+    contact: { username: contact.username, displayName: contact.displayName, online },
+  }),
+  removed: (to: string, username: string): ContactMessage => ({
+    ...envelope(to),
+    type: 'contact_removed',
+    contact: { username },
+  }),
+  presence: (to: string, username: string, online: boolean): ContactMessage => ({
+    ...envelope(to),
+    type: online ? 'contact_online' : 'contact_offline',
+    contact: { username },
+  }),
+};

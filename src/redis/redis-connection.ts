@@ -1,0 +1,183 @@
+import { createClient, ErrorReply, type RedisClientType } from 'redis';
+
+/** A command that Redis has not answered after this long fails (the caller answers server_error). */
+export const COMMAND_TIMEOUT_MS = 1500;
+/** How long start-up waits for Redis before the instance gives up (it never serves without it). */
+const STARTUP_TIMEOUT_MS = 5000;
+const CONNECT_TIMEOUT_MS = 1000;
+/** Reconnect backoff: 50 ms, 100 ms, … capped at 1 s, forever. */
+const MAX_RECONNECT_DELAY_MS = 1000;
+
+/** Redis could not be reached at start-up: the message names REDIS_URL (never the password). */
+export class RedisUnavailableError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(
+      `REDIS_URL: Redis at ${redacted(url)} is unreachable (${describe(cause)}); ` +
+        'an instance with REDIS_URL never serves without it.',
+      { cause },
+    );
+  }
+}
+
+/** A command Redis did not answer (down, cut off, too slow): the caller answers server_error. */
+export class RedisCommandError extends Error {
+  constructor(command: string, cause: unknown) {
+    super(`Redis ${command} failed: ${describe(cause)}`, { cause });
+  }
+}
+
+export type Channel = (message: string) => void;
+
+/**
+ * The two connections an instance keeps to Redis: one for commands (no offline queue: while Redis
+ * is away a command fails at once instead of piling up; each has a timeout) and one for pub/sub.
+ * Both reconnect by themselves; node-redis re-subscribes every channel after a reconnect, and
+ * `onReconnect` lets the owner catch up on what was published meanwhile.
+ */
+export class RedisConnection {
+  private readonly client: RedisClientType;
+  private readonly subscriber: RedisClientType;
+  private readonly reconnectListeners: (() => void)[] = [];
+  private readonly downListeners: (() => void)[] = [];
+  private everReady = false;
+  private closing = false;
+
+  constructor(readonly url: string) {
+    const options = {
+      url,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        reconnectStrategy: (retries: number) =>
+          Math.min(50 * (retries + 1), MAX_RECONNECT_DELAY_MS),
+      },
+    };
+    this.client = createClient(options);
+    this.subscriber = createClient(options);
+    // Errors surface as failed commands and through `ready`; the event itself is expected while
+    // Redis is away, and an unhandled 'error' event would end the process.
+    this.client.on('error', () => undefined);
+    this.subscriber.on('error', () => undefined);
+    this.client.on('ready', () => {
+      if (this.everReady) {
+        this.reconnectListeners.forEach((listener) => listener());
+      }
+      this.everReady = true;
+    });
+    this.client.on('end', () => this.notifyDown());
+    this.client.on('reconnecting', () => this.notifyDown());
+  }
+
+  /** Connects both, or throws RedisUnavailableError after STARTUP_TIMEOUT_MS. */
+  async connect(timeoutMs = STARTUP_TIMEOUT_MS): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    try {
+      await Promise.race([
+        Promise.all([this.client.connect(), this.subscriber.connect()]),
+        deadline,
+      ]);
+      await Promise.race([this.client.ping(), deadline]);
+    } catch (error) {
+      this.destroy();
+      throw new RedisUnavailableError(this.url, error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Whether commands can be sent right now (false while reconnecting). */
+  get ready(): boolean {
+    return this.client.isReady && this.subscriber.isReady;
+  }
+
+  /**
+   * One command, failing after COMMAND_TIMEOUT_MS. node-redis's own `timeout` only covers commands
+   * not yet written, so a Redis that has the command but answers slowly (DEBUG SLEEP, a long
+   * script, a stalled host) is timed here; its late reply is still read in order, so the replies
+   * of later commands stay lined up.
+   */
+  command<T>(args: readonly string[]): Promise<T> {
+    const reply = this.client.sendCommand<T>(args);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Redis did not answer ${args[0]} within ${COMMAND_TIMEOUT_MS} ms`)),
+        COMMAND_TIMEOUT_MS,
+      );
+    });
+    reply.catch(() => undefined); // a late failure was already reported as the timeout
+    return Promise.race([reply, late])
+      .catch((error: unknown) => {
+        throw error instanceof ErrorReply && !error.message.startsWith('NOSCRIPT')
+          ? error // a bug in a script or a command, not Redis being away
+          : new RedisCommandError(args[0], error);
+      })
+      .finally(() => clearTimeout(timer));
+  }
+
+  /** Answers PONG within the command timeout, or throws. */
+  async ping(): Promise<void> {
+    await this.command(['PING']);
+  }
+
+  subscribe(channel: string, listener: Channel): Promise<void> {
+    return this.subscriber.subscribe(channel, listener);
+  }
+
+  /** Removes `listener` from `channel` (the channel itself once it has no listener left). */
+  unsubscribe(channel: string, listener?: Channel): Promise<void> {
+    return this.subscriber.unsubscribe(channel, listener);
+  }
+
+  /** Called after the command connection came back (not for the first connect). */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.push(listener);
+  }
+
+  /** Called when the command connection is lost. */
+  onDown(listener: () => void): void {
+    this.downListeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.allSettled([this.client.close(), this.subscriber.close()]);
+  }
+
+  destroy(): void {
+    this.closing = true;
+    for (const connection of [this.client, this.subscriber]) {
+      if (connection.isOpen) {
+        connection.destroy();
+      }
+    }
+  }
+
+  private notifyDown(): void {
+    if (!this.closing) {
+      this.downListeners.forEach((listener) => listener());
+    }
+  }
+}
+
+function redacted(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) {
+      parsed.password = '***';
+    }
+    return parsed.toString();
+  } catch {
+    return 'the configured address';
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) {
+    return describe(error.errors[0]);
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,35 @@
+import type { CallAccess, CallObserver, SessionRef } from '../call-machine.types.js';
+import type {
+  CallBackCode,
+  ClientHangupCode,
+  IceRequest,
+  MediaStateRequest,
+  SdpRequest,
+} from '../protocol.js';
+
+export type Awaitable<T> = T | Promise<T>;
+
+/** What `offer`, `answer`, `_ice` and `media_state` carry: relayed between two bound sessions. */
+export type RelayRequest = SdpRequest | IceRequest | MediaStateRequest;
+
+/**
+ * The call machine as the gateway drives it, with one implementation per back end: `CallMachine`
+ * in this process's memory (synchronous, the embedded default) and `RedisCallSwitch`, whose every
+ * transition is one atomic Lua script, for several instances. `test/call-switch.contract.ts`
+ * holds both to the same behaviour.
+ */
+export interface CallSwitch {
+  isInCall(sessionId: string): Awaitable<boolean>;
+  start(from: SessionRef, toUser: string, access: CallAccess): Awaitable<void>;
+  answer(from: SessionRef, toUser: string, accept: boolean, callId?: string): Awaitable<void>;
+  relay(from: SessionRef, request: RelayRequest): Awaitable<void>;
+  hangup(
+    from: SessionRef,
+    toUser: string,
+    code?: ClientHangupCode,
+    callId?: string,
+  ): Awaitable<void>;
+  refuse(from: SessionRef, toUser: string, code: CallBackCode): Awaitable<void>;
+}
+
+export type { CallObserver };

@@ -1,0 +1,62 @@
+import { Logger } from '@nestjs/common';
+import { PresenceService } from '../../../users/presence.service.js';
+import type { RedisSignaling } from './redis-signaling.js';
+
+/**
+ * Presence across instances, with PresenceService's synchronous reads: each instance keeps a copy
+ * of the online set (loaded at start, re-loaded after every reconnect) that the bus keeps current
+ * — the open and end scripts publish when a user's first session opens or last one ends, on
+ * whichever instance. Listeners (contacts) hear a change once across instances: on the instance
+ * whose script made it. Local session counts are ignored: Redis counts every instance's sessions.
+ */
+export class ClusterPresence extends PresenceService {
+  private readonly logger = new Logger('ClusterPresence');
+  private readonly online = new Set<string>();
+  private readonly changeListeners: ((username: string) => void)[] = [];
+
+  constructor(private readonly cluster: RedisSignaling) {
+    super();
+    cluster.bus.on('presence', ({ user, online }) => this.set(user, online));
+    cluster.scripts.onPresence((user, online) => {
+      this.set(user, online);
+      this.changeListeners.forEach((listener) => listener(user));
+    });
+    cluster.connection.onReconnect(() => void this.load());
+  }
+
+  /** Reads the whole online set (at start and after a reconnect, when events may have been lost). */
+  async load(): Promise<void> {
+    try {
+      const key = `${this.cluster.scripts.prefix}online`;
+      const users = await this.cluster.connection.command<string[]>(['ZRANGE', key, '0', '-1']);
+      this.online.clear();
+      users.forEach((user) => this.online.add(user));
+    } catch (error) {
+      this.logger.warn(`presence not re-read (Redis away?): ${String(error)}`);
+    }
+  }
+
+  override isOnline(username: string): boolean {
+    return this.online.has(username);
+  }
+
+  override onChange(listener: (username: string) => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  override sessionOpened(): void {
+    // Counted in Redis by the open script, for every instance.
+  }
+
+  override sessionClosed(): void {
+    // Counted in Redis by the end script.
+  }
+
+  private set(user: string, online: boolean): void {
+    if (online) {
+      this.online.add(user);
+    } else {
+      this.online.delete(user);
+    }
+  }
+}

@@ -1,0 +1,446 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { BeforeApplicationShutdown, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
+import { clientAddressKey } from '../../../auth/client-address.js';
+import type { RawData, WebSocket } from 'ws';
+import type { AuthenticatedUser } from '../../../auth/token.service.js';
+import { CallHistoryService } from '../../../calls/call-history.service.js';
+import { AppConfig } from '../../../config/app-config.js';
+import { COMMAND_TIMEOUT_MS, RedisCommandError } from '../../../redis/redis-connection.js';
+import { CallPolicy } from '../../../privacy/call-policy.js';
+import { CallStartLimiter } from '../../call-start-limiter.js';
+import type { CallSummary } from '../../call-machine.types.js';
+import { BadFrame, parseClientMessage } from '../../dto/parse-client-message.js';
+import { type FrameContext, dispatchFrame, sendControl } from '../../frame-dispatch.js';
+import { nodeTimers } from '../../node-timers.js';
+import {
+  CloseCode,
+  PROTOCOL_V2,
+  PROTOCOL_VERSION,
+  type ResumeFailedCode,
+  type ResumeRequest,
+  SIGNALING_PATH,
+  SUBPROTOCOL_V2,
+  SYSTEM_USER,
+} from '../../protocol.js';
+import { ResumeToken } from '../../resume/resume-token.js';
+import { SilenceWatch } from '../../resume/silence-watch.js';
+import { type TrustProxyFn, upgradeAddress } from '../../resume/upgrade-address.js';
+import { sentence } from '../../sentences.js';
+import { SessionRegistry } from '../../session-registry.js';
+import { SignalingSession } from '../../signaling-session.js';
+import { UpgradeAuthenticator } from '../../upgrade-authenticator.js';
+import { PipelinedCallSwitch } from './pipelined-call-switch.js';
+import { decodeChannel } from './redis-sessions.js';
+import { RedisSignaling } from './redis-signaling.js';
+import { SessionLink } from './session-link.js';
+
+const DELIBERATE_CLOSES: readonly number[] = [1000, 1001];
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const SHUTDOWN_GRACE_MS = 2000;
+const RESTART_REASON = 'Service restart; resume on another connection';
+
+/**
+ * The signaling endpoint with REDIS_URL: the same protocol as SignalingGateway, with the sessions,
+ * calls, sequence numbers and replay streams in Redis so that every instance serves every user.
+ * Each socket's session is subscribed to its channel; what any instance sends it arrives there
+ * numbered and is written in `seq` order. A session's frames are handled one after another
+ * (SessionLink), although every step now waits for Redis.
+ *
+ * A restart ends no call: SIGTERM turns /health 503, refuses new sockets, hands every session to
+ * its resume window (peers hear `reconnecting`) and closes the sockets with 1012; the clients
+ * resume on another instance. A crashed instance's sessions are handed over by the others' sweep.
+ */
+@WebSocketGateway({ path: SIGNALING_PATH })
+export class ClusterSignalingGateway
+  implements OnGatewayConnection, OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown
+{
+  private readonly logger = new Logger('Signaling');
+  private readonly callStarts: CallStartLimiter;
+  private readonly frames: FrameContext;
+  private readonly links = new Map<SignalingSession, SessionLink>();
+  /** Each socket's client address (for the resume throttle), read at the upgrade. */
+  private readonly addresses = new WeakMap<WebSocket, string>();
+  private pingLoop: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly registry: SessionRegistry,
+    private readonly authenticator: UpgradeAuthenticator,
+    policy: CallPolicy,
+    private readonly history: CallHistoryService,
+    private readonly config: AppConfig,
+    private readonly cluster: RedisSignaling,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    this.callStarts = new CallStartLimiter(config.signaling.callStarts);
+    cluster.scripts.observe(history);
+    cluster.scripts.observe(this.callStarts);
+    cluster.scripts.observe({ callEnded: (call) => this.closeSessionsWaitingForCallEnd(call) });
+    cluster.onFence(() => this.handOffAll());
+    this.frames = {
+      calls: new PipelinedCallSwitch(cluster.calls, (session, error) =>
+        this.failed(session as SignalingSession, error),
+      ),
+      callStarts: this.callStarts,
+      policy,
+      logger: this.logger,
+      live: (session) => this.links.has(session),
+    };
+  }
+
+  onModuleInit(): void {
+    this.pingLoop = setInterval(() => this.pingAll(), this.config.signaling.pingIntervalMs);
+    this.pingLoop.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pingLoop);
+  }
+
+  handleConnection(socket: WebSocket, request: IncomingMessage): void {
+    this.addresses.set(socket, this.clientAddress(request));
+    const user = this.authenticator.userOf(request);
+    if (!this.cluster.serving || !user) {
+      socket.close(
+        user ? CloseCode.SERVICE_RESTART : 1011,
+        user ? RESTART_REASON : 'Unauthenticated',
+      );
+      return;
+    }
+    if (socket.protocol === SUBPROTOCOL_V2) {
+      this.awaitFirstFrame(socket, user);
+    } else {
+      this.open(new SignalingSession(socket, user, this.config.signaling));
+    }
+  }
+
+  /** A new session: registered (welcome, cap, a ring if one is due) before its frames run. */
+  private open(session: SignalingSession, first?: { data: RawData; isBinary: boolean }): void {
+    const link = this.attach(session, []);
+    this.registry.add(session);
+    link.run(async () => {
+      const v2 = session.socket.protocol === SUBPROTOCOL_V2;
+      const token = v2 ? ResumeToken.issue() : undefined;
+      await link.subscribed;
+      const { username, displayName } = session.user;
+      const victim = await this.cluster.sessions.open(session.id, username, token?.hash, {
+        type: 'welcome',
+        protocol: v2 ? PROTOCOL_V2 : PROTOCOL_VERSION,
+        sessionId: session.id,
+        user: { username, displayName },
+        ...(token ? { resumeToken: token.token, resumeWindowMs: this.windowMs } : {}),
+      });
+      link.live();
+      // The welcome comes back through the channel (another connection than the script's reply):
+      // nothing else, not even a pong, may reach the client before it.
+      await withTimeout(link.welcomed, COMMAND_TIMEOUT_MS, 'the welcome');
+      this.scheduleExpiry(session);
+      if (victim !== '') {
+        await this.evict(victim, victim === session.id);
+      }
+    });
+    if (first) {
+      link.run(() => dispatchFrame(this.frames, session, first.data, first.isBinary));
+    }
+  }
+
+  private get windowMs(): number {
+    return this.config.signaling.resume.windowMs;
+  }
+
+  /**
+   * Binds a session to this instance: its socket's frames and close, its channel (frames written
+   * in seq order; `buffered` holds them until a resume has written its replay), and its sends
+   * through Redis.
+   */
+  private attach(session: SignalingSession, buffered: string[] | undefined): SessionLink {
+    const link = new SessionLink(session, buffered, (error) => this.failed(session, error));
+    this.links.set(session, link);
+    session.outbox = (message) => {
+      this.cluster.sessions.send(session.id, message).catch((error: unknown) => {
+        this.logger.warn(`a message to ${session.id} was not delivered: ${String(error)}`);
+      });
+    };
+    const socket = session.socket;
+    socket.on('message', (data, isBinary) => {
+      if (!link.released) {
+        link.run(() => dispatchFrame(this.frames, session, data, isBinary));
+      }
+    });
+    socket.on('pong', (payload) => session.pong(payload));
+    socket.once('close', (code) => {
+      if (!link.released) {
+        link.run(() => this.socketClosed(session, link, code));
+      }
+    });
+    if (socket.protocol === SUBPROTOCOL_V2) {
+      session.silence = this.watchSilence(() => socket.terminate());
+    }
+    link.subscribed = this.cluster.connection.subscribe(
+      this.cluster.sessions.channel(session.id),
+      link.listener((message) => this.onChannel(session, link, message)),
+    );
+    return link;
+  }
+
+  private onChannel(session: SignalingSession, link: SessionLink, message: string): void {
+    const decoded = decodeChannel(message);
+    if (typeof decoded === 'string') {
+      return link.deliver(decoded);
+    }
+    if (decoded.kind === 'takeover') {
+      if (decoded.node !== this.cluster.node) {
+        this.release(session, link, CloseCode.SESSION_TAKEN_OVER, 'Session resumed elsewhere');
+      }
+      return;
+    }
+    session.close(decoded.code, decoded.reason);
+  }
+
+  private awaitFirstFrame(socket: WebSocket, user: AuthenticatedUser): void {
+    const silence = this.watchSilence(() => socket.terminate());
+    socket.once('close', () => silence.stop());
+    socket.once('message', (data, isBinary) => {
+      silence.stop();
+      const text = isBinary ? '' : (data as Buffer).toString();
+      const message = parseClientMessage(text, PROTOCOL_V2);
+      if (message instanceof BadFrame || message.type !== 'resume') {
+        this.open(new SignalingSession(socket, user, this.config.signaling), { data, isBinary });
+        return;
+      }
+      const session = new SignalingSession(socket, user, this.config.signaling, message.sessionId);
+      const link = this.attach(session, []);
+      // Frames the client sends right after `resume` queue behind it.
+      link.run(() => this.resume(session, link, message));
+    });
+  }
+
+  /**
+   * A resume, on whichever instance the client reached: subscribe first, then the resume script
+   * (checks, new token, the missed frames from the stream), then `resumed`, the missed frames and
+   * whatever arrived meanwhile, each seq once. The instance that held the old socket, if any,
+   * closes it with 4002.
+   */
+  private async resume(session: SignalingSession, link: SessionLink, request: ResumeRequest) {
+    const { socket, user } = session;
+    const address = this.addresses.get(socket) ?? '';
+    const limits = this.config.signaling.resume;
+    if (!(await this.cluster.sessions.resumeAllowed(user.username, address, limits))) {
+      return this.resumeFailed(session, link, 'throttled');
+    }
+    const old = this.registry.get(request.sessionId);
+    await link.subscribed;
+    const next = ResumeToken.issue();
+    const presented = createHash('sha256').update(request.resumeToken, 'utf8').digest();
+    const outcome = await this.cluster.sessions.resume(
+      request.sessionId,
+      user.username,
+      presented,
+      request.lastSeq,
+      next.hash,
+    );
+    if (!outcome.ok) {
+      return this.resumeFailed(session, link, outcome.code);
+    }
+    await this.cluster.sessions.resumeSucceeded(user.username, address);
+    if (old) {
+      this.release(old, this.links.get(old), CloseCode.SESSION_TAKEN_OVER, 'Session resumed');
+    } else if (outcome.previousNode !== '' && outcome.previousNode !== this.cluster.node) {
+      await this.cluster.sessions.control(session.id, {
+        kind: 'takeover',
+        node: this.cluster.node,
+      });
+    }
+    this.registry.add(session);
+    sendControl(socket, {
+      type: 'resumed',
+      sessionId: session.id,
+      resumeToken: next.token,
+      call: outcome.call,
+    });
+    link.replay(outcome.missed, request.lastSeq);
+    this.scheduleExpiry(session);
+  }
+
+  /** `resume_failed`, then a new session on the same socket (as on one instance). */
+  private async resumeFailed(
+    session: SignalingSession,
+    link: SessionLink,
+    code: ResumeFailedCode,
+  ): Promise<void> {
+    await this.detach(session, link);
+    sendControl(session.socket, { type: 'resume_failed', code });
+    this.open(new SignalingSession(session.socket, session.user, this.config.signaling));
+  }
+
+  /** The client address of an upgrade, by Express's `trust proxy` rule (TRUST_PROXY). */
+  private clientAddress(request: IncomingMessage): string {
+    const express = this.adapterHost.httpAdapter.getInstance<{ get(name: string): TrustProxyFn }>();
+    return clientAddressKey(upgradeAddress(request, express.get('trust proxy fn')));
+  }
+
+  /** The socket closed: a v2 client that did not leave on purpose may resume (its window). */
+  private async socketClosed(session: SignalingSession, link: SessionLink, code: number) {
+    const resumable = session.socket.protocol === SUBPROTOCOL_V2;
+    await this.detach(session, link);
+    if (resumable && !session.closedByServer && !DELIBERATE_CLOSES.includes(code)) {
+      await this.cluster.sessions.away(session.id);
+    } else {
+      await this.cluster.sessions.drop(session.id);
+    }
+  }
+
+  /** Forgets the session here (not in Redis): timers, silence watch, channel, registry. */
+  private async detach(session: SignalingSession, link: SessionLink): Promise<void> {
+    link.released = true;
+    this.links.delete(session);
+    clearTimeout(session.expiryTimer);
+    session.silence?.stop();
+    this.registry.remove(session);
+    // An unsubscribe sent while the subscribe is still on its way would never be answered.
+    await link.subscribed.catch(() => undefined);
+    await this.cluster.connection
+      .unsubscribe(this.cluster.sessions.channel(session.id), link.channelListener)
+      .catch(() => undefined);
+  }
+
+  /** The session lives on elsewhere (taken over, or handed to its window): close this socket. */
+  private release(
+    session: SignalingSession,
+    link: SessionLink | undefined,
+    code: number,
+    reason: string,
+  ): void {
+    if (link) {
+      void this.detach(session, link);
+    }
+    session.socket.close(code, reason);
+  }
+
+  /** Over MAX_SESSIONS_PER_USER (decided by the open script): close 4000, wherever it is held. */
+  private async evict(victimId: string, newest: boolean): Promise<void> {
+    const reason = newest
+      ? 'Too many sessions, all in calls'
+      : 'Too many sessions: replaced by a newer one';
+    const local = this.registry.get(victimId);
+    if (local) {
+      local.close(CloseCode.SESSION_REPLACED, reason);
+      return;
+    }
+    const control = { kind: 'close' as const, code: CloseCode.SESSION_REPLACED, reason };
+    const reached = await this.cluster.connection.command<number>([
+      'PUBLISH',
+      this.cluster.sessions.channel(victimId),
+      `!close ${control.code} ${control.reason}`,
+    ]);
+    if (reached === 0) {
+      await this.cluster.sessions.drop(victimId); // away: no socket to close
+    }
+  }
+
+  /**
+   * SIGTERM: /health 503 and new sockets refused first; then every session goes to its resume
+   * window (its peer hears `reconnecting`, never `hangup` or `server_shutdown`) and its socket is
+   * closed with 1012, so its client resumes on another instance.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.pingLoop);
+    this.cluster.draining = true;
+    try {
+      await this.cluster.release();
+    } catch (error) {
+      this.logger.error(`handing sessions over failed (Redis away?): ${String(error)}`);
+    }
+    const closed = this.handOffAll();
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+    await Promise.race([Promise.all(closed), grace]);
+    await this.history.flush();
+    await this.cluster.stop();
+  }
+
+  /** Closes every socket here with 1012 without ending its session (its state is in Redis). */
+  private handOffAll(): Promise<void>[] {
+    return [...this.links.entries()].map(
+      ([session, link]) =>
+        new Promise<void>((resolve) => {
+          session.socket.once('close', () => resolve());
+          this.release(session, link, CloseCode.SERVICE_RESTART, RESTART_REASON);
+        }),
+    );
+  }
+
+  /**
+   * A frame whose handling failed: Redis away or too slow → `server_error`, the session carries
+   * on; anything else is a bug → logged, the socket closed with 1011 and the session ended.
+   */
+  private failed(session: SignalingSession, error: unknown): void {
+    if (error instanceof RedisCommandError) {
+      this.logger.warn(`session ${session.id}: ${error.message}`);
+      const reply = {
+        type: 'error' as const,
+        fromUser: SYSTEM_USER,
+        toUser: session.username,
+        code: 'server_error' as const,
+        msg: sentence('server_error', session.username),
+      };
+      return session.write(JSON.stringify(reply)); // not numbered: Redis, which numbers, is away
+    }
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    this.logger.error(`session ${session.id} (${session.username}) failed: ${detail}`);
+    session.close(CloseCode.INTERNAL_ERROR, 'Internal error');
+  }
+
+  private scheduleExpiry(session: SignalingSession): void {
+    const remaining = session.user.expiresAt - Date.now();
+    session.expiryTimer = setTimeout(
+      () => (remaining > MAX_TIMER_MS ? this.scheduleExpiry(session) : void this.expire(session)),
+      Math.max(0, Math.min(remaining, MAX_TIMER_MS)),
+    );
+    session.expiryTimer.unref();
+  }
+
+  private async expire(session: SignalingSession): Promise<void> {
+    if (await this.cluster.calls.isInCall(session.id).catch(() => false)) {
+      session.closeAfterCall = true;
+    } else {
+      session.close(CloseCode.TOKEN_EXPIRED, 'Access token expired; log in again');
+    }
+  }
+
+  private closeSessionsWaitingForCallEnd(call: CallSummary): void {
+    for (const id of [call.callerSession, call.calleeSession]) {
+      const session = id === undefined ? undefined : this.registry.get(id);
+      if (session?.closeAfterCall) {
+        session.close(CloseCode.TOKEN_EXPIRED, 'Access token expired; log in again');
+      }
+    }
+  }
+
+  private watchSilence(silent: () => void): SilenceWatch {
+    return new SilenceWatch(nodeTimers, this.config.signaling.resume.silenceMs, silent);
+  }
+
+  /** v1 sockets answer WebSocket pings; two unanswered and the socket is cut (then dropped). */
+  private pingAll(): void {
+    for (const session of this.links.keys()) {
+      if (session.socket.protocol !== SUBPROTOCOL_V2 && !session.ping()) {
+        session.socket.terminate();
+      }
+    }
+  }
+}
+
+/** `promise`, or a RedisCommandError once `ms` have passed (Redis did not deliver in time). */
+async function withTimeout(promise: Promise<void>, ms: number, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisCommandError(what, `none within ${ms} ms`)), ms);
+  });
+  try {
+    await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,115 @@
+import { Logger } from '@nestjs/common';
+import { LuaScript } from '../../../redis/lua-script.js';
+import type { RedisConnection } from '../../../redis/redis-connection.js';
+import type { CallObserver, CallSummary, EndCode } from '../../call-machine.types.js';
+import { SCRIPT_BODIES, type ScriptName } from './lua/bodies.js';
+import { prelude } from './lua/prelude.js';
+
+/** What the scripts need to know; sent with every call (a few dozen bytes of JSON). */
+export interface ScriptLimits {
+  bufferMessages: number;
+  bufferBytes: number;
+  windowMs: number;
+  ringTimeoutMs: number;
+  /** How long an ended v2 session is remembered (a late resume hears "expired"). */
+  endedMs: number;
+}
+
+/**
+ * kind, call id, caller, callee, caller session, callee session, at (ms), end code, hidden; for
+ * kind 'presence': username, '1' (online) or '0', then empty fields.
+ */
+type ScriptEvent = [string, string, string, string, string, string, string, string, string];
+type ScriptReply<T> = [ScriptEvent[], string[], T];
+
+/**
+ * The signaling scripts of one instance: loaded once, run by EVALSHA with the key prefix and the
+ * limits, and each reply's state changes reported here — to this instance's observers only, so
+ * every change is reported exactly once (by the instance whose script made it), which is what
+ * makes call history written once. A v2 session whose stream overflowed while away is ended
+ * right after the script that overflowed it (deferred, as in memory).
+ */
+export class SignalingScripts {
+  private readonly logger = new Logger('RedisSignaling');
+  private readonly scripts: Record<ScriptName, LuaScript>;
+  private readonly observers: CallObserver[] = [];
+  private readonly presenceListeners: ((username: string, online: boolean) => void)[] = [];
+  private readonly limits: string;
+
+  constructor(
+    readonly redis: RedisConnection,
+    readonly prefix: string,
+    limits: ScriptLimits,
+  ) {
+    this.limits = JSON.stringify(limits);
+    const common = prelude();
+    this.scripts = Object.fromEntries(
+      Object.entries(SCRIPT_BODIES).map(([name, body]) => [
+        name,
+        new LuaScript(name, `${common}\n${body}`),
+      ]),
+    ) as Record<ScriptName, LuaScript>;
+  }
+
+  async load(): Promise<void> {
+    await Promise.all(Object.values(this.scripts).map((script) => script.load(this.redis)));
+  }
+
+  observe(observer: CallObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Told when a script run here brought a user online or offline (once across instances). */
+  onPresence(listener: (username: string, online: boolean) => void): void {
+    this.presenceListeners.push(listener);
+  }
+
+  /** Runs one script and reports its state changes; resolves to the body's own answer. */
+  async run<T = string>(name: ScriptName, args: readonly string[]): Promise<T> {
+    const [events, lapses, result] = await this.scripts[name].run<ScriptReply<T>>(this.redis, [
+      this.prefix,
+      this.limits,
+      ...args,
+    ]);
+    for (const event of events) {
+      this.report(event);
+    }
+    for (const sessionId of lapses) {
+      setImmediate(() => {
+        this.run('drop', [sessionId]).catch((error: unknown) =>
+          this.logger.error(`ending overflowed session ${sessionId} failed: ${String(error)}`),
+        );
+      });
+    }
+    return result;
+  }
+
+  private report([kind, id, caller, callee, cs, ks, at, code, hidden]: ScriptEvent): void {
+    if (kind === 'presence') {
+      this.presenceListeners.forEach((listener) => listener(id, caller === '1'));
+      return;
+    }
+    const call: CallSummary = {
+      id,
+      caller,
+      callee,
+      callerSession: cs,
+      calleeSession: ks === '' ? undefined : ks,
+      ...(hidden === '1' ? { hiddenFromCallee: true } : {}),
+    };
+    const when = new Date(Number(at));
+    for (const observer of this.observers) {
+      try {
+        if (kind === 'started') {
+          observer.callStarted?.(call, when);
+        } else if (kind === 'answered') {
+          observer.callAnswered?.(call, when);
+        } else {
+          observer.callEnded?.(call, code as EndCode, when);
+        }
+      } catch (error) {
+        this.logger.error(`a call observer failed on ${kind} ${id}: ${String(error)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,100 @@
+import type { Logger } from '@nestjs/common';
+import type { RawData } from 'ws';
+import { WebSocket } from 'ws';
+import type { CallPolicy } from '../privacy/call-policy.js';
+import type { CallSwitch } from './backend/call-switch.js';
+import type { CallAccess } from './call-machine.types.js';
+import type { CallStartLimiter } from './call-start-limiter.js';
+import { BadFrame, parseClientMessage } from './dto/parse-client-message.js';
+import { type ControlMessage, PROTOCOL_V2, PROTOCOL_VERSION, SUBPROTOCOL_V2 } from './protocol.js';
+import type { SignalingSession } from './signaling-session.js';
+
+/** What both gateways (in memory, on Redis) hand a session's frames to. */
+export interface FrameContext {
+  calls: CallSwitch;
+  callStarts: CallStartLimiter;
+  policy: CallPolicy;
+  logger: Logger;
+  /** Whether the session still exists here once the account look-up has answered. */
+  live(session: SignalingSession): boolean;
+}
+
+/**
+ * One client frame of a session: rate limit, parse, then the call switch. The relay path is a
+ * parse and one call-switch call; a promise is returned only when the work is asynchronous.
+ */
+export function dispatchFrame(
+  context: FrameContext,
+  session: SignalingSession,
+  data: RawData,
+  isBinary: boolean,
+): void | Promise<void> {
+  session.silence?.heard();
+  if (session.closedByServer || !session.admit()) {
+    return; // a session the server is closing (logged out, deleted…) asks for nothing more
+  }
+  if (isBinary) {
+    return session.sendError('bad_request', 'Binary frames are not accepted; send JSON text.');
+  }
+  // ws delivers text frames as Buffers (binaryType 'nodebuffer').
+  const v2 = session.resumable !== undefined || session.socket.protocol === SUBPROTOCOL_V2;
+  const message = parseClientMessage(
+    (data as Buffer).toString(),
+    v2 ? PROTOCOL_V2 : PROTOCOL_VERSION,
+  );
+  if (message instanceof BadFrame) {
+    return session.sendError('bad_request', `Bad message: ${message.problem}.`);
+  }
+  const { calls } = context;
+  switch (message.type) {
+    case 'offer':
+    case 'answer':
+    case '_ice':
+    case 'media_state':
+      return calls.relay(session, message);
+    case 'call_start':
+      return startCall(context, session, message.toUser);
+    case 'call_back':
+      return calls.answer(session, message.toUser, message.msg === '1', message.callId);
+    case 'hangup':
+      return calls.hangup(session, message.toUser, message.code, message.callId);
+    case 'ping':
+      return sendControl(session.socket, { type: 'pong' });
+    case 'resume':
+      return session.sendError(
+        'bad_request',
+        'Bad message: resume must be the first message on a new socket.',
+      );
+  }
+}
+
+/**
+ * Ring-bombing limits first (before any database work), then the account and privacy look-up,
+ * which runs alike for every callee, online or not, so that its timing tells a caller nothing.
+ */
+async function startCall(
+  context: FrameContext,
+  session: SignalingSession,
+  toUser: string,
+): Promise<void> {
+  if (!context.callStarts.allow(session.username, toUser)) {
+    return context.calls.refuse(session, toUser, 'rate_limited');
+  }
+  let access: CallAccess;
+  try {
+    access = await context.policy.access(session.user.id, toUser);
+  } catch (error) {
+    context.logger.error(`account look-up for ${toUser} failed: ${String(error)}`);
+    return session.sendError('server_error');
+  }
+  if (context.live(session)) {
+    return context.calls.start(session, toUser, access);
+  }
+}
+
+/** A v2 frame about the socket, not the session: no `seq`, never kept for replay. */
+export function sendControl(socket: WebSocket, message: ControlMessage): void {
+  if (socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify(message));
+  }
+}

@@ -1,0 +1,197 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { RedisSessions } from '../src/signaling/backend/redis/redis-sessions.js';
+import {
+  type Peer,
+  type RedisInstance,
+  deleteKeys,
+  openRedisPeer,
+  redisInstance,
+  uniquePrefix,
+  welcomeOf,
+} from './support/signaling-backends.js';
+
+const OPTIONS = { ringTimeoutMs: 30_000, windowMs: 1500 };
+
+/** Waits (up to 2 s) for pub/sub deliveries to arrive, then a moment longer for any extra one. */
+async function settled(done: () => boolean): Promise<void> {
+  const deadline = Date.now() + 2000;
+  while (!done() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 30));
+}
+
+/**
+ * What only the Redis back end has: several instances on one state, the replay stream, shared
+ * timers, heartbeats, and scripts that survive a SCRIPT FLUSH. Real Redis on 127.0.0.1:6379, a key
+ * prefix per test.
+ */
+describe('signaling on Redis, several instances', () => {
+  let prefix: string;
+  let history: string[];
+  let a: RedisInstance;
+  let b: RedisInstance;
+
+  beforeEach(async () => {
+    prefix = uniquePrefix();
+    history = [];
+    const observer = (name: string) => ({
+      callStarted: (call: { id: string }) => history.push(`${name} started ${call.id}`),
+      callAnswered: (call: { id: string }) => history.push(`${name} answered ${call.id}`),
+      callEnded: (call: { id: string }, code: string) =>
+        history.push(`${name} ended ${call.id} ${code}`),
+    });
+    a = await redisInstance(prefix, OPTIONS, [observer('a')]);
+    b = await redisInstance(prefix, OPTIONS, [observer('b')]);
+  });
+
+  afterEach(async () => {
+    await deleteKeys(a.connection, prefix);
+    await a.close();
+    await b.close();
+  });
+
+  async function call(caller: Peer, callee: Peer, from = a): Promise<string> {
+    await from.calls.start(caller, callee.username, 'ring');
+    return (await callee.next('call_start')).callId!;
+  }
+
+  it('glare across instances, 40 times: exactly one call each time, the other side hears glare', async () => {
+    for (let round = 0; round < 40; round += 1) {
+      const alice = await openRedisPeer(a, `alice${round}`, false);
+      const bob = await openRedisPeer(b, `bob${round}`, false);
+      await Promise.all([
+        a.calls.start(alice, bob.username, 'ring'),
+        b.calls.start(bob, alice.username, 'ring'),
+      ]);
+      await settled(() => alice.inbox.length + bob.inbox.length >= 3);
+      const glares = [...alice.inbox, ...bob.inbox].filter(
+        (m) => m.type === 'call_back' && m.code === 'glare',
+      );
+      const rings = [...alice.inbox, ...bob.inbox].filter((m) => m.type === 'call_start');
+      expect(glares).toHaveLength(1);
+      expect(rings).toHaveLength(1);
+      expect(glares[0].callId).toBe(rings[0].callId);
+    }
+    expect(history.filter((h) => h.includes(' started '))).toHaveLength(40);
+  });
+
+  it('two tabs accept on two instances at once, 40 times: one binds, the other is told', async () => {
+    for (let round = 0; round < 40; round += 1) {
+      const alice = await openRedisPeer(a, `alice${round}`, false);
+      const tab1 = await openRedisPeer(a, `bob${round}`, false);
+      const tab2 = await openRedisPeer(b, `bob${round}`, false);
+      const callId = await call(alice, tab1);
+      await tab2.next('call_start');
+      await Promise.all([
+        a.calls.answer(tab1, alice.username, true, callId),
+        b.calls.answer(tab2, alice.username, true, callId),
+      ]);
+      await settled(() => tab1.inbox.length + tab2.inbox.length >= 4);
+      const accepts = alice.inbox.filter((m) => m.type === 'call_back' && m.msg === '1');
+      expect(accepts).toHaveLength(1);
+      const loser = tab1.inbox.some((m) => m.type === 'error') ? tab1 : tab2;
+      expect(loser.inbox.map((m) => m.type)).toStrictEqual(['call_start', 'hangup', 'error']);
+      expect(loser.inbox[1]).toMatchObject({ code: 'answered_elsewhere' });
+      expect(loser.inbox[2]).toMatchObject({ code: 'not_in_call' });
+    }
+    expect(history.filter((h) => h.includes(' answered '))).toHaveLength(40);
+  });
+
+  it('a resume on another instance replays exactly what was missed, then carries on numbering', async () => {
+    const alice = await openRedisPeer(a, 'alice', true);
+    const token = randomBytes(32);
+    const hash = createHash('sha256').update(token).digest();
+    const bobId = 'bob-session-1';
+    const welcome = welcomeOf(bobId, 'bob', true);
+    await a.sessions.open(bobId, 'bob', hash, welcome);
+    const bob = { id: bobId, username: 'bob' };
+    await a.calls.start(alice, 'bob', 'ring'); // seq 2: call_start
+    const callId = (await alice.next('ringing')).callId!;
+    await a.calls.answer(bob, 'alice', true, callId); // nothing to bob
+    await a.sessions.away(bobId);
+    await alice.next('peer_status');
+    for (let n = 0; n < 3; n += 1) {
+      await a.calls.relay(alice, {
+        type: '_ice',
+        toUser: 'bob',
+        iceCandidate: { candidate: `c${n}` },
+      });
+    }
+    const next = createHash('sha256').update('next').digest();
+    const wrong = await b.sessions.resume(bobId, 'bob', next, 2, next);
+    expect(wrong).toStrictEqual({ ok: false, code: 'unknown' });
+    expect(await b.sessions.resume(bobId, 'mallory', hash, 2, next)).toStrictEqual({
+      ok: false,
+      code: 'forbidden',
+    });
+    const resumed = await b.sessions.resume(bobId, 'bob', hash, 2, next);
+    expect(resumed.ok).toBe(true);
+    if (!resumed.ok) {
+      return;
+    }
+    expect(resumed.missed.map((f) => JSON.parse(f) as { seq: number; type: string })).toStrictEqual(
+      [3, 4, 5].map((seq, n) => ({
+        type: '_ice',
+        fromUser: 'alice',
+        toUser: 'bob',
+        callId,
+        iceCandidate: { candidate: `c${n}` },
+        seq,
+      })),
+    );
+    expect(resumed.call).toStrictEqual({ callId, state: 'active', peer: 'alice', role: 'callee' });
+    expect(resumed.previousNode).toBe('');
+    expect(await alice.next('peer_status')).toMatchObject({ status: 'connected' });
+    // The token it used is spent; the new one works, and a lastSeq past what was sent does not.
+    expect(await b.sessions.resume(bobId, 'bob', hash, 5, next)).toMatchObject({ code: 'unknown' });
+    expect(await b.sessions.resume(bobId, 'bob', next, 9, next)).toMatchObject({ code: 'expired' });
+    const again = await b.sessions.resume(bobId, 'bob', next, 5, next);
+    expect(again).toMatchObject({ ok: true, missed: [], previousNode: b.sessions.node });
+  });
+
+  it('a window armed by an instance that died still ends the session once, on another instance', async () => {
+    const alice = await openRedisPeer(a, 'alice', true);
+    const bob = await openRedisPeer(b, 'bob', true);
+    const callId = await call(alice, bob);
+    await a.calls.answer(bob, 'alice', true, callId);
+    await a.sessions.away(bob.id);
+    a.timers.stop(); // "a" dies: only b's sweep is left
+    expect(await alice.next('peer_status')).toMatchObject({ status: 'reconnecting' });
+    const hangup = await alice.next('hangup');
+    expect(hangup).toMatchObject({ code: 'disconnected', fromUser: 'bob', callId });
+    expect(history.filter((h) => h.includes('ended'))).toStrictEqual([
+      `b ended ${callId} disconnected`,
+    ]);
+    expect(await b.sessions.isOnline('bob')).toBe(false);
+    expect(
+      await b.sessions.resume(bob.id, 'bob', randomBytes(32), 0, randomBytes(32)),
+    ).toMatchObject({ code: 'expired' });
+  });
+
+  it('an instance that misses its heartbeats has its v2 sessions put in their windows, v1 ended', async () => {
+    const dead = 'dead-node';
+    const heartbeat = (node: string, ttl: number) =>
+      a.scripts.run<number>('heartbeat', [node, String(ttl)]);
+    expect(await heartbeat(dead, 60_000)).toBe(1);
+    expect(await heartbeat(dead, 60_000)).toBe(0);
+    const welcome = (id: string) => welcomeOf(id, 'bob', true);
+    const deadSessions = new RedisSessions(a.scripts, a.timers, dead, 5);
+    await deadSessions.open('bob-v2', 'bob', randomBytes(32), welcome('bob-v2'));
+    await deadSessions.open('carol-v1', 'carol', undefined, welcome('carol-v1'));
+    await heartbeat(dead, 1); // expires at once
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await b.timers.sweep();
+    expect(await b.sessions.isOnline('bob')).toBe(true); // in its window
+    expect(await b.sessions.isOnline('carol')).toBe(false);
+    expect(await heartbeat(dead, 60_000)).toBe(1); // it was declared dead: it must fence itself
+  });
+
+  it('scripts are loaded again after SCRIPT FLUSH (as after a Redis restart)', async () => {
+    const alice = await openRedisPeer(a, 'alice', false);
+    await a.connection.command(['SCRIPT', 'FLUSH']);
+    await a.calls.start(alice, 'alice', 'ring');
+    expect(await alice.next('call_back')).toMatchObject({ code: 'self' });
+  });
+});

@@ -1,0 +1,123 @@
+// Issue 11, the deployment end to end: two app instances behind the real Caddyfile (least_conn,
+// active /health checks), sharing PostgreSQL and Redis, coturn, and two headless Chromium
+// browsers in the stack's network namespace. alice and bob land on different instances (each
+// WebSocket goes to the instance with fewer open), complete a relay-only call, and one instance
+// is stopped (SIGTERM) in the middle of it: its page's socket closes with 1012, the page resumes
+// through Caddy on the other instance, and media keeps flowing on both pages throughout; neither
+// leaves the call. Needs `npm run build` first, PostgreSQL and Redis on 127.0.0.1.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { en } from '../../src/i18n/en.js';
+import { type Account, CallPageDriver } from '../browser/call-page-driver.js';
+import { eventually } from '../browser/eventually.js';
+import { inboundVideoBytes } from '../browser/probe.js';
+import { httpCall, launchStackChromium, sleep, startStack, Teardown, type Stack } from './stack.js';
+
+const SERVICE_RESTART = 1012;
+
+describe('a call between users on two instances survives a SIGTERM of one of them', () => {
+  const teardown = new Teardown();
+  const suffix = randomBytes(3).toString('hex');
+  const alice: Account = { username: `alice_${suffix}`, password: 'alice scales out nicely' };
+  const bob: Account = { username: `bob_${suffix}`, password: 'bob scales out nicely too' };
+  let stack: Stack;
+  let browsers: Browser[];
+
+  beforeAll(async () => {
+    stack = await startStack({
+      network: 'netns',
+      app: true,
+      instances: 2,
+      appEntry: process.env.DIALTONE_STACK_APP_ENTRY,
+    });
+    teardown.add('stack', () => stack.stop());
+    browsers = [];
+    for (let i = 0; i < 2; i++) {
+      browsers.push(await launchStackChromium(stack, teardown));
+    }
+    for (const account of [alice, bob]) {
+      const res = await httpCall('POST', `${stack.caddy.origin}/auth/register`, {
+        ca: stack.caddy.rootCa,
+        json: account,
+      });
+      assert.equal(res.status, 201, res.body);
+    }
+  });
+
+  afterAll(() => teardown.run());
+
+  it('the call carries on, media flowing on both pages, while its instance restarts', async () => {
+    // One after the other: bob's WebSocket then goes to the instance that does not hold alice's.
+    const pages: CallPageDriver[] = [];
+    for (const [i, account] of [alice, bob].entries()) {
+      const context = await browsers[i].newContext();
+      teardown.add(`${account.username}'s browser context`, () => context.close());
+      pages.push(await CallPageDriver.logIn(context, stack.caddy.origin, account));
+    }
+    const [alicePage, bobPage] = pages;
+    for (const side of [alicePage, bobPage]) {
+      await side.relaySwitch.check();
+    }
+    await alicePage.dial(bob.username);
+    await bobPage.accept();
+    await Promise.all([alicePage.waitForRemoteVideo(30_000), bobPage.waitForRemoteVideo(30_000)]);
+    await Promise.all([
+      alicePage.waitForInboundVideoGrowing(15_000),
+      bobPage.waitForInboundVideoGrowing(15_000),
+    ]);
+
+    // Stop the first instance as a rolling upgrade does. Exactly one page was on it: the two
+    // users are on different instances.
+    const stopped = stack.apps[0].process.stop(10_000);
+    const closedWith = async (page: CallPageDriver) =>
+      (await page.signalingSockets()).map((socket) => socket.closeCode);
+    const moved = await eventually(async () => {
+      const codes = await Promise.all([alicePage, bobPage].map(closedWith));
+      const restarted = [alicePage, bobPage].filter((_, i) => codes[i].includes(SERVICE_RESTART));
+      assert.equal(restarted.length, 1, `close codes: ${JSON.stringify(codes)}`);
+      return restarted[0];
+    }, 15_000);
+    const stayed = moved === alicePage ? bobPage : alicePage;
+    await stopped;
+
+    // Media flows on both pages across the whole restart, sampled every 500 ms for 5 s.
+    const samples = await Promise.all(
+      [alicePage, bobPage].map(async (page) => {
+        const bytes: number[] = [];
+        for (let i = 0; i < 10; i++) {
+          bytes.push(await page.page.evaluate(inboundVideoBytes));
+          await sleep(500);
+        }
+        return bytes;
+      }),
+    );
+    for (const bytes of samples) {
+      assert.ok(
+        bytes.every((value, i) => i === 0 || value > bytes[i - 1]),
+        `inbound video bytes: ${bytes.join(' ')}`,
+      );
+    }
+
+    // The moved page resumed on the other instance: a new socket, open; neither left the call.
+    await eventually(async () => {
+      const sockets = await moved.signalingSockets();
+      assert.ok(sockets.length >= 2 && sockets.at(-1)?.closedAt === undefined, 'resumed');
+    }, 15_000);
+    for (const [page, peer] of [
+      [moved, stayed],
+      [stayed, moved],
+    ] as const) {
+      await page.waitForStatus(en.ui.statusConnected.replace('{peer}', peer.account.username));
+      expect(await page.callState()).toBe('connected');
+    }
+    const stayedSockets = await stayed.signalingSockets();
+    expect(stayedSockets.map((socket) => socket.closedAt ?? 'open')).toStrictEqual(['open']);
+
+    // The call ends normally afterwards, through the instance that is left.
+    await moved.hangUp();
+    await stayed.waitForCallState('idle');
+    await moved.waitForCallState('idle');
+  });
+});

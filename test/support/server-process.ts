@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/config/paths.js';
+
+const MAIN = join(PROJECT_ROOT, 'dist', 'main.js');
+
+/** `node dist/main.js` as a deployment runs it, for suites that watch the process itself. */
+export interface ServerProcess {
+  server: ChildProcess;
+  /** http://127.0.0.1:<port> */
+  baseUrl: string;
+  /** Resolves when the process exits, however it ends. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** False once the process has exited. */
+  alive(): boolean;
+  /** Resident memory of the server process (Linux /proc), in bytes. */
+  rssBytes(): number;
+  /** Everything the server wrote to stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM, waits for the exit, removes the data folder. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built server in production mode on a free loopback port, with a fresh data folder;
+ * `env` adds or overrides variables. Resolves once it says where it listens.
+ */
+export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+  assert.ok(existsSync(MAIN), `${MAIN} is missing: run "npm run build" first`);
+  const dataDir = mkdtempSync(join(tmpdir(), 'dialtone-process-'));
+  const server = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      JWT_SECRET: 'server-process-test-'.padEnd(48, '7'),
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let exitStatus: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    server.once('exit', (code, signal) => {
+      exitStatus = { code, signal };
+      resolve(exitStatus);
+    }),
+  );
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the server did not start')), 20_000);
+    const read = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const listening = /listening on (http:\/\/[\d.:]+)/.exec(output);
+      if (listening) {
+        clearTimeout(timer);
+        resolve(listening[1]);
+      }
+    };
+    server.stdout?.on('data', read);
+    server.stderr?.on('data', read);
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited with ${code}: ${output}`));
+    });
+  });
+  return {
+    server,
+    baseUrl,
+    exited,
+    alive: () => exitStatus === undefined,
+    rssBytes: () => {
+      const status = readFileSync(`/proc/${server.pid}/status`, 'utf8');
+      const kib = /^VmRSS:\s+(\d+) kB/m.exec(status);
+      assert.ok(kib, 'VmRSS missing from /proc/<pid>/status');
+      return Number(kib[1]) * 1024;
+    },
+    output: () => output,
+    stop: async () => {
+      if (exitStatus === undefined) {
+        server.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
