@@ -435,8 +435,13 @@ describe('the call page, as people use it (issue 12)', () => {
           assert.ok(tones > 0 && !silent, `${outcome}: no ringback while ringing`);
         });
         // bob's own ring is the callee's tone, not the ringback.
-        const bobSounds: SoundRecord[] = await bob.page.evaluate(sounds);
-        assert.ok(bobSounds.some((s) => s.frequency === RING_HZ && s.at > dialledAt));
+        await eventually(async () => {
+          const bobSounds: SoundRecord[] = await bob.page.evaluate(sounds);
+          assert.ok(
+            bobSounds.some((s) => s.frequency === RING_HZ && s.at > dialledAt),
+            `${outcome}: bob does not ring`,
+          );
+        });
         await happen();
         const endedAt = Date.now();
         await eventually(async () =>
