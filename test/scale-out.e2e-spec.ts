@@ -22,8 +22,8 @@ describe('scale-out: instances on Redis', () => {
   let a: ServerProcess;
   let b: ServerProcess;
 
-  async function instance(): Promise<ServerProcess> {
-    const started = await startServerProcess(env);
+  async function instance(overrides: Record<string, string> = {}): Promise<ServerProcess> {
+    const started = await startServerProcess({ ...env, ...overrides });
     instances.push(started);
     return started;
   }
@@ -165,6 +165,23 @@ describe('scale-out: instances on Redis', () => {
     await call(a.baseUrl, 'POST', '/auth/logout-all', { token: alice.token });
     expect((await onB.closed).code).toBe(4001);
     expect((await aliceWs.closed).code).toBe(4001);
+  });
+
+  it('a token that expires mid-call across instances ends neither socket until the call ends (4001)', async () => {
+    const issuer = await instance({ JWT_TTL: '3' }); // its tokens live 3 s
+    const partyOn = async (server: ServerProcess, prefix: string): Promise<Party> => {
+      const user = await createUser(issuer.baseUrl, prefix);
+      return { user, ws: await SignalingClient.connect(server.baseUrl, user.token) };
+    };
+    const alice = await partyOn(a, 'ta');
+    const bob = await partyOn(b, 'tb');
+    await connectCall(alice, bob);
+    await bob.ws.expectSilence(3500); // both tokens expire in here; the call carries on
+    alice.ws.send({ type: 'hangup', toUser: bob.user.username });
+    expect((await bob.ws.next('hangup')).code).toBe('hangup');
+    // Whichever instance hears of the call's end, the session on the other closes too.
+    expect((await alice.ws.closed).code).toBe(4001);
+    expect((await bob.ws.closed).code).toBe(4001);
   });
 
   it('the per-user session cap counts every instance: the oldest idle session, wherever, gives way', async () => {

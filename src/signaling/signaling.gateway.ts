@@ -8,7 +8,6 @@ import { AppConfig } from '../config/app-config.js';
 import { CallPolicy } from '../privacy/call-policy.js';
 import { CallMachine } from './call-machine.js';
 import { CallStartLimiter } from './call-start-limiter.js';
-import type { CallObserver, CallSummary } from './call-machine.types.js';
 import { BadFrame, parseClientMessage } from './dto/parse-client-message.js';
 import { type FrameContext, dispatchFrame, sendControl } from './frame-dispatch.js';
 import { nodeTimers } from './node-timers.js';
@@ -21,15 +20,11 @@ import {
 } from './protocol.js';
 import type { Resumption } from './resume/resumable-session.js';
 import { ResumeService } from './resume/resume.service.js';
+import { SessionExpiry } from './session-expiry.js';
 import { SessionRegistry } from './session-registry.js';
 import { SignalingSession } from './signaling-session.js';
+import { DELIBERATE_CLOSES, closeWithinGrace } from './socket-closing.js';
 import { UpgradeAuthenticator } from './upgrade-authenticator.js';
-
-/** Close codes with which a client leaves on purpose: its v2 session ends at once, no window. */
-const DELIBERATE_CLOSES: readonly number[] = [1000, 1001];
-/** setTimeout's ceiling (~24.8 days); longer token lifetimes are re-checked when it fires. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-const SHUTDOWN_GRACE_MS = 2000;
 
 /**
  * The signaling endpoint: owns the sockets (liveness, limits, token expiry, session caps) and hands
@@ -42,6 +37,7 @@ export class SignalingGateway
   private readonly logger = new Logger('Signaling');
   private readonly machine: CallMachine;
   private readonly callStarts: CallStartLimiter;
+  private readonly expiry: SessionExpiry;
   private readonly frames: FrameContext;
   private pingLoop: NodeJS.Timeout | undefined;
 
@@ -54,14 +50,15 @@ export class SignalingGateway
     private readonly resume: ResumeService,
   ) {
     this.callStarts = new CallStartLimiter(config.signaling.callStarts);
-    const closeExpiredAfterCall: CallObserver = {
-      callEnded: (call) => this.closeSessionsWaitingForCallEnd(call),
-    };
+    this.expiry = new SessionExpiry(
+      (id) => this.machine.isInCall(id),
+      (id) => registry.get(id),
+    );
     this.machine = new CallMachine({
       outbox: registry,
       directory: registry,
       timers: nodeTimers,
-      observers: [history, closeExpiredAfterCall, this.callStarts],
+      observers: [history, this.expiry, this.callStarts],
       ringTimeoutMs: config.signaling.ringTimeoutMs,
     });
     this.frames = {
@@ -113,7 +110,7 @@ export class SignalingGateway
       ...(resumeToken === undefined ? {} : { resumeToken, resumeWindowMs: this.resume.windowMs }),
     });
     this.enforceSessionCap(session);
-    this.scheduleExpiry(session);
+    this.expiry.schedule(session);
     this.machine.sessionOpened(session);
   }
 
@@ -184,8 +181,7 @@ export class SignalingGateway
     session.awaitingPongs = 0;
     this.bind(session);
     old.close(CloseCode.SESSION_TAKEN_OVER, 'Session resumed on another connection');
-    clearTimeout(session.expiryTimer);
-    this.scheduleExpiry(session);
+    this.expiry.schedule(session);
     sendControl(socket, {
       type: 'resumed',
       sessionId: session.id,
@@ -222,15 +218,9 @@ export class SignalingGateway
       }
       return true;
     });
-    const closed = sessions.map(
-      (session) =>
-        new Promise<void>((resolve) => {
-          session.socket.once('close', () => resolve());
-          session.close(CloseCode.GOING_AWAY, 'Server shutting down');
-        }),
+    await closeWithinGrace(sessions, (session) =>
+      session.close(CloseCode.GOING_AWAY, 'Server shutting down'),
     );
-    const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-    await Promise.race([Promise.all(closed), grace]);
     await this.history.flush();
   }
 
@@ -260,7 +250,7 @@ export class SignalingGateway
 
   /** Removes a session however it ended (close, drop, eviction); the machine is told once. */
   private drop(session: SignalingSession): void {
-    clearTimeout(session.expiryTimer);
+    this.expiry.cancel(session);
     session.silence?.stop();
     session.resumable?.end();
     if (this.registry.remove(session)) {
@@ -284,32 +274,6 @@ export class SignalingGateway
       idle ? 'Too many sessions: replaced by a newer one' : 'Too many sessions, all in calls',
     );
     this.drop(victim);
-  }
-
-  private scheduleExpiry(session: SignalingSession): void {
-    const remaining = session.user.expiresAt - Date.now();
-    session.expiryTimer = setTimeout(
-      () => (remaining > MAX_TIMER_MS ? this.scheduleExpiry(session) : this.expire(session)),
-      Math.max(0, Math.min(remaining, MAX_TIMER_MS)),
-    );
-    session.expiryTimer.unref();
-  }
-
-  private expire(session: SignalingSession): void {
-    if (this.machine.isInCall(session.id)) {
-      session.closeAfterCall = true;
-    } else {
-      session.close(CloseCode.TOKEN_EXPIRED, 'Access token expired; log in again');
-    }
-  }
-
-  private closeSessionsWaitingForCallEnd(call: CallSummary): void {
-    for (const id of [call.callerSession, call.calleeSession]) {
-      const session = id === undefined ? undefined : this.registry.get(id);
-      if (session?.closeAfterCall) {
-        session.close(CloseCode.TOKEN_EXPIRED, 'Access token expired; log in again');
-      }
-    }
   }
 
   /**

@@ -11,7 +11,6 @@ import { AppConfig } from '../../../config/app-config.js';
 import { COMMAND_TIMEOUT_MS, RedisCommandError } from '../../../redis/redis-connection.js';
 import { CallPolicy } from '../../../privacy/call-policy.js';
 import { CallStartLimiter } from '../../call-start-limiter.js';
-import type { CallSummary } from '../../call-machine.types.js';
 import { BadFrame, parseClientMessage } from '../../dto/parse-client-message.js';
 import { type FrameContext, dispatchFrame, sendControl } from '../../frame-dispatch.js';
 import { nodeTimers } from '../../node-timers.js';
@@ -29,17 +28,16 @@ import { ResumeToken } from '../../resume/resume-token.js';
 import { SilenceWatch } from '../../resume/silence-watch.js';
 import { type TrustProxyFn, upgradeAddress } from '../../resume/upgrade-address.js';
 import { sentence } from '../../sentences.js';
+import { SessionExpiry } from '../../session-expiry.js';
 import { SessionRegistry } from '../../session-registry.js';
 import { SignalingSession } from '../../signaling-session.js';
+import { DELIBERATE_CLOSES, closeWithinGrace } from '../../socket-closing.js';
 import { UpgradeAuthenticator } from '../../upgrade-authenticator.js';
 import { PipelinedCallSwitch } from './pipelined-call-switch.js';
 import { decodeChannel } from './redis-sessions.js';
 import { RedisSignaling } from './redis-signaling.js';
 import { SessionLink } from './session-link.js';
 
-const DELIBERATE_CLOSES: readonly number[] = [1000, 1001];
-const MAX_TIMER_MS = 2 ** 31 - 1;
-const SHUTDOWN_GRACE_MS = 2000;
 const RESTART_REASON = 'Service restart; resume on another connection';
 
 /**
@@ -59,6 +57,7 @@ export class ClusterSignalingGateway
 {
   private readonly logger = new Logger('Signaling');
   private readonly callStarts: CallStartLimiter;
+  private readonly expiry: SessionExpiry;
   private readonly frames: FrameContext;
   private readonly links = new Map<SignalingSession, SessionLink>();
   /** Each socket's client address (for the resume throttle), read at the upgrade. */
@@ -77,8 +76,12 @@ export class ClusterSignalingGateway
     this.callStarts = new CallStartLimiter(config.signaling.callStarts);
     cluster.scripts.observe(history);
     cluster.scripts.observe(this.callStarts);
-    cluster.scripts.observe({ callEnded: (call) => this.closeSessionsWaitingForCallEnd(call) });
-    cluster.onFence(() => this.handOffAll());
+    this.expiry = new SessionExpiry(
+      (id) => cluster.calls.isInCall(id),
+      (id) => registry.get(id),
+    );
+    cluster.scripts.observe(this.expiry);
+    cluster.onFence(() => void this.handOffAll());
     this.frames = {
       calls: new PipelinedCallSwitch(cluster.calls, (session, error) =>
         this.failed(session as SignalingSession, error),
@@ -136,7 +139,7 @@ export class ClusterSignalingGateway
       // The welcome comes back through the channel (another connection than the script's reply):
       // nothing else, not even a pong, may reach the client before it.
       await withTimeout(link.welcomed, COMMAND_TIMEOUT_MS, 'the welcome');
-      this.scheduleExpiry(session);
+      this.expiry.schedule(session);
       if (victim !== '') {
         await this.evict(victim, victim === session.id);
       }
@@ -261,7 +264,7 @@ export class ClusterSignalingGateway
       call: outcome.call,
     });
     link.replay(outcome.missed, request.lastSeq);
-    this.scheduleExpiry(session);
+    this.expiry.schedule(session);
   }
 
   /** `resume_failed`, then a new session on the same socket (as on one instance). */
@@ -296,7 +299,7 @@ export class ClusterSignalingGateway
   private async detach(session: SignalingSession, link: SessionLink): Promise<void> {
     link.released = true;
     this.links.delete(session);
-    clearTimeout(session.expiryTimer);
+    this.expiry.cancel(session);
     session.silence?.stop();
     this.registry.remove(session);
     // An unsubscribe sent while the subscribe is still on its way would never be answered.
@@ -353,21 +356,15 @@ export class ClusterSignalingGateway
     } catch (error) {
       this.logger.error(`handing sessions over failed (Redis away?): ${String(error)}`);
     }
-    const closed = this.handOffAll();
-    const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-    await Promise.race([Promise.all(closed), grace]);
+    await this.handOffAll();
     await this.history.flush();
     await this.cluster.stop();
   }
 
   /** Closes every socket here with 1012 without ending its session (its state is in Redis). */
-  private handOffAll(): Promise<void>[] {
-    return [...this.links.entries()].map(
-      ([session, link]) =>
-        new Promise<void>((resolve) => {
-          session.socket.once('close', () => resolve());
-          this.release(session, link, CloseCode.SERVICE_RESTART, RESTART_REASON);
-        }),
+  private handOffAll(): Promise<void> {
+    return closeWithinGrace(this.links.keys(), (session) =>
+      this.release(session, this.links.get(session), CloseCode.SERVICE_RESTART, RESTART_REASON),
     );
   }
 
@@ -390,32 +387,6 @@ export class ClusterSignalingGateway
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     this.logger.error(`session ${session.id} (${session.username}) failed: ${detail}`);
     session.close(CloseCode.INTERNAL_ERROR, 'Internal error');
-  }
-
-  private scheduleExpiry(session: SignalingSession): void {
-    const remaining = session.user.expiresAt - Date.now();
-    session.expiryTimer = setTimeout(
-      () => (remaining > MAX_TIMER_MS ? this.scheduleExpiry(session) : void this.expire(session)),
-      Math.max(0, Math.min(remaining, MAX_TIMER_MS)),
-    );
-    session.expiryTimer.unref();
-  }
-
-  private async expire(session: SignalingSession): Promise<void> {
-    if (await this.cluster.calls.isInCall(session.id).catch(() => false)) {
-      session.closeAfterCall = true;
-    } else {
-      session.close(CloseCode.TOKEN_EXPIRED, 'Access token expired; log in again');
-    }
-  }
-
-  private closeSessionsWaitingForCallEnd(call: CallSummary): void {
-    for (const id of [call.callerSession, call.calleeSession]) {
-      const session = id === undefined ? undefined : this.registry.get(id);
-      if (session?.closeAfterCall) {
-        session.close(CloseCode.TOKEN_EXPIRED, 'Access token expired; log in again');
-      }
-    }
   }
 
   private watchSilence(silent: () => void): SilenceWatch {
