@@ -4,7 +4,7 @@ import { closeAll, connectCall, ring } from './support/call-fixtures.js';
 import { createTestDatabase, type TestDatabase } from './support/postgres.js';
 import { type OwnRedis, ownRedis } from './support/redis-server.js';
 import { type V2Party, connectV2, resumeV2, tryResume } from './support/resume-fixtures.js';
-import { type ServerProcess, startServerProcess } from './support/server-process.js';
+import { type ServerProcess, ServerFleet } from './support/server-process.js';
 import { createUser } from './support/test-app.js';
 
 async function health(server: ServerProcess): Promise<number> {
@@ -29,33 +29,26 @@ async function until(check: () => Promise<boolean>, ms: number): Promise<number>
 describe('scale-out: faults', () => {
   let database: TestDatabase;
   let redis: OwnRedis;
-  let env: Record<string, string>;
-  const instances: ServerProcess[] = [];
+  const fleet = new ServerFleet();
   let a: ServerProcess;
   let b: ServerProcess;
-
-  async function instance(): Promise<ServerProcess> {
-    const started = await startServerProcess(env);
-    instances.push(started);
-    return started;
-  }
 
   beforeAll(async () => {
     database = await createTestDatabase();
     redis = await ownRedis();
-    env = {
+    fleet.env = {
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
       AUTH_RATE_PER_ADDRESS: '1000',
       RING_TIMEOUT_MS: '1500',
       RESUME_WINDOW_MS: '15000',
     };
-    a = await instance();
-    b = await instance();
+    a = await fleet.start();
+    b = await fleet.start();
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map((server) => server.stop()));
+    await fleet.stopAll();
     await redis?.stop();
     await database?.drop();
   }, 30_000);
@@ -74,7 +67,7 @@ describe('scale-out: faults', () => {
   });
 
   it('kill -9 of the caller’s instance mid-ring: the ring timeout still fires, once, elsewhere', async () => {
-    const d = await instance();
+    const d = await fleet.start();
     const alice = await connectV2(d.baseUrl, await createUser(d.baseUrl, 'ra'));
     const bob = await connectV2(a.baseUrl, await createUser(a.baseUrl, 'rb'));
     const callId = await ring(alice, bob);

@@ -5,7 +5,7 @@ import { call } from './support/http.js';
 import { createTestDatabase, type TestDatabase } from './support/postgres.js';
 import { freePort } from './support/redis-server.js';
 import { type V2Party, connectV2, resumeV2, tryResume } from './support/resume-fixtures.js';
-import { type ServerProcess, startServerProcess } from './support/server-process.js';
+import { type ServerProcess, ServerFleet, startServerProcess } from './support/server-process.js';
 import { SignalingClient } from './support/signaling-client.js';
 import { createUser } from './support/test-app.js';
 
@@ -17,20 +17,13 @@ const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
  */
 describe('scale-out: instances on Redis', () => {
   let database: TestDatabase;
-  let env: Record<string, string>;
-  const instances: ServerProcess[] = [];
+  const fleet = new ServerFleet();
   let a: ServerProcess;
   let b: ServerProcess;
 
-  async function instance(overrides: Record<string, string> = {}): Promise<ServerProcess> {
-    const started = await startServerProcess({ ...env, ...overrides });
-    instances.push(started);
-    return started;
-  }
-
   beforeAll(async () => {
     database = await createTestDatabase();
-    env = {
+    fleet.env = {
       DATABASE_URL: database.url,
       REDIS_URL,
       REDIS_KEY_PREFIX: `dialtone-e2e-${randomBytes(4).toString('hex')}:`,
@@ -40,12 +33,12 @@ describe('scale-out: instances on Redis', () => {
       RESUME_MAX_FAILURES: '3',
       MAX_SESSIONS_PER_USER: '3',
     };
-    a = await instance();
-    b = await instance();
+    a = await fleet.start();
+    b = await fleet.start();
   }, 60_000);
 
   afterAll(async () => {
-    await Promise.all(instances.map((server) => server.stop()));
+    await fleet.stopAll();
     await database?.drop();
   }, 30_000);
 
@@ -168,7 +161,7 @@ describe('scale-out: instances on Redis', () => {
   });
 
   it('a token that expires mid-call across instances ends neither socket until the call ends (4001)', async () => {
-    const issuer = await instance({ JWT_TTL: '3' }); // its tokens live 3 s
+    const issuer = await fleet.start({ JWT_TTL: '3' }); // its tokens live 3 s
     const partyOn = async (server: ServerProcess, prefix: string): Promise<Party> => {
       const user = await createUser(issuer.baseUrl, prefix);
       return { user, ws: await SignalingClient.connect(server.baseUrl, user.token) };
@@ -220,7 +213,7 @@ describe('scale-out: instances on Redis', () => {
   });
 
   it('SIGTERM mid-call: sockets closed 1012, no hang-up; the client resumes elsewhere', async () => {
-    const c = await instance();
+    const c = await fleet.start();
     const alice: V2Party = await connectV2(a.baseUrl, await createUser(a.baseUrl, 'ta'));
     const bob: V2Party = await connectV2(c.baseUrl, await createUser(c.baseUrl, 'tb'));
     const callId = await connectCall(alice, bob);
@@ -244,7 +237,7 @@ describe('scale-out: instances on Redis', () => {
   });
 
   it('kill -9 mid-call: the peer hears reconnecting within 10 s, the client resumes elsewhere', async () => {
-    const d = await instance();
+    const d = await fleet.start();
     const alice: V2Party = await connectV2(a.baseUrl, await createUser(a.baseUrl, 'ka'));
     const bob: V2Party = await connectV2(d.baseUrl, await createUser(d.baseUrl, 'kb'));
     const callId = await connectCall(alice, bob);
@@ -263,14 +256,17 @@ describe('scale-out: instances on Redis', () => {
 
   it('Redis unreachable at start: the instance exits naming REDIS_URL, never serving from memory', async () => {
     const port = await freePort();
-    const failure = await startServerProcess({ ...env, REDIS_URL: `redis://127.0.0.1:${port}` })
+    const failure = await startServerProcess({
+      ...fleet.env,
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+    })
       .then(() => 'started')
       .catch((error: unknown) => String(error));
     expect(failure).toMatch(/exited with 1: .*REDIS_URL: Redis at redis:\/\/127\.0\.0\.1/s);
   });
 
   it('REDIS_URL with SQLite: the server stops, saying PostgreSQL is needed', async () => {
-    const { DATABASE_URL: _postgres, ...sqlite } = env;
+    const { DATABASE_URL: _postgres, ...sqlite } = fleet.env;
     const failure = await startServerProcess(sqlite)
       .then(() => 'started')
       .catch((error: unknown) => String(error));

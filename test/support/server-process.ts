@@ -89,3 +89,23 @@ export async function startServerProcess(env: Record<string, string> = {}): Prom
     },
   };
 }
+
+/**
+ * Server processes sharing one environment (one database, one Redis): the instances of a
+ * scale-out suite, started as it needs them and stopped together.
+ */
+export class ServerFleet {
+  /** Set once the suite's database and Redis are up, before the first start. */
+  env: Record<string, string> = {};
+  private readonly running: ServerProcess[] = [];
+
+  async start(overrides: Record<string, string> = {}): Promise<ServerProcess> {
+    const started = await startServerProcess({ ...this.env, ...overrides });
+    this.running.push(started);
+    return started;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.running.map((server) => server.stop()));
+  }
+}
