@@ -9,12 +9,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
 import WebSocket from 'ws';
-import { type Account, CallPageDriver } from '../browser/call-page-driver.js';
+import type { Account } from '../browser/call-page-driver.js';
 import { eventually } from '../browser/eventually.js';
 import type { SelectedPath } from '../browser/probe.js';
-import { httpCall, startStack, Teardown, type Stack, launchStackChromium } from './stack.js';
+import { callersOnStack, httpCall, startStack, Teardown, type Stack } from './stack.js';
 
 const FOREIGN_ORIGIN = 'https://evil.example';
 
@@ -52,7 +51,7 @@ describe('a relay-only call between two Chromium browsers through Caddy, the app
   const alice: Account = { username: `alice_${suffix}`, password: 'alice relays everything' };
   const bob: Account = { username: `bob_${suffix}`, password: 'bob relays everything too' };
   let stack: Stack;
-  let browsers: Browser[];
+  let callers: Awaited<ReturnType<typeof callersOnStack>>;
 
   const call = (method: string, path: string, options: Parameters<typeof httpCall>[2] = {}) =>
     httpCall(method, `${stack.caddy.origin}${path}`, { ca: stack.caddy.rootCa, ...options });
@@ -66,27 +65,13 @@ describe('a relay-only call between two Chromium browsers through Caddy, the app
     teardown.add('stack', () => stack.stop());
     // Two browsers (two Chromium processes), each entering the namespace and trusting only
     // the root CA in the stack's NSS DB.
-    browsers = [];
-    for (let i = 0; i < 2; i++) {
-      const browser = await launchStackChromium(stack, teardown);
-      browsers.push(browser);
-    }
-    for (const account of [alice, bob]) {
-      const res = await call('POST', '/auth/register', { json: account });
-      assert.equal(res.status, 201, res.body);
-    }
+    callers = await callersOnStack(stack, teardown, [alice, bob]);
   });
 
   afterAll(() => teardown.run());
 
   it('alice and bob call each other with the relay switch on: video both ways via coturn', async () => {
-    const [alicePage, bobPage] = await Promise.all(
-      [alice, bob].map(async (account, i) => {
-        const context = await browsers[i].newContext();
-        teardown.add(`${account.username}'s browser context`, () => context.close());
-        return CallPageDriver.logIn(context, stack.caddy.origin, account);
-      }),
-    );
+    const [alicePage, bobPage] = await Promise.all([callers.page(0), callers.page(1)]);
     for (const side of [alicePage, bobPage]) {
       expect(new URL(side.page.url()).origin).toBe(stack.caddy.origin);
       // Enabled only once GET /ice-servers listed a TURN server; check() waits for that.

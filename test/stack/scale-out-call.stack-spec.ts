@@ -8,12 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
 import { en } from '../../src/i18n/en.js';
 import { type Account, CallPageDriver } from '../browser/call-page-driver.js';
 import { eventually } from '../browser/eventually.js';
 import { inboundVideoBytes } from '../browser/probe.js';
-import { httpCall, launchStackChromium, sleep, startStack, Teardown, type Stack } from './stack.js';
+import { callersOnStack, sleep, startStack, Teardown, type Stack } from './stack.js';
 
 const SERVICE_RESTART = 1012;
 
@@ -23,7 +22,7 @@ describe('a call between users on two instances survives a SIGTERM of one of the
   const alice: Account = { username: `alice_${suffix}`, password: 'alice scales out nicely' };
   const bob: Account = { username: `bob_${suffix}`, password: 'bob scales out nicely too' };
   let stack: Stack;
-  let browsers: Browser[];
+  let callers: Awaited<ReturnType<typeof callersOnStack>>;
 
   beforeAll(async () => {
     stack = await startStack({
@@ -33,30 +32,15 @@ describe('a call between users on two instances survives a SIGTERM of one of the
       appEntry: process.env.DIALTONE_STACK_APP_ENTRY,
     });
     teardown.add('stack', () => stack.stop());
-    browsers = [];
-    for (let i = 0; i < 2; i++) {
-      browsers.push(await launchStackChromium(stack, teardown));
-    }
-    for (const account of [alice, bob]) {
-      const res = await httpCall('POST', `${stack.caddy.origin}/auth/register`, {
-        ca: stack.caddy.rootCa,
-        json: account,
-      });
-      assert.equal(res.status, 201, res.body);
-    }
+    callers = await callersOnStack(stack, teardown, [alice, bob]);
   });
 
   afterAll(() => teardown.run());
 
   it('the call carries on, media flowing on both pages, while its instance restarts', async () => {
     // One after the other: bob's WebSocket then goes to the instance that does not hold alice's.
-    const pages: CallPageDriver[] = [];
-    for (const [i, account] of [alice, bob].entries()) {
-      const context = await browsers[i].newContext();
-      teardown.add(`${account.username}'s browser context`, () => context.close());
-      pages.push(await CallPageDriver.logIn(context, stack.caddy.origin, account));
-    }
-    const [alicePage, bobPage] = pages;
+    const alicePage = await callers.page(0);
+    const bobPage = await callers.page(1);
     for (const side of [alicePage, bobPage]) {
       await side.relaySwitch.check();
     }

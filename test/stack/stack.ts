@@ -15,6 +15,7 @@
 //           (10.99.N.2) and reaches nothing else.
 import { turnCredential, type TurnCredential } from '../../src/turn/turn-credentials.js';
 import { chromium, type Browser } from 'playwright-core';
+import { type Account, CallPageDriver } from '../browser/call-page-driver.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../browser/chromium.js';
 import { spawn, execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -883,6 +884,34 @@ export async function launchStackChromium(stack: Stack, teardown: Teardown): Pro
   });
   teardown.add('chromium', () => browser.close());
   return browser;
+}
+
+/**
+ * The call-page side of a stack test: one Chromium per account (a process each, in the stack's
+ * network), every account registered through Caddy, and `page(i)` logs account i in there.
+ */
+export async function callersOnStack(
+  stack: Stack,
+  teardown: Teardown,
+  accounts: readonly Account[],
+): Promise<{ browsers: Browser[]; page(i: number): Promise<CallPageDriver> }> {
+  const browsers: Browser[] = [];
+  for (const account of accounts) {
+    browsers.push(await launchStackChromium(stack, teardown));
+    const res = await httpCall('POST', `${stack.caddy.origin}/auth/register`, {
+      ca: stack.caddy.rootCa,
+      json: account,
+    });
+    if (res.status !== 201) {
+      throw new Error(`registering ${account.username}: ${res.status} ${res.body}`);
+    }
+  }
+  const page = async (i: number) => {
+    const context = await browsers[i].newContext();
+    teardown.add(`${accounts[i].username}'s browser context`, () => context.close());
+    return CallPageDriver.logIn(context, stack.caddy.origin, accounts[i]);
+  };
+  return { browsers, page };
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
