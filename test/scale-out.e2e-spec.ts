@@ -177,6 +177,38 @@ describe('scale-out: instances on Redis', () => {
     expect((await bob.ws.closed).code).toBe(4001);
   });
 
+  it('the login lock-out and the account budget are shared: two instances grant what one would', async () => {
+    const limits = {
+      REDIS_KEY_PREFIX: `${fleet.env.REDIS_KEY_PREFIX}limits:`, // budgets of these two only
+      LOGIN_MAX_FAILURES: '4',
+      AUTH_RATE_PER_ADDRESS: '12',
+    };
+    const servers = [await fleet.start(limits), await fleet.start(limits)];
+    const victim = await createUser(servers[0].baseUrl, 'lv'); // 2 account requests
+    const guesses = [];
+    for (let n = 0; n < 10; n += 1) {
+      guesses.push(
+        await call(servers[n % 2].baseUrl, 'POST', '/auth/login', {
+          json: { username: victim.username, password: `guess number ${n}` },
+        }),
+      );
+    }
+    expect(guesses.map((reply) => reply.status)).toStrictEqual([
+      ...Array<number>(4).fill(401),
+      ...Array<number>(6).fill(429),
+    ]);
+    expect(guesses[4].json().message).toMatch(/Too many failed logins/);
+    // 12 requests so far, the budget of one address on one instance: the rest are refused on both
+    // (a token may have been refilled meanwhile: one every 5 s).
+    const more = [];
+    for (let n = 0; n < 8; n += 1) {
+      more.push(await call(servers[n % 2].baseUrl, 'POST', '/auth/register', { json: {} }));
+    }
+    const refused = more.filter((reply) => reply.status === 429);
+    expect(refused.length).toBeGreaterThanOrEqual(7);
+    expect(refused[0].json().message).toMatch(/Too many account requests from your address/);
+  });
+
   it('the per-user session cap counts every instance: the oldest idle session, wherever, gives way', async () => {
     const alice = await createUser(a.baseUrl, 'ma');
     const bob = await createUser(a.baseUrl, 'mb');

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { RetryLaterException } from '../common/retry-later.exception.js';
 import { AppConfig } from '../config/app-config.js';
 import { clientAddressKey } from './client-address.js';
-import { KeyedRateLimiter } from './keyed-rate-limiter.js';
+import { RateBuckets } from './rate-buckets.js';
 
 const GLOBAL = '';
 
@@ -14,18 +14,16 @@ const GLOBAL = '';
  */
 @Injectable()
 export class AccountRateLimits {
-  private readonly perAddress: KeyedRateLimiter;
-  private readonly global: KeyedRateLimiter;
-
-  constructor(config: AppConfig) {
-    this.perAddress = new KeyedRateLimiter(config.accounts.ratePerAddress);
-    this.global = new KeyedRateLimiter(config.accounts.rateGlobal);
-  }
+  constructor(
+    private readonly config: AppConfig,
+    private readonly buckets: RateBuckets,
+  ) {}
 
   /** Counts one request; throws a 429 with Retry-After when a budget is spent. */
-  admit(ip: string): void {
+  async admit(ip: string): Promise<void> {
+    const { ratePerAddress, rateGlobal } = this.config.accounts;
     // The address first: a flood from one address is stopped before it drains the global budget.
-    const fromAddress = this.perAddress.take(clientAddressKey(ip));
+    const fromAddress = await this.buckets.take('account', clientAddressKey(ip), ratePerAddress);
     if (fromAddress > 0) {
       throw new RetryLaterException(
         `Too many account requests from your address; try again in ${fromAddress} seconds`,
@@ -33,7 +31,7 @@ export class AccountRateLimits {
         fromAddress,
       );
     }
-    const overall = this.global.take(GLOBAL);
+    const overall = await this.buckets.take('account-global', GLOBAL, rateGlobal);
     if (overall > 0) {
       throw new RetryLaterException(
         `The server is receiving too many account requests; try again in ${overall} seconds`,
@@ -48,8 +46,8 @@ export class AccountRateLimits {
 export class AccountRateLimitGuard implements CanActivate {
   constructor(private readonly limits: AccountRateLimits) {}
 
-  canActivate(context: ExecutionContext): boolean {
-    this.limits.admit(context.switchToHttp().getRequest<Request>().ip ?? '');
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    await this.limits.admit(context.switchToHttp().getRequest<Request>().ip ?? '');
     return true;
   }
 }

@@ -10,7 +10,6 @@ import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { tokenRevocationsProvider } from '../signaling/backend/shared-state.providers.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
-import { LoginAttempts } from './login-attempts.js';
 import { RevokedToken } from './revoked-token.entity.js';
 import { TokenRevocations } from './token-revocations.js';
 import { TokenService } from './token.service.js';
@@ -38,15 +37,6 @@ import { TokenService } from './token.service.js';
     AuthService,
     TokenService,
     tokenRevocationsProvider,
-    {
-      provide: LoginAttempts,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new LoginAttempts({
-          maxFailures: config.accounts.loginMaxFailures,
-          windowMs: config.accounts.loginLockoutSeconds * 1000,
-        }),
-    },
     AccountRateLimits,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
   ],

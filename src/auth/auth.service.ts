@@ -9,7 +9,7 @@ import { toProfile, UserProfileDto } from '../users/dto/user-profile.dto.js';
 import { passwordProblem, type PasswordProblem } from '../users/password-policy.js';
 import { UsersService } from '../users/users.service.js';
 import { LoginDto, LoginResponseDto } from './dto/login.dto.js';
-import { LoginAttempts } from './login-attempts.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { AuthenticatedUser } from './token.service.js';
 import { TokenService } from './token.service.js';
 import { TokenRevocations } from './token-revocations.js';
@@ -23,7 +23,7 @@ export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly tokens: TokenService,
-    private readonly attempts: LoginAttempts,
+    private readonly attempts: LoginThrottle,
     private readonly revocations: TokenRevocations,
     private readonly config: AppConfig,
   ) {}
@@ -51,7 +51,7 @@ export class AuthService {
    * password is checked, so that concurrent guesses cannot pass the limit.
    */
   async checkPassword(username: string, password: string, ip: string): Promise<User | undefined> {
-    const retryAfter = this.attempts.begin(username, ip);
+    const retryAfter = await this.attempts.begin(username, ip);
     if (retryAfter > 0) {
       throw new TooManyLoginAttempts(retryAfter);
     }
@@ -59,11 +59,11 @@ export class AuthService {
     try {
       user = await this.users.verifyCredentials(username, password);
     } catch (error) {
-      this.attempts.abandon(username, ip); // never evaluated (e.g. the server was busy)
+      await this.attempts.abandon(username, ip); // never evaluated (e.g. the server was busy)
       throw error;
     }
     if (user) {
-      this.attempts.succeeded(username, ip);
+      await this.attempts.succeeded(username, ip);
     }
     return user;
   }

@@ -1,4 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { RateBuckets } from '../auth/rate-buckets.js';
 import { RequestBudget } from '../auth/request-budget.js';
 import { AppConfig } from '../config/app-config.js';
 import { PresenceService } from '../users/presence.service.js';
@@ -30,8 +31,13 @@ export class ContactsService {
     private readonly presence: PresenceService,
     private readonly events: ContactEvents,
     private readonly config: AppConfig,
+    buckets: RateBuckets,
   ) {
-    this.requests = new RequestBudget(config.privacy.contactRequestsPerMinute, 'contact requests');
+    this.requests = new RequestBudget(
+      buckets,
+      config.privacy.contactRequestsPerMinute,
+      'contact requests',
+    );
   }
 
   async list(me: Person): Promise<ContactListDto> {
@@ -52,7 +58,7 @@ export class ContactsService {
    * harmless (the answer says where things stand).
    */
   async request(me: Person, username: string): Promise<ContactRequestResultDto> {
-    this.requests.spend(me.id);
+    await this.requests.spend(me.id);
     // Whatever happens next, the same queries run: a blocked requester's answers take as long.
     const [self, other] = await Promise.all([this.fresh(me), this.other(me, username)]);
     const standing = await this.relationships.between(me.id, other.id);

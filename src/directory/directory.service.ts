@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { RateBuckets } from '../auth/rate-buckets.js';
 import { RequestBudget } from '../auth/request-budget.js';
 import { likePrefix } from '../common/like-prefix.js';
 import { AppConfig } from '../config/app-config.js';
@@ -24,12 +25,17 @@ export class DirectoryService {
     private readonly relationships: Relationships,
     private readonly presence: PresenceService,
     config: AppConfig,
+    buckets: RateBuckets,
   ) {
-    this.searches = new RequestBudget(config.privacy.searchesPerMinute, 'directory searches');
+    this.searches = new RequestBudget(
+      buckets,
+      config.privacy.searchesPerMinute,
+      'directory searches',
+    );
   }
 
   async search(me: Person, prefix: string, limit: number): Promise<DirectoryEntryDto[]> {
-    this.searches.spend(me.id);
+    await this.searches.spend(me.id);
     const contacts = (await this.relationships.contactsOf(me.id, prefix, limit))
       .map(({ username, displayName }) => ({
         username,
