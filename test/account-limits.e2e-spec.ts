@@ -79,6 +79,10 @@ describe('limits on unauthenticated account work', () => {
     });
     expect(formRefused.status).toBe(429);
     retryAfter(formRefused);
+    // The form, not JSON: the person who pressed "Register" reads why, and what they typed stays.
+    expect(formRefused.headers.get('content-type') ?? '').toMatch(/^text\/html/);
+    expect(formRefused.text).toContain('Too many attempts from your network. Try again in');
+    expect(formRefused.text).toContain('value="spray6"');
     // Other addresses keep their own budget, and pages that cost nothing are not counted.
     expect((await register('spray7', '198.51.100.20')).status).toBe(201);
     expect((await call(baseUrl, 'GET', '/login', { headers: from('203.0.113.9') })).status).toBe(

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { en } from '../src/i18n/en.js';
+import { zhCN } from '../src/i18n/zh-cn.js';
 import { call, type Reply, type RequestOptions } from './support/http.js';
 import { createUser, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
@@ -9,6 +11,14 @@ const crossSite = { origin: EVIL, 'sec-fetch-site': 'cross-site' };
 function expectRefusedCrossSite(reply: Reply): void {
   expect(reply.status).toBe(403);
   expect(reply.json().message).toMatch(/^Cross-site request refused/);
+  expect(reply.authCookie).toBe(undefined);
+}
+
+/** The login and register forms answer with the form again, the reason in the page's language. */
+function expectFormRefusedCrossSite(reply: Reply, sentence = en.account.crossSite): void {
+  expect(reply.status).toBe(403);
+  expect(reply.headers.get('content-type') ?? '').toMatch(/^text\/html/);
+  expect(reply.text).toContain(sentence);
   expect(reply.authCookie).toBe(undefined);
 }
 
@@ -25,12 +35,13 @@ describe('login CSRF: account routes refuse other sites’ pages', () => {
 
   it('refuses a cross-site form POST to /login, /register and /logout with 403', async () => {
     const credentials = { username: mallory.username, password: mallory.password };
-    expectRefusedCrossSite(await post('/login', { form: credentials, headers: crossSite }));
-    expectRefusedCrossSite(
+    expectFormRefusedCrossSite(await post('/login', { form: credentials, headers: crossSite }));
+    expectFormRefusedCrossSite(
       await post('/register', {
         form: { username: 'planted1', password: 'correct horse battery' },
-        headers: crossSite,
+        headers: { ...crossSite, 'accept-language': 'zh-CN' },
       }),
+      zhCN.account.crossSite,
     );
     expectRefusedCrossSite(await post('/logout', { cookie: mallory.token, headers: crossSite }));
     expectRefusedCrossSite(
@@ -58,7 +69,7 @@ describe('login CSRF: account routes refuse other sites’ pages', () => {
     expectRefusedCrossSite(await post('/auth/login', { json, headers: sibling }));
     expectRefusedCrossSite(await post('/auth/login', { json, headers: { origin: 'null' } }));
     // An older browser that sends Origin but no Sec-Fetch-Site.
-    expectRefusedCrossSite(await post('/login', { form: json, headers: { origin: EVIL } }));
+    expectFormRefusedCrossSite(await post('/login', { form: json, headers: { origin: EVIL } }));
   });
 
   it('/auth/login and /auth/register take JSON only (415), as no page can send it cross-site', async () => {

@@ -189,6 +189,8 @@ export const en = {
     passwordLength: 'Use 8-128 characters.',
     displayNameRule: 'Use at most 64 characters, without line breaks or invisible characters.',
     usernameTaken: 'The username "{username}" is already taken. Choose another one.',
+    crossSite:
+      'This form was sent from another website, so it was refused. Open this site yourself and try again.',
     formFailed: 'That did not work. Please try again.',
     seconds: '{count} seconds',
     oneSecond: '1 second',

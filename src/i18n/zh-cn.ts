@@ -180,6 +180,7 @@ export const zhCN: Translation = {
     passwordLength: '请使用 8–128 个字符。',
     displayNameRule: '最多 64 个字符，不能包含换行或不可见字符。',
     usernameTaken: '用户名“{username}”已被占用。请换一个。',
+    crossSite: '此表单来自其他网站，已被拒绝。请直接打开本站后重试。',
     formFailed: '操作未成功，请重试。',
     seconds: '{count} 秒',
     oneSecond: '1 秒',

@@ -1,4 +1,4 @@
-import { ConflictException, HttpException, HttpStatus } from '@nestjs/common';
+import { ConflictException, ForbiddenException, HttpException, HttpStatus } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { TooManyLoginAttempts, WeakPasswordException } from '../auth/auth.service.js';
 import { RetryLaterException } from '../common/retry-later.exception.js';
@@ -31,18 +31,12 @@ export function registerFieldErrors(
   return Object.fromEntries(errors.map((error) => [error.property, t[sentence(error.property)]]));
 }
 
-/**
- * Why a login or registration was refused, for the form: the field it belongs to and the
- * sentence in the page's language. Anything that is not an HTTP refusal is rethrown (a 500).
- */
+/** Why a login or registration was refused, for the form: the field it belongs to and the sentence in the page's language. */
 export function refusal(
-  error: unknown,
+  error: HttpException,
   locale: Locale,
   values: Record<string, string>,
 ): { field: string; message: string; status: number } {
-  if (!(error instanceof HttpException)) {
-    throw error;
-  }
   const t = TRANSLATIONS[locale].account;
   const status: number = error.getStatus();
   if (error instanceof WeakPasswordException) {
@@ -57,6 +51,9 @@ export function refusal(
           : 'serverBusy';
     const wait = waitTime(error.retryAfterSeconds, locale);
     return { field: 'password', message: format(t[key], { wait }), status };
+  }
+  if (error instanceof ForbiddenException) {
+    return { field: 'password', message: t.crossSite, status }; // SameOriginGuard's only refusal
   }
   if (error instanceof ConflictException) {
     const username = (values.username ?? '').toLowerCase();

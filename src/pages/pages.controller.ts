@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpStatus, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -8,14 +19,15 @@ import { AuthService } from '../auth/auth.service.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Public } from '../auth/public.decorator.js';
 import type { AuthenticatedUser } from '../auth/token.service.js';
-import { RetryLaterException } from '../common/retry-later.exception.js';
 import { TRANSLATIONS } from '../i18n/locale.js';
 import { requestLocale } from '../i18n/request-locale.js';
 import { format } from '../i18n/translation.js';
 import { CreateUserDto } from '../users/dto/create-user.dto.js';
+import { renderAccountForm } from './account-form.view.js';
 import { renderCallPage } from './call-page.view.js';
+import { FormRefusalFilter } from './form-refusal.filter.js';
 import { formText, type FormFields, type FormView } from './dto/form-fields.dto.js';
-import { refusal, registerFieldErrors } from './form-errors.js';
+import { registerFieldErrors } from './form-errors.js';
 import { safeNextPath } from './local-path.js';
 
 /** Server-rendered pages; the forms work without JavaScript and use the same logic as the API. */
@@ -31,37 +43,32 @@ export class PagesController {
 
   @Get('login')
   loginForm(@Query('next') next: unknown, @Res() response: Response): void {
-    this.renderForm(response, 'login', { next: safeNextPath(next), values: {}, errors: {} });
+    renderAccountForm(response, 'login', { next: safeNextPath(next), values: {}, errors: {} });
   }
 
   @Post('login')
   @AccountRoute()
+  @UseFilters(FormRefusalFilter)
   async login(@Body() body: FormFields, @Req() request: Request, @Res() response: Response) {
-    const form: FormView = {
-      next: safeNextPath(body?.next),
-      values: { username: formText(body, 'username') },
-      errors: {},
-    };
-    try {
-      const password = formText(body, 'password');
-      await this.logIn(form.values.username, password, request, response, form.next);
-    } catch (error) {
-      if (error instanceof RetryLaterException) {
-        response.setHeader('Retry-After', String(error.retryAfterSeconds));
-      }
-      const { message, status } = refusal(error, requestLocale(request).locale, form.values);
-      form.errors.password = message;
-      this.renderForm(response, 'login', form, status);
-    }
+    // A refusal (wrong password, lock-out, budget) is the form again: FormRefusalFilter.
+    const username = formText(body, 'username');
+    await this.logIn(
+      username,
+      formText(body, 'password'),
+      request,
+      response,
+      safeNextPath(body?.next),
+    );
   }
 
   @Get('register')
   registerForm(@Query('next') next: unknown, @Res() response: Response): void {
-    this.renderForm(response, 'register', { next: safeNextPath(next), values: {}, errors: {} });
+    renderAccountForm(response, 'register', { next: safeNextPath(next), values: {}, errors: {} });
   }
 
   @Post('register')
   @AccountRoute()
+  @UseFilters(FormRefusalFilter)
   async register(@Body() body: FormFields, @Req() request: Request, @Res() response: Response) {
     const fields = {
       username: formText(body, 'username'),
@@ -78,18 +85,9 @@ export class PagesController {
     const typed = { ...form.values, password: fields.password };
     form.errors = registerFieldErrors(await validate(dto), typed, locale);
     if (Object.keys(form.errors).length > 0) {
-      return this.renderForm(response, 'register', form, HttpStatus.BAD_REQUEST);
+      return renderAccountForm(response, 'register', form, HttpStatus.BAD_REQUEST);
     }
-    try {
-      await this.auth.register(dto, locale);
-    } catch (error) {
-      if (error instanceof RetryLaterException) {
-        response.setHeader('Retry-After', String(error.retryAfterSeconds));
-      }
-      const { field, message, status } = refusal(error, locale, form.values);
-      form.errors[field] = message;
-      return this.renderForm(response, 'register', form, status);
-    }
+    await this.auth.register(dto, locale); // a refusal is the form again (FormRefusalFilter)
     await this.logIn(dto.username, dto.password, request, response, form.next);
   }
 
@@ -157,29 +155,6 @@ export class PagesController {
       authCookieOptions(request, session.expiresIn),
     );
     response.redirect(303, next ?? callPagePath(session.user.username));
-  }
-
-  /** The form in the visitor's language; the first field with an error has the focus. */
-  private renderForm(
-    response: Response,
-    view: 'login' | 'register',
-    form: FormView,
-    status: number = HttpStatus.OK,
-  ): void {
-    const { locale } = requestLocale(response.req);
-    const t = TRANSLATIONS[locale].account;
-    const firstInvalid = ['username', 'displayName', 'password'].find(
-      (field) => form.errors[field],
-    );
-    response.vary('Accept-Language');
-    response.status(status).render(view, {
-      title: view === 'login' ? t.logInTitle : t.registerTitle,
-      lang: locale,
-      t,
-      // An attribute, not an {{#if}} inside the tag, which the template formatter cannot parse.
-      autofocus: firstInvalid ? { [firstInvalid]: 'autofocus' } : {},
-      ...form,
-    });
   }
 }
 
