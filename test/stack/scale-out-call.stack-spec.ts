@@ -6,6 +6,7 @@
 // through Caddy on the other instance, and media keeps flowing on both pages throughout; neither
 // leaves the call. Needs `npm run build` first, PostgreSQL and Redis on 127.0.0.1.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createClient } from 'redis';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { en } from '../../src/i18n/en.js';
@@ -37,10 +38,39 @@ describe('a call between users on two instances survives a SIGTERM of one of the
 
   afterAll(() => teardown.run());
 
+  /** The instance (its node id in Redis) holding each user's one open session. */
+  async function instancesOf(...accounts: Account[]): Promise<string[]> {
+    assert.ok(stack.redis, 'the instances share a Redis');
+    const { keyPrefix } = stack.redis;
+    const redis = createClient({ url: stack.redis.url });
+    await redis.connect();
+    try {
+      return await Promise.all(
+        accounts.map(async ({ username }) => {
+          const sessions = await redis.zRange(`${keyPrefix}us:${username}`, 0, -1);
+          assert.equal(sessions.length, 1, `${username}'s sessions: ${sessions.join(' ')}`);
+          return (await redis.hGet(`${keyPrefix}s:${sessions[0]}`, 'n')) ?? '';
+        }),
+      );
+    } finally {
+      await redis.quit();
+    }
+  }
+
   it('the call carries on, media flowing on both pages, while its instance restarts', async () => {
-    // One after the other: bob's WebSocket then goes to the instance that does not hold alice's.
     const alicePage = await callers.page(0);
     const bobPage = await callers.page(1);
+    // Caddy's least_conn usually puts bob's socket on the instance without alice's, but the
+    // page's own requests in flight can tip it: reload until the two are on different instances.
+    for (let reloads = 0; ; reloads++) {
+      const [aliceOn, bobOn] = await eventually(() => instancesOf(alice, bob));
+      if (aliceOn !== bobOn) {
+        break;
+      }
+      assert.ok(reloads < 8, 'bob never landed on the instance without alice');
+      await bobPage.page.reload();
+      await bobPage.waitForConnection('online');
+    }
     for (const side of [alicePage, bobPage]) {
       await side.relaySwitch.check();
     }

@@ -868,6 +868,8 @@ export interface Stack {
   /** Every instance, in the order of Caddy's upstreams. */
   apps: App[];
   database?: Database;
+  /** With several instances: the Redis they share and their key prefix in it. */
+  redis?: { url: string; keyPrefix: string };
   turnSecret: string;
   /** A Chromium HOME/executable that trusts Caddy's CA (and enters the namespace). */
   browser: BrowserHome;
@@ -959,16 +961,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     });
     teardown.add('caddy', () => caddy.stop());
     const apps: App[] = [];
+    let redis: Stack['redis'];
     if (options.app === true && database !== undefined) {
       // Instances of one deployment share the JWT secret and, when several, Redis.
       const jwtSecret = randomBytes(32).toString('hex');
-      const shared =
+      redis =
         appPorts.length > 1
           ? {
-              REDIS_URL: options.redisUrl ?? 'redis://127.0.0.1:6379',
-              REDIS_KEY_PREFIX: `dialtone-stack-${randomBytes(4).toString('hex')}:`,
+              url: options.redisUrl ?? 'redis://127.0.0.1:6379',
+              keyPrefix: `dialtone-stack-${randomBytes(4).toString('hex')}:`,
             }
           : undefined;
+      const shared = redis && { REDIS_URL: redis.url, REDIS_KEY_PREFIX: redis.keyPrefix };
       for (const port of appPorts) {
         const started = await startApp({
           databaseUrl: database.url,
@@ -1003,6 +1007,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       app,
       apps,
       database,
+      redis,
       turnSecret,
       browser,
       stop: () => teardown.run(),
