@@ -18,6 +18,11 @@ const PATTERNS: Record<ToneKind, Pattern> = {
   ringback: { frequenciesHz: [425], onSeconds: 1, cycleMs: 5000, volume: 0.08 },
 };
 
+/** Chromium's AudioContext can play on a chosen speaker; not every browser's can. */
+interface RoutableContext {
+  setSinkId?(deviceId: string): Promise<void>;
+}
+
 /**
  * The call's sounds, made with Web Audio (no file to download), one at a time. Browsers refuse
  * sound until the user has interacted with the page; then the tone waits (state "blocked") and
@@ -28,8 +33,18 @@ export class Tones {
   private context: AudioContext | undefined;
   private timer: number | undefined;
   private playing: ToneKind | undefined;
+  private sinkId = '';
 
   constructor(private readonly onState: (kind: ToneKind, state: ToneState) => void) {}
+
+  /**
+   * Plays the tones on the speaker the user chose (as the call is heard), where the browser can;
+   * elsewhere they stay on the default output. A device that is gone rejects (see AudioOutput).
+   */
+  async setSinkId(deviceId: string): Promise<void> {
+    this.sinkId = deviceId;
+    await (this.context as RoutableContext | undefined)?.setSinkId?.(deviceId);
+  }
 
   /** Plays `kind` (undefined: silence); playing the tone already playing changes nothing. */
   play(kind: ToneKind | undefined): void {
@@ -42,7 +57,7 @@ export class Tones {
     }
     this.playing = kind;
     try {
-      this.context ??= new AudioContext();
+      this.context ??= this.createContext();
     } catch {
       this.onState(kind, 'blocked'); // no audio output at all: the page still shows the call
       return;
@@ -61,6 +76,15 @@ export class Tones {
     this.report(kind, context);
     this.beep(kind);
     this.timer = window.setInterval(() => this.beep(kind), PATTERNS[kind].cycleMs);
+  }
+
+  private createContext(): AudioContext {
+    const context = new AudioContext();
+    if (this.sinkId) {
+      // Not awaited: the tone starts at once, on the default output if the device is gone.
+      void (context as RoutableContext).setSinkId?.(this.sinkId).catch(() => undefined);
+    }
+    return context;
   }
 
   private stop(): void {
