@@ -34,6 +34,8 @@ export class Tones {
   private timer: number | undefined;
   private playing: ToneKind | undefined;
   private sinkId = '';
+  /** The new context is being sent to the chosen speaker: no beep until it is there. */
+  private routing: Promise<void> | undefined;
 
   constructor(private readonly onState: (kind: ToneKind, state: ToneState) => void) {}
 
@@ -80,9 +82,18 @@ export class Tones {
 
   private createContext(): AudioContext {
     const context = new AudioContext();
-    if (this.sinkId) {
-      // Not awaited: the tone starts at once, on the default output if the device is gone.
-      void (context as RoutableContext).setSinkId?.(this.sinkId).catch(() => undefined);
+    const routable = context as RoutableContext;
+    if (this.sinkId && routable.setSinkId) {
+      // The first beep waits for the speaker; one that is gone leaves the default output.
+      this.routing = routable
+        .setSinkId(this.sinkId)
+        .catch(() => undefined)
+        .finally(() => {
+          this.routing = undefined;
+          if (this.playing) {
+            this.beep(this.playing);
+          }
+        });
     }
     return context;
   }
@@ -109,7 +120,7 @@ export class Tones {
 
   private beep(kind: ToneKind): void {
     const context = this.context;
-    if (!context || context.state !== 'running' || this.playing !== kind) {
+    if (!context || context.state !== 'running' || this.playing !== kind || this.routing) {
       return; // still blocked: the next cycle tries again
     }
     const { frequenciesHz, onSeconds, volume } = PATTERNS[kind];
