@@ -261,6 +261,7 @@ describe('richer calls: speaker and voice processing (issue 15, points 2 and 5)'
       await eventually(async () => expect(await hint.isVisible()).toBe(differs));
       expect(await who.driver.callState()).toBe('connected');
     }
+    await alice.page.locator('.settings').screenshot({ path: 'test-artifacts/voice-settings.png' });
     await Promise.all([
       alice.driver.waitForInboundVideoGrowing(),
       bob.driver.waitForInboundVideoGrowing(),
