@@ -5,9 +5,9 @@ export interface AudioSink {
 
 /**
  * The speaker the call is heard on (`setSinkId`; where the browser has none, the page offers no
- * choice and the system decides). A chosen device that is
- * gone (unplugged, or not listed before capture is allowed) falls back to the default output
- * without an error, and is tried again whenever the devices change.
+ * choice and the system decides). A chosen device that is gone (unplugged, or not listed before
+ * capture is allowed) falls back to the default output without an error, and is tried again
+ * whenever the devices change.
  */
 export class AudioOutput {
   private wanted = '';
