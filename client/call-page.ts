@@ -17,6 +17,7 @@ import { FriendSuggestions } from './directory/friend-suggestions.js';
 import { byId } from './dom.js';
 import { RecentCalls } from './history/recent-calls.js';
 import { Translator } from './i18n/translator.js';
+import { AudioOutput } from './media/audio-output.js';
 import { CameraCheck } from './media/camera-check.js';
 import { cameraOutlook } from './media/camera-outlook.js';
 import { DevicePickers } from './media/device-pickers.js';
@@ -24,6 +25,7 @@ import { LocalMedia } from './media/local-media.js';
 import { startLanguagePicker } from './settings/language-picker.js';
 import { startNotificationOffer } from './settings/notification-offer.js';
 import { RelayPreference } from './settings/relay-preference.js';
+import { VoiceSettings } from './settings/voice-settings.js';
 import { SignalingClient } from './signaling/signaling-client.js';
 import { hasTurnServer, IceServers } from './webrtc/ice-servers.js';
 import type { PeerLink } from './webrtc/peer-link.js';
@@ -44,6 +46,7 @@ const relay = new RelayPreference(
 const media = new LocalMedia((kind, track) => {
   controls.trackChanged(kind, track);
   cameraCheck.tracksChanged();
+  voice.mediaChanged(); // a microphone opened anew processes its sound as chosen
   calls.sendMediaState();
 });
 const privacy = new PrivacyPanel(byId('privacy-panel', HTMLElement), translator);
@@ -75,13 +78,27 @@ const recent = new RecentCalls(
   translator,
   dialFromList,
 );
+const tones = new Tones((kind, state) => view.setTone(kind, state));
+// The call is heard from the remote video; the ring and ringback go to the same speaker.
+const output = AudioOutput.supported ? new AudioOutput([view.remoteVideo, tones]) : undefined;
+byId('speaker-field', HTMLElement).hidden = !output;
+const voice = new VoiceSettings(
+  {
+    noiseSuppression: byId('noise-suppression', HTMLInputElement),
+    echoCancellation: byId('echo-cancellation', HTMLInputElement),
+  },
+  byId('voice-next-call', HTMLElement),
+  media,
+);
 const pickers = new DevicePickers(
   {
     audio: byId('microphone-select', HTMLSelectElement),
     video: byId('camera-select', HTMLSelectElement),
+    output: output && byId('speaker-select', HTMLSelectElement),
   },
   translator,
-  (kind, deviceId) => controls.useDevice(kind, deviceId),
+  (kind, deviceId) =>
+    kind === 'output' ? void output?.use(deviceId) : controls.useDevice(kind, deviceId),
   (cameras) => view.setFlipAvailable(cameras >= 2),
 );
 const controls = new MediaControls({
@@ -108,14 +125,16 @@ const screenShare: ScreenShare = new ScreenShare({
 });
 const mediaChanged = (): void => {
   void pickers.refresh();
+  void output?.apply(); // capture allowed: a remembered speaker may be listed now
   controls.show();
+  voice.mediaChanged();
 };
 const cameraCheck = new CameraCheck(media, view, view.microphoneLevel, mediaChanged);
 const calls = new CallController({
   send: (message) => signaling.send(message),
   view,
   media,
-  tones: new Tones((kind, state) => view.setTone(kind, state)),
+  tones,
   alerts: new CallAlerts(translator, new FaviconBadge()),
   rtcConfiguration: () => iceServers.rtcConfiguration(relay.enabled),
   cameraOutlook,
@@ -176,6 +195,8 @@ listenForShortcuts({
 });
 
 controls.start();
+voice.start();
+output?.start();
 pickers.start();
 suggestions.start();
 startLanguagePicker(byId('language', HTMLSelectElement), translator);

@@ -1,12 +1,14 @@
 // Issue 15, "Richer calls": what two people in a call see when one of them shares a screen.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { en } from '../src/i18n/en.js';
 import { format } from '../src/i18n/translation.js';
 import { CallPageDriver } from './browser/call-page-driver.js';
 import { launchChromium } from './browser/chromium.js';
 import { eventually } from './browser/eventually.js';
 import type { InitScript } from './browser/fake-devices.js';
+import { assertOnScreen } from './browser/on-screen.js';
+import { PHONE } from './browser/viewports.js';
 import { createUser, startTestApp, type TestApp } from './support/test-app.js';
 
 /** Chromium's fake capture: the whole screen is picked in the share dialog without a prompt. */
@@ -174,8 +176,12 @@ describe('richer calls (issue 15)', () => {
     await Promise.all(contexts.splice(0).map((context) => context.close()));
   });
 
-  async function person(prefix: string, initScript?: InitScript): Promise<CallPageDriver> {
-    const context = await browser.newContext();
+  async function person(
+    prefix: string,
+    initScript?: InitScript,
+    options: BrowserContextOptions = {},
+  ): Promise<CallPageDriver> {
+    const context = await browser.newContext(options);
     contexts.push(context);
     if (initScript) {
       await context.addInitScript(initScript);
@@ -330,5 +336,68 @@ describe('richer calls (issue 15)', () => {
     await eventually(async () =>
       expect(await page.evaluate(videoRequests)).toStrictEqual([...both, ...both]),
     );
+  });
+
+  it('4. on a phone every overlay of a call is on screen and clear of the controls and of each other', async () => {
+    const alice = await person('alice', degradableStats, PHONE);
+    const bob = await person('bob');
+    const page = alice.page;
+    await connect(alice, bob);
+
+    // Everything at once: bob's microphone and camera off, a poor connection, the figures open.
+    await bob.page.getByRole('button', { name: en.ui.muteMicrophone }).click();
+    await bob.page.getByRole('button', { name: en.ui.turnCameraOff }).click();
+    const peer = { peer: bob.account.username };
+    await page.getByText(format(en.ui.peerMicrophoneOff, peer)).waitFor();
+    await page.getByText(format(en.ui.peerCameraOff, peer)).waitFor();
+    await page.evaluate(degrade, 'rtt');
+    await page.getByText(en.ui.poorConnectionSelf).waitFor({ timeout: 10_000 });
+    await page.getByText(en.ui.connectionDetails).click();
+    await page.locator('#quality-figures').getByText(en.ui.qualityDirect).waitFor();
+
+    const overlays = {
+      "the peer's camera and microphone": page.locator('#peer-media'),
+      'the poor connection line': page.locator('#quality-indicator'),
+      'the connection details': page.locator('#quality-details'),
+      [en.ui.fullScreen]: page.getByRole('button', { name: en.ui.fullScreen }),
+      [en.ui.pictureInPicture]: page.getByRole('button', { name: en.ui.pictureInPicture }),
+      'the self-view': page.getByLabel(en.ui.yourVideo),
+    };
+    const bar = {
+      [en.ui.hangUp]: page.getByRole('button', { name: en.ui.hangUp }),
+      [en.ui.muteMicrophone]: page.getByRole('button', { name: en.ui.muteMicrophone }),
+      [en.ui.turnCameraOff]: page.getByRole('button', { name: en.ui.turnCameraOff }),
+      'the status line': page.locator('#status'),
+    };
+    const boxes: [string, { x: number; y: number; width: number; height: number }][] = [];
+    for (const [what, locator] of Object.entries({ ...overlays, ...bar })) {
+      await assertOnScreen(page, locator, what);
+      const box = await locator.boundingBox();
+      if (box) {
+        boxes.push([what, box]);
+      }
+    }
+    const callBar = await page.locator('.call-bar').boundingBox();
+    expect(callBar).not.toBeNull();
+    const overlap = (a: typeof callBar, b: typeof callBar): boolean =>
+      a !== null &&
+      b !== null &&
+      a.x < b.x + b.width &&
+      b.x < a.x + a.width &&
+      a.y < b.y + b.height &&
+      b.y < a.y + a.height;
+    const clashes: string[] = [];
+    boxes.forEach(([what, box], index) => {
+      if (what in overlays && overlap(box, callBar)) {
+        clashes.push(`${what} over the call bar`);
+      }
+      for (const [other, otherBox] of boxes.slice(index + 1)) {
+        if (overlap(box, otherBox)) {
+          clashes.push(`${what} and ${other}`);
+        }
+      }
+    });
+    expect(clashes).toStrictEqual([]);
+    await page.screenshot({ path: 'test-artifacts/richer-call-phone.png' });
   });
 });

@@ -99,6 +99,11 @@ export class CallView {
     this.rejectButton.setAttribute('aria-keyshortcuts', SHORTCUTS.reject.keys);
     translator.onChange(() => this.render());
     this.render();
+    // On a phone the overlays over the video stop above the controls, however tall they are.
+    const callBar = byId('call-bar', HTMLElement);
+    new ResizeObserver(() =>
+      this.root.style.setProperty('--call-bar-height', `${callBar.offsetHeight}px`),
+    ).observe(callBar);
   }
 
   setPhase(phase: CallPhase): void {

@@ -18,6 +18,11 @@ const PATTERNS: Record<ToneKind, Pattern> = {
   ringback: { frequenciesHz: [425], onSeconds: 1, cycleMs: 5000, volume: 0.08 },
 };
 
+/** Chromium's AudioContext can play on a chosen speaker; not every browser's can. */
+interface RoutableContext {
+  setSinkId?(deviceId: string): Promise<void>;
+}
+
 /**
  * The call's sounds, made with Web Audio (no file to download), one at a time. Browsers refuse
  * sound until the user has interacted with the page; then the tone waits (state "blocked") and
@@ -28,8 +33,20 @@ export class Tones {
   private context: AudioContext | undefined;
   private timer: number | undefined;
   private playing: ToneKind | undefined;
+  private sinkId = '';
+  /** The new context is being sent to the chosen speaker: no beep until it is there. */
+  private routing: Promise<void> | undefined;
 
   constructor(private readonly onState: (kind: ToneKind, state: ToneState) => void) {}
+
+  /**
+   * Plays the tones on the speaker the user chose (as the call is heard), where the browser can;
+   * elsewhere they stay on the default output. A device that is gone rejects (see AudioOutput).
+   */
+  async setSinkId(deviceId: string): Promise<void> {
+    this.sinkId = deviceId;
+    await (this.context as RoutableContext | undefined)?.setSinkId?.(deviceId);
+  }
 
   /** Plays `kind` (undefined: silence); playing the tone already playing changes nothing. */
   play(kind: ToneKind | undefined): void {
@@ -42,7 +59,7 @@ export class Tones {
     }
     this.playing = kind;
     try {
-      this.context ??= new AudioContext();
+      this.context ??= this.createContext();
     } catch {
       this.onState(kind, 'blocked'); // no audio output at all: the page still shows the call
       return;
@@ -61,6 +78,24 @@ export class Tones {
     this.report(kind, context);
     this.beep(kind);
     this.timer = window.setInterval(() => this.beep(kind), PATTERNS[kind].cycleMs);
+  }
+
+  private createContext(): AudioContext {
+    const context = new AudioContext();
+    const routable = context as RoutableContext;
+    if (this.sinkId && routable.setSinkId) {
+      // The first beep waits for the speaker; one that is gone leaves the default output.
+      this.routing = routable
+        .setSinkId(this.sinkId)
+        .catch(() => undefined)
+        .finally(() => {
+          this.routing = undefined;
+          if (this.playing) {
+            this.beep(this.playing);
+          }
+        });
+    }
+    return context;
   }
 
   private stop(): void {
@@ -85,7 +120,7 @@ export class Tones {
 
   private beep(kind: ToneKind): void {
     const context = this.context;
-    if (!context || context.state !== 'running' || this.playing !== kind) {
+    if (!context || context.state !== 'running' || this.playing !== kind || this.routing) {
       return; // still blocked: the next cycle tries again
     }
     const { frequenciesHz, onSeconds, volume } = PATTERNS[kind];

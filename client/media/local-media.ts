@@ -9,10 +9,17 @@ export class MediaUnavailable extends Error {
   }
 }
 
+/** The browser's clean-up of the microphone's sound, both on unless the user turns them off. */
+export interface VoiceProcessing {
+  noiseSuppression: boolean;
+  echoCancellation: boolean;
+}
+
 interface MediaChoices {
   cameraOn: boolean;
   microphoneMuted: boolean;
   deviceIds: Partial<Record<MediaKind, string>>;
+  voice: VoiceProcessing;
 }
 
 /** Tells the call which track now carries a kind (null: nothing, e.g. the camera was turned off). */
@@ -39,6 +46,7 @@ export class LocalMedia {
     cameraOn: true,
     microphoneMuted: false,
     deviceIds: {},
+    voice: { noiseSuppression: true, echoCancellation: true },
   };
 
   constructor(private readonly onTrack: TrackListener) {}
@@ -131,6 +139,34 @@ export class LocalMedia {
     }
   }
 
+  /**
+   * Changes noise suppression and echo cancellation: the next microphone opens with them, and the
+   * live one (if any) is asked to change in place (`applyConstraints`: the same track goes on
+   * being sent, nothing is renegotiated). Resolves with whether the live microphone now works
+   * as asked; false when the browser accepted the request but kept its settings (Chromium only
+   * applies these when a microphone is opened), true when there is no live microphone.
+   */
+  async setVoiceProcessing(voice: VoiceProcessing): Promise<boolean> {
+    this.choices.voice = { ...voice };
+    const tracks = this.liveMicrophones();
+    await Promise.all(
+      tracks.map((track) => track.applyConstraints({ ...track.getConstraints(), ...voice })),
+    );
+    return this.voiceApplied();
+  }
+
+  /** Whether every live microphone processes its sound as chosen (true with none). */
+  voiceApplied(): boolean {
+    const { voice } = this.choices;
+    return this.liveMicrophones().every((track) => {
+      const settings = track.getSettings();
+      // A browser that does not report a setting is taken at its word (applyConstraints resolved).
+      const same = (key: keyof VoiceProcessing): boolean =>
+        settings[key] === undefined || settings[key] === voice[key];
+      return same('noiseSuppression') && same('echoCancellation');
+    });
+  }
+
   /** Stops every track; the next call opens fresh ones. */
   stop(): void {
     for (const track of this.stream?.getTracks() ?? []) {
@@ -164,6 +200,10 @@ export class LocalMedia {
     }
   }
 
+  private liveMicrophones(): MediaStreamTrack[] {
+    return (this.stream?.getAudioTracks() ?? []).filter((track) => track.readyState === 'live');
+  }
+
   private applyMute(): void {
     for (const track of this.stream?.getAudioTracks() ?? []) {
       track.enabled = !this.choices.microphoneMuted;
@@ -177,7 +217,8 @@ export class LocalMedia {
       }
       const deviceId = this.choices.deviceIds[kind];
       // "ideal", not "exact": a remembered device that is gone falls back to another one.
-      return deviceId ? { deviceId: { ideal: deviceId } } : true;
+      const device = deviceId ? { deviceId: { ideal: deviceId } } : {};
+      return kind === 'audio' ? { ...device, ...this.choices.voice } : device;
     };
     return { audio: constraintFor('audio'), video: constraintFor('video') };
   }

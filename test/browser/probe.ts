@@ -54,6 +54,8 @@ export interface SoundRecord {
   at: number;
   frequency?: number;
   state?: string;
+  /** The speaker a tone started on (AudioContext.sinkId: "" is the default output). */
+  sinkId?: unknown;
 }
 interface ProbedNotification {
   close(): void;
@@ -65,6 +67,7 @@ interface ProbedOscillator {
 }
 interface ProbedAudioContext {
   state: string;
+  sinkId?: unknown;
   addEventListener(type: 'statechange', listener: () => void): void;
   createOscillator(): ProbedOscillator;
 }
@@ -171,7 +174,8 @@ export function installProbe(): void {
         const oscillator = createOscillator();
         const start = oscillator.start.bind(oscillator);
         oscillator.start = (when) => {
-          probe.sounds.push({ at: Date.now(), frequency: oscillator.frequency.value });
+          const { sinkId } = context;
+          probe.sounds.push({ at: Date.now(), frequency: oscillator.frequency.value, sinkId });
           start(when);
         };
         return oscillator;
