@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { en } from '../src/i18n/en.js';
 import { browserSuite } from './browser/browser-suite.js';
 import { CallPageDriver } from './browser/call-page-driver.js';
 import { createUser } from './support/test-app.js';
@@ -45,7 +46,9 @@ describe('account security, seen from Chromium', () => {
     await page.goto(`${ATTACKER}/innocent-page`);
     const response = await answer;
     expect(response.status()).toBe(403);
-    expect(await response.text()).toMatch(/Cross-site request refused/);
+    // The login form again, saying why, with nothing of the attacker's filled in.
+    await page.getByText(en.account.crossSite).waitFor();
+    expect(await page.getByLabel('Username').inputValue()).toBe('');
     expect(await context.cookies(base)).toStrictEqual([]);
   });
 });

@@ -1,4 +1,10 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  ForbiddenException,
+  HttpException,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { RetryLaterException } from '../common/retry-later.exception.js';
 import { requestLocale } from '../i18n/request-locale.js';
@@ -20,9 +26,13 @@ export class FormRefusalFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const body = request.body as FormFields;
     const view = request.path === '/register' ? 'register' : 'login';
-    const values: Record<string, string> = { username: formText(body, 'username') };
+    // What another site's page posted is not shown back: its user did not type it.
+    const crossSite = error instanceof ForbiddenException;
+    const values: Record<string, string> = {
+      username: crossSite ? '' : formText(body, 'username'),
+    };
     if (view === 'register') {
-      values.displayName = formText(body, 'displayName');
+      values.displayName = crossSite ? '' : formText(body, 'displayName');
     }
     if (error instanceof RetryLaterException) {
       response.setHeader('Retry-After', String(error.retryAfterSeconds));
