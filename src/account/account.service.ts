@@ -54,7 +54,7 @@ export class AccountService {
         newPassword: ['newPassword must differ from the current password'],
       });
     }
-    const problem = passwordProblem(dto.newPassword, account);
+    const problem = await passwordProblem(dto.newPassword, account);
     if (problem) {
       throw new WeakPasswordException(problem, locale);
     }

@@ -30,7 +30,7 @@ export class AuthService {
 
   /** `locale` is the language of the reason a weak password is refused. */
   async register(dto: CreateUserDto, locale: Locale): Promise<UserProfileDto> {
-    const problem = passwordProblem(dto.password, dto);
+    const problem = await passwordProblem(dto.password, dto);
     if (problem) {
       throw new WeakPasswordException(problem, locale);
     }

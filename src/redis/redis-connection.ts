@@ -1,4 +1,4 @@
-import { createClient, ErrorReply, type RedisClientType } from 'redis';
+import type { ErrorReply, RedisClientType } from 'redis';
 
 /** A command that Redis has not answered after this long fails (the caller answers server_error). */
 export const COMMAND_TIMEOUT_MS = 1500;
@@ -35,41 +35,23 @@ export type Channel = (message: string) => void;
  * `onReconnect` lets the owner catch up on what was published meanwhile.
  */
 export class RedisConnection {
-  private readonly client: RedisClientType;
-  private readonly subscriber: RedisClientType;
+  // Created by connect(): the client library is loaded only by an instance that uses Redis
+  // (about 20 MB of a process's memory that the embedded mode never needs).
+  private client!: RedisClientType;
+  private subscriber!: RedisClientType;
+  /** node-redis's class for an error Redis answered (loaded with the library). */
+  private errorReply?: typeof ErrorReply;
   private readonly reconnectListeners: (() => void)[] = [];
   private readonly downListeners: (() => void)[] = [];
+  private everCreated = false;
   private everReady = false;
   private closing = false;
 
-  constructor(readonly url: string) {
-    const options = {
-      url,
-      disableOfflineQueue: true,
-      socket: {
-        connectTimeout: CONNECT_TIMEOUT_MS,
-        reconnectStrategy: (retries: number) =>
-          Math.min(50 * (retries + 1), MAX_RECONNECT_DELAY_MS),
-      },
-    };
-    this.client = createClient(options);
-    this.subscriber = createClient(options);
-    // Errors surface as failed commands and through `ready`; the event itself is expected while
-    // Redis is away, and an unhandled 'error' event would end the process.
-    this.client.on('error', () => undefined);
-    this.subscriber.on('error', () => undefined);
-    this.client.on('ready', () => {
-      if (this.everReady) {
-        this.reconnectListeners.forEach((listener) => listener());
-      }
-      this.everReady = true;
-    });
-    this.client.on('end', () => this.notifyDown());
-    this.client.on('reconnecting', () => this.notifyDown());
-  }
+  constructor(readonly url: string) {}
 
   /** Connects both, or throws RedisUnavailableError after STARTUP_TIMEOUT_MS. */
   async connect(timeoutMs = STARTUP_TIMEOUT_MS): Promise<void> {
+    await this.createClients();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -86,6 +68,35 @@ export class RedisConnection {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  private async createClients(): Promise<void> {
+    const { createClient, ErrorReply } = await import('redis');
+    this.errorReply = ErrorReply;
+    const options = {
+      url: this.url,
+      disableOfflineQueue: true,
+      socket: {
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        reconnectStrategy: (retries: number) =>
+          Math.min(50 * (retries + 1), MAX_RECONNECT_DELAY_MS),
+      },
+    };
+    this.client = createClient(options);
+    this.subscriber = createClient(options);
+    this.everCreated = true;
+    // Errors surface as failed commands and through `ready`; the event itself is expected while
+    // Redis is away, and an unhandled 'error' event would end the process.
+    this.client.on('error', () => undefined);
+    this.subscriber.on('error', () => undefined);
+    this.client.on('ready', () => {
+      if (this.everReady) {
+        this.reconnectListeners.forEach((listener) => listener());
+      }
+      this.everReady = true;
+    });
+    this.client.on('end', () => this.notifyDown());
+    this.client.on('reconnecting', () => this.notifyDown());
   }
 
   /** Whether commands can be sent right now (false while reconnecting). */
@@ -111,7 +122,8 @@ export class RedisConnection {
     reply.catch(() => undefined); // a late failure was already reported as the timeout
     return Promise.race([reply, late])
       .catch((error: unknown) => {
-        throw error instanceof ErrorReply && !error.message.startsWith('NOSCRIPT')
+        const answered = this.errorReply !== undefined && error instanceof this.errorReply;
+        throw answered && !error.message.startsWith('NOSCRIPT')
           ? error // a bug in a script or a command, not Redis being away
           : new RedisCommandError(args[0], error);
       })
@@ -144,16 +156,21 @@ export class RedisConnection {
 
   async close(): Promise<void> {
     this.closing = true;
-    await Promise.allSettled([this.client.close(), this.subscriber.close()]);
+    await Promise.allSettled(this.connections().map((connection) => connection.close()));
   }
 
   destroy(): void {
     this.closing = true;
-    for (const connection of [this.client, this.subscriber]) {
+    for (const connection of this.connections()) {
       if (connection.isOpen) {
         connection.destroy();
       }
     }
+  }
+
+  /** Both connections, none before connect() created them. */
+  private connections(): RedisClientType[] {
+    return this.everCreated ? [this.client, this.subscriber] : [];
   }
 
   private notifyDown(): void {

@@ -1,5 +1,4 @@
-import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
-import { adjacencyGraphs, dictionary } from '@zxcvbn-ts/language-common';
+import type { ZxcvbnFactory, ZxcvbnResult } from '@zxcvbn-ts/core';
 
 /** Why a password is refused; each has a sentence in every language (i18n `account`). */
 export type PasswordProblem = 'passwordContainsName' | 'passwordCommon' | 'passwordGuessable';
@@ -21,17 +20,21 @@ const MIN_NAME_IN_PASSWORD = 4;
 /** zxcvbn's warnings that mean "this is (close to) a password on the common lists". */
 const COMMON_WARNINGS = new Set(['topTen', 'topHundred', 'common', 'similarToCommon']);
 
-let estimator: ZxcvbnFactory | undefined;
+/**
+ * Loaded on the first password chosen, not at start-up: the dictionaries are about 10 MB of a
+ * process's memory, and most processes only ever check passwords at login (argon2, not this).
+ */
+let estimator: Promise<ZxcvbnFactory> | undefined;
 
 /**
  * Why `password` is too weak for this account, or undefined when it is acceptable: it contains
  * the username (or display name), is on the common-password lists (zxcvbn-ts, offline), or is
  * otherwise guessable within a million tries (repeats, sequences, keyboard patterns, dates).
  */
-export function passwordProblem(
+export async function passwordProblem(
   password: string,
   account: { username: string; displayName?: string },
-): PasswordProblem | undefined {
+): Promise<PasswordProblem | undefined> {
   const lower = password.toLowerCase();
   const names = [account.username, account.displayName ?? '']
     .map((name) => name.trim().toLowerCase())
@@ -39,7 +42,7 @@ export function passwordProblem(
   if (names.some((name) => lower.includes(name))) {
     return 'passwordContainsName';
   }
-  const result = estimate(password, names);
+  const result = await estimate(password, names);
   if (result.score >= MIN_SCORE) {
     return undefined;
   }
@@ -48,11 +51,15 @@ export function passwordProblem(
     : 'passwordGuessable';
 }
 
-function estimate(password: string, userInputs: string[]): ZxcvbnResult {
-  estimator ??= new ZxcvbnFactory({
-    dictionary,
-    graphs: adjacencyGraphs,
-    maxLength: ESTIMATED_LENGTH,
-  });
-  return estimator.check(password, userInputs);
+async function estimate(password: string, userInputs: string[]): Promise<ZxcvbnResult> {
+  estimator ??= loadEstimator();
+  return (await estimator).check(password, userInputs);
+}
+
+async function loadEstimator(): Promise<ZxcvbnFactory> {
+  const [{ ZxcvbnFactory }, { adjacencyGraphs, dictionary }] = await Promise.all([
+    import('@zxcvbn-ts/core'),
+    import('@zxcvbn-ts/language-common'),
+  ]);
+  return new ZxcvbnFactory({ dictionary, graphs: adjacencyGraphs, maxLength: ESTIMATED_LENGTH });
 }
