@@ -315,7 +315,7 @@ describe('the call page, as people use it (issue 12)', () => {
         expect((await alice.localTrackStates()).filter((t) => t === 'video:live').length).toBe(1),
       );
       expect((await alice.localTrackStates()).filter((t) => t === 'video:ended').length).toBe(1);
-      await bob.waitForInboundVideoGrowing();
+      await bob.waitForInboundGrowing('video');
 
       await page.getByRole('button', { name: 'Hang up' }).click();
       await alice.waitForCallState('idle');

@@ -55,7 +55,7 @@ describe('the call page, two people in Chromium', () => {
     const acceptedAt = await bob.accept();
 
     await Promise.all([alice.waitForRemoteVideo(), bob.waitForRemoteVideo()]);
-    await Promise.all([alice.waitForInboundVideoGrowing(), bob.waitForInboundVideoGrowing()]);
+    await Promise.all([alice.waitForInboundGrowing('video'), bob.waitForInboundGrowing('video')]);
     await alice.waitForCallState('connected');
     await bob.waitForCallState('connected');
     expect(await alice.page.locator('#status').innerText()).toMatch(
@@ -84,7 +84,7 @@ describe('the call page, two people in Chromium', () => {
         'video:live',
       ]),
     );
-    await alice.waitForInboundVideoGrowing();
+    await alice.waitForInboundGrowing('video');
     await alice.page.getByRole('button', { name: 'Mute microphone' }).click();
     const unmute = alice.page.getByRole('button', { name: 'Unmute microphone' });
     expect(await unmute.getAttribute('aria-pressed')).toBe('true');

@@ -10,7 +10,7 @@ import { SessionRegistry } from '../src/signaling/session-registry.js';
 import { CallPageDriver } from './browser/call-page-driver.js';
 import { browserSuite } from './browser/browser-suite.js';
 import { eventually } from './browser/eventually.js';
-import { inboundVideoBytes } from './browser/probe.js';
+import { inboundBytes } from './browser/probe.js';
 import { createUser, startTestApp, type TestApp } from './support/test-app.js';
 
 const RECONNECTING = en.ui.statusReconnectingCall;
@@ -34,7 +34,7 @@ function cutSignaling(app: TestApp, person: Person): string {
 async function inboundSamples(person: Person, times: number, everyMs: number): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < times; i += 1) {
-    samples.push(await person.page.page.evaluate(inboundVideoBytes));
+    samples.push(await person.page.page.evaluate(inboundBytes, 'video'));
     await sleep(everyMs);
   }
   return samples;
@@ -114,8 +114,8 @@ describe('the call page keeps a call through a dropped signaling connection', ()
     const timerAfter = await alice.page.page.locator('#call-timer').innerText();
     assert.ok(timerAfter >= timerBefore, `timer ${timerBefore} -> ${timerAfter}`);
     await Promise.all([
-      alice.page.waitForInboundVideoGrowing(),
-      bob.page.waitForInboundVideoGrowing(),
+      alice.page.waitForInboundGrowing('video'),
+      bob.page.waitForInboundGrowing('video'),
     ]);
 
     // (d) the call then ends normally.

@@ -40,6 +40,8 @@ export class LocalMedia {
   private stream: MediaStream | undefined;
   private cameraMissing = false;
   private opening: Promise<{ cameraMissing: boolean }> | undefined;
+  /** The voice processing change in progress (they are applied in order). */
+  private voiceChange: Promise<unknown> = Promise.resolve();
   /** Counts stop()s, so that devices that finish opening after a stop are closed at once. */
   private generation = 0;
   private readonly choices: MediaChoices = {
@@ -140,18 +142,30 @@ export class LocalMedia {
   }
 
   /**
-   * Changes noise suppression and echo cancellation: the next microphone opens with them, and the
-   * live one (if any) is asked to change in place (`applyConstraints`: the same track goes on
-   * being sent, nothing is renegotiated). Resolves with whether the live microphone now works
-   * as asked; false when the browser accepted the request but kept its settings (Chromium only
-   * applies these when a microphone is opened), true when there is no live microphone.
+   * Changes noise suppression and echo cancellation, during a call too: the next microphone opens
+   * with them, and the live one (if any) is first asked to change in place (`applyConstraints`,
+   * the same track goes on being sent). A browser that accepts the request but keeps its settings
+   * (Chromium applies these only when a microphone opens) gets the microphone reopened with them
+   * and the new track handed to the call (`replaceTrack`: nothing is renegotiated; the peer
+   * misses a fraction of a second of sound). Resolves with whether the live microphone now works
+   * as asked (true when there is none). Changes run one after another, so a quick second click
+   * never opens a second microphone.
    */
-  async setVoiceProcessing(voice: VoiceProcessing): Promise<boolean> {
+  setVoiceProcessing(voice: VoiceProcessing): Promise<boolean> {
     this.choices.voice = { ...voice };
+    const change = this.voiceChange.then(() => this.applyVoice(voice));
+    this.voiceChange = change.catch(() => undefined);
+    return change;
+  }
+
+  private async applyVoice(voice: VoiceProcessing): Promise<boolean> {
     const tracks = this.liveMicrophones();
     await Promise.all(
       tracks.map((track) => track.applyConstraints({ ...track.getConstraints(), ...voice })),
     );
+    if (!this.voiceApplied() && this.liveMicrophones().length > 0) {
+      await this.reopen('audio');
+    }
     return this.voiceApplied();
   }
 

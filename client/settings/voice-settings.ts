@@ -18,8 +18,9 @@ function remembered(): VoiceProcessing {
 
 /**
  * The "Noise suppression" and "Echo cancellation" switches (checkboxes), remembered per browser.
- * A change reaches the live microphone at once where the browser allows it; where it does not
- * (Chromium), a hint says it takes effect from the next call, and goes once that is no longer so.
+ * A change reaches the live microphone at once (LocalMedia.setVoiceProcessing). Should the
+ * browser still not apply it, a hint says it takes effect from the next call, and goes once that
+ * is no longer so.
  */
 export class VoiceSettings {
   constructor(

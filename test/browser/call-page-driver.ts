@@ -6,7 +6,7 @@ import { eventually } from './eventually.js';
 import {
   type ConnectionRecord,
   connectionHistory,
-  inboundVideoBytes,
+  inboundBytes,
   installProbe,
   localTrackStates,
   selectedPath,
@@ -140,14 +140,15 @@ export class CallPageDriver {
     }, timeoutMs);
   }
 
-  async waitForInboundVideoGrowing(timeoutMs = 10_000): Promise<void> {
+  /** The peer's `kind` keeps arriving: the bytes received grow within half a second. */
+  async waitForInboundGrowing(kind: 'audio' | 'video', timeoutMs = 10_000): Promise<void> {
     await eventually(async () => {
-      const before = await this.page.evaluate(inboundVideoBytes);
+      const before = await this.page.evaluate(inboundBytes, kind);
       await sleep(500);
-      const after = await this.page.evaluate(inboundVideoBytes);
+      const after = await this.page.evaluate(inboundBytes, kind);
       assert.ok(
         after > before,
-        `${this.account.username}: inbound video bytes ${before} -> ${after}`,
+        `${this.account.username}: inbound ${kind} bytes ${before} -> ${after}`,
       );
     }, timeoutMs);
   }

@@ -233,12 +233,13 @@ export function installProbe(): void {
 }
 
 /** Inbound video bytes of the page's latest peer connection. */
-export async function inboundVideoBytes(): Promise<number> {
+/** Bytes received so far on the current call's inbound `kind` streams. */
+export async function inboundBytes(kind: string): Promise<number> {
   const { peers } = (globalThis as unknown as ProbedWindow).__dialtoneProbe;
   const stats = await peers[peers.length - 1].getStats();
   let bytes = 0;
   stats.forEach((report) => {
-    if (report.type === 'inbound-rtp' && report.kind === 'video') {
+    if (report.type === 'inbound-rtp' && report.kind === kind) {
       bytes += report.bytesReceived ?? 0;
     }
   });

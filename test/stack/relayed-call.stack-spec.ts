@@ -83,8 +83,8 @@ describe('a relay-only call between two Chromium browsers through Caddy, the app
     await bobPage.accept();
     await Promise.all([alicePage.waitForRemoteVideo(30_000), bobPage.waitForRemoteVideo(30_000)]);
     await Promise.all([
-      alicePage.waitForInboundVideoGrowing(15_000),
-      bobPage.waitForInboundVideoGrowing(15_000),
+      alicePage.waitForInboundGrowing('video', 15_000),
+      bobPage.waitForInboundGrowing('video', 15_000),
     ]);
     await alicePage.waitForCallState('connected');
     await bobPage.waitForCallState('connected');

@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { en } from '../../src/i18n/en.js';
 import { type Account, CallPageDriver } from '../browser/call-page-driver.js';
 import { eventually } from '../browser/eventually.js';
-import { inboundVideoBytes } from '../browser/probe.js';
+import { inboundBytes } from '../browser/probe.js';
 import { callersOnStack, sleep, startStack, Teardown, type Stack } from './stack.js';
 
 const SERVICE_RESTART = 1012;
@@ -78,8 +78,8 @@ describe('a call between users on two instances survives a SIGTERM of one of the
     await bobPage.accept();
     await Promise.all([alicePage.waitForRemoteVideo(30_000), bobPage.waitForRemoteVideo(30_000)]);
     await Promise.all([
-      alicePage.waitForInboundVideoGrowing(15_000),
-      bobPage.waitForInboundVideoGrowing(15_000),
+      alicePage.waitForInboundGrowing('video', 15_000),
+      bobPage.waitForInboundGrowing('video', 15_000),
     ]);
 
     // Stop the first instance as a rolling upgrade does. Exactly one page was on it: the two
@@ -101,7 +101,7 @@ describe('a call between users on two instances survives a SIGTERM of one of the
       [alicePage, bobPage].map(async (page) => {
         const bytes: number[] = [];
         for (let i = 0; i < 10; i++) {
-          bytes.push(await page.page.evaluate(inboundVideoBytes));
+          bytes.push(await page.page.evaluate(inboundBytes, 'video'));
           await sleep(500);
         }
         return bytes;
