@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type Repository, type SelectQueryBuilder } from 'typeorm';
 import { likePrefix } from '../common/like-prefix.js';
+import { PreparedQuery } from '../database/prepared-query.js';
 import { User } from '../users/user.entity.js';
 import { Block } from './block.entity.js';
 import { ContactLink } from './contact-link.entity.js';
@@ -34,11 +35,22 @@ export interface Standing {
  */
 @Injectable()
 export class Relationships {
+  private readonly contactUsernames: PreparedQuery<'username', { username: string }>;
+
   constructor(
     @InjectRepository(ContactLink) private readonly links: Repository<ContactLink>,
     @InjectRepository(Block) private readonly blocks: Repository<Block>,
     @InjectRepository(User) private readonly users: Repository<User>,
-  ) {}
+  ) {
+    this.contactUsernames = new PreparedQuery(this.users, ['username'], ({ username }) =>
+      this.users
+        .createQueryBuilder('user')
+        .select('user.username', 'username')
+        .innerJoin(User, 'owner', 'owner.username = :username', { username })
+        .innerJoin(ContactLink, 'mine', 'mine.fromId = owner.id AND mine.toId = user.id')
+        .innerJoin(ContactLink, 'theirs', 'theirs.fromId = user.id AND theirs.toId = owner.id'),
+    );
+  }
 
   /** Always the same two queries, whatever the answer (callers' timing must not tell). */
   async between(a: string, b: string): Promise<Standing> {
@@ -81,15 +93,9 @@ export class Relationships {
     return listed(query);
   }
 
-  /** Usernames of the accepted contacts of the account named `username`. */
+  /** Usernames of the accepted contacts of the account named `username` (on every presence change). */
   async contactUsernamesOf(username: string): Promise<string[]> {
-    const rows = await this.users
-      .createQueryBuilder('user')
-      .select('user.username', 'username')
-      .innerJoin(User, 'owner', 'owner.username = :username', { username })
-      .innerJoin(ContactLink, 'mine', 'mine.fromId = owner.id AND mine.toId = user.id')
-      .innerJoin(ContactLink, 'theirs', 'theirs.fromId = user.id AND theirs.toId = owner.id')
-      .getRawMany<{ username: string }>();
+    const rows = await this.contactUsernames.run({ username });
     return rows.map((row) => row.username);
   }
 

@@ -60,6 +60,24 @@ export function describeContactsFlow(title: string, start: () => Promise<TestApp
       ]);
     });
 
+    it("tells a user's contacts, and only them, when the user connects and leaves", async () => {
+      // After the test above: ann and ben are contacts, cat only asked ann.
+      const annWs = await SignalingClient.connect(base(), ann.token);
+      const benWs = await SignalingClient.connect(base(), ben.token);
+      expect(await annWs.next('contact_online')).toMatchObject({
+        toUser: ann.username,
+        contact: { username: ben.username },
+      });
+      const catWs = await SignalingClient.connect(base(), cat.token);
+      await annWs.expectSilence();
+      catWs.close();
+      benWs.close();
+      expect(await annWs.next('contact_offline')).toMatchObject({
+        contact: { username: ben.username },
+      });
+      annWs.close();
+    });
+
     it('stores privacy settings, with the do-not-disturb end time to the millisecond', async () => {
       const until = new Date(Date.now() + 3_600_000).toISOString();
       const patch = await call(base(), 'PATCH', '/privacy', {
