@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { SUBPROTOCOL_V2 } from '../src/signaling/protocol.js';
+import { createTestDatabase, type TestDatabase } from './support/postgres.js';
 import { tryResume, welcomeV2, type V2Party } from './support/resume-fixtures.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { SignalingClient } from './support/signaling-client.js';
@@ -19,7 +21,32 @@ const CANDIDATE = 'candidate:842163049 1 udp 1677729535 198.51.100.7 ice-marker-
  * and an ICE candidate, a bad frame, a refused upgrade, a drop and a resume: every line is JSON,
  * the request and session lines carry their ids, and no secret or media detail is written.
  */
-describe('logs of a running server', () => {
+const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+
+/** The two signaling back ends log the same lines, but for the end of a session (see below). */
+const BACKENDS: [
+  string,
+  () => Promise<{ env: Record<string, string>; database?: TestDatabase }>,
+][] = [
+  ['in memory', () => Promise.resolve({ env: {} })],
+  [
+    'on Redis',
+    async () => {
+      const database = await createTestDatabase();
+      const env = {
+        DATABASE_URL: database.url,
+        REDIS_URL,
+        REDIS_KEY_PREFIX: `dialtone-logs-${randomBytes(4).toString('hex')}:`,
+      };
+      return { env, database };
+    },
+  ],
+];
+
+describe.each(BACKENDS)('logs of a running server, signaling %s', (backend, setup) => {
+  // With REDIS_URL a session's end is decided by Redis's scripts (any instance may end a resume
+  // window), so the instance writes no "session ended" line.
+  const ended = backend === 'in memory' ? ['session ended'] : [];
   let server: ServerProcess;
   let alice: TestUser;
   let bob: TestUser;
@@ -31,11 +58,13 @@ describe('logs of a running server', () => {
   let output: string;
 
   beforeAll(async () => {
-    server = await startServerProcess({ LOG_LEVEL: 'trace' });
+    const { env, database } = await setup();
+    server = await startServerProcess({ ...env, LOG_LEVEL: 'trace' });
     try {
       await exercise();
     } finally {
       await server.stop(); // pino flushes at exit: everything is in the output after this
+      await database?.drop();
     }
     output = server.output();
     lines = output
@@ -108,7 +137,7 @@ describe('logs of a running server', () => {
     bobWs.client.close();
     await Promise.all([ws.closed, bobWs.client.closed]);
     // The server sees a close after the client does: wait for its lines about both.
-    await until(() => server.output().split('"msg":"session ended"').length === 3);
+    await until(() => server.output().split('"msg":"socket closed"').length === 4);
   }
 
   const withMsg = (msg: string): Line[] => lines.filter((line) => line.msg === msg);
@@ -120,7 +149,8 @@ describe('logs of a running server', () => {
       expect(typeof line.time).toBe('string');
       expect(typeof line.msg).toBe('string');
     }
-    expect(withMsg(`Dialtone listening on ${server.baseUrl} (sqlite)`)).toHaveLength(1);
+    const database = backend === 'in memory' ? 'sqlite' : 'postgres';
+    expect(withMsg(`Dialtone listening on ${server.baseUrl} (${database})`)).toHaveLength(1);
   });
 
   it('gives each request an id, echoes it, and writes one access line without the query', () => {
@@ -155,11 +185,11 @@ describe('logs of a running server', () => {
         'socket closed',
         'session resumed',
         'call ended',
-        'session ended',
+        ...ended,
       ]),
     );
     expect(of(bobSessionId)).toEqual(
-      expect.arrayContaining(['session opened', 'error sent', 'socket closed', 'session ended']),
+      expect.arrayContaining(['session opened', 'error sent', 'socket closed', ...ended]),
     );
     expect(withMsg('session opened')).toEqual(
       expect.arrayContaining([
