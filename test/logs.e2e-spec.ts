@@ -15,12 +15,6 @@ const REQUEST_ID = 'logs-e2e-request-1';
 const SDP = 'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=sdp-marker-5f3a\r\n';
 const CANDIDATE = 'candidate:842163049 1 udp 1677729535 198.51.100.7 ice-marker-9c1e typ srflx';
 
-/**
- * The built server in production (JSON lines on stdout) at LOG_LEVEL=trace, through a login, an
- * HTTP request with an id, a WebSocket opened with the token in its query, a call with an offer
- * and an ICE candidate, a bad frame, a refused upgrade, a drop and a resume: every line is JSON,
- * the request and session lines carry their ids, and no secret or media detail is written.
- */
 const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
 /** The two signaling back ends log the same lines, but for the end of a session (see below). */
@@ -43,6 +37,13 @@ const BACKENDS: [
   ],
 ];
 
+/**
+ * The built server in production (JSON lines on stdout) at LOG_LEVEL=trace, one process in
+ * memory or on PostgreSQL and Redis, through a login, an HTTP request with an id, a WebSocket
+ * opened with the token in its query, a call with an offer and an ICE candidate, a bad frame, a
+ * refused upgrade, a drop and a resume: every line is JSON, the request and session lines carry
+ * their ids, and no secret or media detail is written.
+ */
 describe.each(BACKENDS)('logs of a running server, signaling %s', (backend, setup) => {
   // With REDIS_URL a session's end is decided by Redis's scripts (any instance may end a resume
   // window), so the instance writes no "session ended" line.
