@@ -2,11 +2,15 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
+import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { HttpErrorFilter } from './common/http-error.filter.js';
 import { createValidationPipe } from './common/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './config/paths.js';
+import { PinoLoggerService } from './logging/pino-logger.service.js';
+import { requestLogging } from './logging/request-logging.js';
+import { createRootLogger } from './logging/root-logger.js';
 import { SignalingWsAdapter } from './signaling/signaling-ws.adapter.js';
 import { UpgradeAuthenticator } from './signaling/upgrade-authenticator.js';
 
@@ -55,14 +59,22 @@ function isSourceMapPath(path: string): boolean {
   return /\.map\/*$/i.test(decoded);
 }
 
-/** Builds the whole application; main.ts and the e2e suites share it so tests run the real thing. */
-export async function createApp(config: AppConfig): Promise<NestExpressApplication> {
+/**
+ * Builds the whole application; main.ts and the e2e suites share it so tests run the real thing.
+ * Every line it logs, Nest's own included, goes through `logger` (by default one made from
+ * LOG_FORMAT and LOG_LEVEL).
+ */
+export async function createApp(
+  config: AppConfig,
+  logger: Logger = createRootLogger(config.logging),
+): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: config.production ? ['log', 'warn', 'error'] : ['warn', 'error'],
+    logger: new PinoLoggerService(logger),
   });
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  app.use(requestLogging(logger));
   app.use(
     helmet({
       contentSecurityPolicy: {

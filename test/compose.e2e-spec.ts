@@ -524,6 +524,8 @@ describe('docker-compose.yml', () => {
         'CALL_COOLDOWN',
         'HISTORY_MAX_PER_USER',
         'HISTORY_MERGE_WINDOW',
+        // JSON, the production default, is what `docker compose logs` and log shippers read.
+        'LOG_FORMAT',
         // One deployment per Redis: the default prefix is fine.
         'REDIS_KEY_PREFIX',
         // Privacy limits (docs/security.md), same reasoning as the account limits.

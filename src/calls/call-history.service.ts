@@ -148,7 +148,8 @@ export class CallHistoryService implements CallObserver {
       .then(operation)
       .then(
         () => undefined,
-        (error: unknown) => this.logger.error(`call ${call.id}: ${String(error)}`),
+        (error: unknown) =>
+          this.logger.error({ msg: 'call not recorded', callId: call.id, err: error }),
       )
       .finally(() => {
         if (this.pending.get(key) === next) {

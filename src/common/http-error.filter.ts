@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
+import { requestIdOf } from '../logging/request-logging.js';
 import { RetryLaterException } from './retry-later.exception.js';
 
 interface ErrorBody {
@@ -19,6 +20,10 @@ export class HttpErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = this.describe(exception);
+    if (!(exception instanceof HttpException)) {
+      // Not a refusal the code chose: a bug, answered 500.
+      this.logger.error({ msg: 'request failed', reqId: requestIdOf(response), err: exception });
+    }
     if (exception instanceof RetryLaterException) {
       response.setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
@@ -32,7 +37,6 @@ export class HttpErrorFilter implements ExceptionFilter {
         ? { statusCode: exception.getStatus(), message: answer }
         : ({ statusCode: exception.getStatus(), ...answer } as ErrorBody);
     }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return { statusCode: 500, message: 'Internal server error' };
   }
 }

@@ -1,3 +1,4 @@
+import type { LogSettings } from '../logging/log-settings.js';
 import type { RedisConfig } from './redis-config.js';
 
 /** Which database backs the accounts and call history. */
@@ -13,6 +14,8 @@ export type TrustProxy = boolean | number | string[];
 export abstract class AppConfig {
   abstract readonly production: boolean;
   abstract readonly port: number;
+  /** LOG_FORMAT and LOG_LEVEL (see docs/deploy.md, "Logs"). */
+  abstract readonly logging: LogSettings;
   abstract readonly host: string;
   abstract readonly dataDir: string;
   abstract readonly database: DatabaseConfig;

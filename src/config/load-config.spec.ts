@@ -104,6 +104,23 @@ describe('loadConfig', () => {
     expect(elsewhere).not.toStrictEqual(first);
   });
 
+  it('LOG_FORMAT and LOG_LEVEL: JSON in production, readable lines otherwise; warn in tests', () => {
+    const env = { JWT_SECRET: SECRET, DATA_DIR: dataDir };
+    expect(loadConfig({ ...env, NODE_ENV: 'production' }).logging).toStrictEqual({
+      format: 'json',
+      level: 'info',
+    });
+    expect(loadConfig(env).logging).toStrictEqual({ format: 'pretty', level: 'info' });
+    expect(loadConfig({ ...env, NODE_ENV: 'test' }).logging.level).toBe('warn');
+    expect(loadConfig({ ...env, LOG_FORMAT: 'json', LOG_LEVEL: 'trace' }).logging).toStrictEqual({
+      format: 'json',
+      level: 'trace',
+    });
+    assertRejects({ ...env, LOG_FORMAT: 'text' }, 'LOG_FORMAT');
+    assertRejects({ ...env, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL');
+    assertRejects({ ...env, LOG_LEVEL: 'INFO' }, 'LOG_LEVEL');
+  });
+
   it('names DATABASE_URL when it is not PostgreSQL or SQLite', () => {
     assertRejects({ DATABASE_URL: 'mysql://x', JWT_SECRET: SECRET }, 'DATABASE_URL');
     const sqlite = loadConfig({ DATABASE_URL: 'sqlite:/tmp/d.sqlite', JWT_SECRET: SECRET });

@@ -1,5 +1,12 @@
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
+import {
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+  type LogSettings,
+} from '../logging/log-settings.js';
 import { AppConfig, DatabaseConfig, TrustProxy } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { developmentJwtSecret } from './jwt-secret.js';
@@ -22,6 +29,7 @@ export function loadConfig(env: Env): AppConfig {
   return {
     production,
     port: integer(env, 'PORT', 3000, 0, 65535),
+    logging: logging(env, nodeEnv),
     host: env.HOST || '0.0.0.0',
     dataDir,
     database: database(env, dataDir),
@@ -83,6 +91,34 @@ export function loadConfig(env: Env): AppConfig {
       },
     },
   };
+}
+
+/**
+ * JSON in production, readable lines otherwise. Tests (NODE_ENV=test) log warnings and errors
+ * only, as before pino: their many requests would bury the test report in access lines.
+ */
+function logging(env: Env, nodeEnv: string): LogSettings {
+  return {
+    format: oneOf<LogFormat>(
+      env,
+      'LOG_FORMAT',
+      LOG_FORMATS,
+      nodeEnv === 'production' ? 'json' : 'pretty',
+    ),
+    level: oneOf<LogLevel>(env, 'LOG_LEVEL', LOG_LEVELS, nodeEnv === 'test' ? 'warn' : 'info'),
+  };
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') {
+    return fallback;
+  }
+  const value = allowed.find((candidate) => candidate === raw);
+  if (value === undefined) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return value;
 }
 
 function defaultHashConcurrency(): number {

@@ -7,7 +7,7 @@ import type { CallAccess } from './call-machine.types.js';
 import type { CallStartLimiter } from './call-start-limiter.js';
 import { BadFrame, parseClientMessage } from './dto/parse-client-message.js';
 import { type ControlMessage, PROTOCOL_V2, PROTOCOL_VERSION, SUBPROTOCOL_V2 } from './protocol.js';
-import type { SignalingSession } from './signaling-session.js';
+import { type SignalingSession, sessionFields } from './signaling-session.js';
 
 /** What both gateways (in memory, on Redis) hand a session's frames to. */
 export interface FrameContext {
@@ -84,7 +84,7 @@ async function startCall(
   try {
     access = await context.policy.access(session.user.id, toUser);
   } catch (error) {
-    context.logger.error(`account look-up for ${toUser} failed: ${String(error)}`);
+    context.logger.error({ msg: 'account look-up failed', ...sessionFields(session), err: error });
     return session.sendError('server_error');
   }
   if (context.live(session)) {

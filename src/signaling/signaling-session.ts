@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../auth/token.service.js';
 import type { AppConfig } from '../config/app-config.js';
@@ -21,6 +22,16 @@ const FLOOD_MAX_MS = 5000;
  */
 const UNREAD_CLOSE_GRACE_MS = 1000;
 const PING_PAYLOAD_BYTES = 8;
+/** One logger for every session: a session's lines carry its fields, not a logger of its own. */
+const logger = new Logger('Signaling');
+
+/**
+ * What every signaling line about a session carries: the session's id (never its resume token,
+ * which would let a reader of the log take the session over) and its user.
+ */
+export function sessionFields(session: SessionRef): { sessionId: string; user: string } {
+  return { sessionId: session.id, user: session.username };
+}
 
 /** The per-socket limits (WS_MAX_BUFFERED_BYTES, WS_MESSAGE_RATE, WS_MESSAGE_BURST). */
 export type SessionLimits = Pick<
@@ -98,6 +109,9 @@ export class SignalingSession implements SessionRef {
   }
 
   send(message: ServerMessage): void {
+    if (message.type === 'error') {
+      logger.debug({ msg: 'error sent', ...sessionFields(this), code: message.code });
+    }
     if (this.outbox) {
       return this.outbox(message);
     }
@@ -121,6 +135,7 @@ export class SignalingSession implements SessionRef {
   }
 
   close(code: number, reason: string): void {
+    logger.log({ msg: 'closing socket', ...sessionFields(this), code, reason });
     this.closedByServer = true;
     if (this.resumable?.away) {
       this.resumable.closeWhileAway(); // no socket to close: the session ends at once

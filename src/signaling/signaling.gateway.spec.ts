@@ -51,10 +51,10 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-const logged: string[] = [];
+const logged: unknown[] = [];
 const capture: LoggerService = {
   log: () => undefined,
-  error: (message: unknown) => logged.push(String(message)),
+  error: (message: unknown) => logged.push(message),
   warn: () => undefined,
   debug: () => undefined,
   verbose: () => undefined,
@@ -138,7 +138,14 @@ describe('SignalingGateway: one failing frame never takes more than its own sock
     bob.frame({ type: 'call_back', toUser: 'alice', msg: '1' });
     await settle();
     expect(bob.closeCode).toBe(1011);
-    expect(logged.join('\n')).toMatch(/\(bob\) failed: Error: disk on fire/);
+    expect(logged).toStrictEqual([
+      {
+        msg: 'session failed',
+        sessionId: expect.any(String),
+        user: 'bob',
+        err: new Error('disk on fire'),
+      },
+    ]);
     expect(alice.last()).toMatchObject({ type: 'hangup', code: 'disconnected' });
     expect(alice.closeCode).toBe(undefined);
   });

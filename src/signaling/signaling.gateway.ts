@@ -6,6 +6,7 @@ import type { AuthenticatedUser } from '../auth/token.service.js';
 import { CallHistoryService } from '../calls/call-history.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { CallPolicy } from '../privacy/call-policy.js';
+import { CallLog } from './call-log.js';
 import { CallMachine } from './call-machine.js';
 import { CallStartLimiter } from './call-start-limiter.js';
 import { BadFrame, parseClientMessage } from './dto/parse-client-message.js';
@@ -22,7 +23,7 @@ import type { Resumption } from './resume/resumable-session.js';
 import { ResumeService } from './resume/resume.service.js';
 import { SessionExpiry } from './session-expiry.js';
 import { SessionRegistry } from './session-registry.js';
-import { SignalingSession } from './signaling-session.js';
+import { SignalingSession, sessionFields } from './signaling-session.js';
 import { DELIBERATE_CLOSES, closeWithinGrace } from './socket-closing.js';
 import { UpgradeAuthenticator } from './upgrade-authenticator.js';
 
@@ -58,7 +59,7 @@ export class SignalingGateway
       outbox: registry,
       directory: registry,
       timers: nodeTimers,
-      observers: [history, this.expiry, this.callStarts],
+      observers: [history, this.expiry, this.callStarts, new CallLog()],
       ringTimeoutMs: config.signaling.ringTimeoutMs,
     });
     this.frames = {
@@ -101,6 +102,7 @@ export class SignalingGateway
       : undefined;
     this.bind(session);
     this.registry.add(session);
+    this.logger.log({ msg: 'session opened', ...sessionFields(session), protocol: v2 ? 2 : 1 });
     const { username, displayName } = session.user;
     session.send({
       type: 'welcome',
@@ -159,6 +161,7 @@ export class SignalingGateway
       if (decision.ok) {
         this.takeOver(decision.session, socket, user, decision.resumption);
       } else {
+        this.logger.log({ msg: 'resume failed', user: user.username, code: decision.code });
         sendControl(socket, { type: 'resume_failed', code: decision.code });
         this.open(new SignalingSession(socket, user, this.config.signaling));
       }
@@ -180,6 +183,7 @@ export class SignalingGateway
     session.user = user;
     session.awaitingPongs = 0;
     this.bind(session);
+    this.logger.log({ msg: 'session resumed', ...sessionFields(session), missed: missed.length });
     old.close(CloseCode.SESSION_TAKEN_OVER, 'Session resumed on another connection');
     this.expiry.schedule(session);
     sendControl(socket, {
@@ -201,7 +205,10 @@ export class SignalingGateway
   private socketClosed(session: SignalingSession, code: number): void {
     session.silence?.stop();
     const resumable = session.resumable;
-    if (!resumable || session.closedByServer || DELIBERATE_CLOSES.includes(code)) {
+    const away =
+      resumable !== undefined && !session.closedByServer && !DELIBERATE_CLOSES.includes(code);
+    this.logger.log({ msg: 'socket closed', ...sessionFields(session), code, away });
+    if (!away) {
       return this.drop(session);
     }
     resumable.leave();
@@ -238,13 +245,16 @@ export class SignalingGateway
   }
 
   private failed(session: SignalingSession, error: unknown): void {
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    this.logger.error(`session ${session.id} (${session.username}) failed: ${detail}`);
+    this.logger.error({ msg: 'session failed', ...sessionFields(session), err: error });
     try {
       session.close(CloseCode.INTERNAL_ERROR, 'Internal error');
       this.drop(session);
     } catch (dropError) {
-      this.logger.error(`dropping session ${session.id} failed too: ${String(dropError)}`);
+      this.logger.error({
+        msg: 'dropping it failed too',
+        ...sessionFields(session),
+        err: dropError,
+      });
     }
   }
 
@@ -254,6 +264,7 @@ export class SignalingGateway
     session.silence?.stop();
     session.resumable?.end();
     if (this.registry.remove(session)) {
+      this.logger.log({ msg: 'session ended', ...sessionFields(session) });
       if (session.resumable) {
         this.resume.sessionEnded(session);
       }
@@ -286,6 +297,7 @@ export class SignalingGateway
         continue; // v2 clients ping the server (SilenceWatch); WebSocket pings stay v1's
       }
       if (!session.ping()) {
+        this.logger.log({ msg: 'pings unanswered: dropped', ...sessionFields(session) });
         session.socket.terminate();
         this.drop(session);
       }

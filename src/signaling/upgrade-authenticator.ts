@@ -6,6 +6,7 @@ import { TokenService, type AuthenticatedUser } from '../auth/token.service.js';
 import { ThrottledLog } from '../common/throttled-log.js';
 import { isTrustedOrigin } from '../common/trusted-origin.js';
 import { AppConfig } from '../config/app-config.js';
+import { redactUrl } from '../logging/redaction.js';
 import type { TrustProxyFn } from './resume/upgrade-address.js';
 import { upgradeOrigin } from './upgrade-origin.js';
 
@@ -39,7 +40,7 @@ export class UpgradeAuthenticator {
     const token = fromHeaders.token ?? fromQuery;
     const user = this.tokens.verify(token);
     if (!user) {
-      this.unauthenticatedLog.line(`401 for ${redactAccessToken(url)}`);
+      this.unauthenticatedLog.line(`401 for ${redactUrl(url)}`);
       return { ok: false, status: 401, reason: 'A valid access token is required' };
     }
     const viaCookie = fromHeaders.fromCookie && fromHeaders.token !== undefined;
@@ -77,13 +78,4 @@ export class UpgradeAuthenticator {
       .getInstance<{ get(name: 'trust proxy fn'): TrustProxyFn }>()
       .get('trust proxy fn');
   }
-}
-
-/** The upgrade URL as it may appear in logs: a token in the query never does. */
-export function redactAccessToken(url: URL): string {
-  const shown = new URL(url);
-  if (shown.searchParams.has('access_token')) {
-    shown.searchParams.set('access_token', 'REDACTED');
-  }
-  return `${shown.pathname}${shown.search}`;
 }

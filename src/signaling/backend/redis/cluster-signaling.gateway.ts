@@ -10,6 +10,7 @@ import { CallHistoryService } from '../../../calls/call-history.service.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { COMMAND_TIMEOUT_MS, RedisCommandError } from '../../../redis/redis-connection.js';
 import { CallPolicy } from '../../../privacy/call-policy.js';
+import { CallLog } from '../../call-log.js';
 import { CallStartLimiter } from '../../call-start-limiter.js';
 import { BadFrame, parseClientMessage } from '../../dto/parse-client-message.js';
 import { type FrameContext, dispatchFrame, sendControl } from '../../frame-dispatch.js';
@@ -30,7 +31,7 @@ import { type TrustProxyFn, upgradeAddress } from '../../resume/upgrade-address.
 import { sentence } from '../../sentences.js';
 import { SessionExpiry } from '../../session-expiry.js';
 import { SessionRegistry } from '../../session-registry.js';
-import { SignalingSession } from '../../signaling-session.js';
+import { SignalingSession, sessionFields } from '../../signaling-session.js';
 import { DELIBERATE_CLOSES, closeWithinGrace } from '../../socket-closing.js';
 import { UpgradeAuthenticator } from '../../upgrade-authenticator.js';
 import { PipelinedCallSwitch } from './pipelined-call-switch.js';
@@ -76,6 +77,7 @@ export class ClusterSignalingGateway
     this.callStarts = new CallStartLimiter(config.signaling.callStarts);
     cluster.scripts.observe(history);
     cluster.scripts.observe(this.callStarts);
+    cluster.scripts.observe(new CallLog());
     this.expiry = new SessionExpiry(
       (id) => cluster.calls.isInCall(id),
       (id) => registry.get(id),
@@ -125,6 +127,7 @@ export class ClusterSignalingGateway
     this.registry.add(session);
     link.run(async () => {
       const v2 = session.socket.protocol === SUBPROTOCOL_V2;
+      this.logger.log({ msg: 'session opened', ...sessionFields(session), protocol: v2 ? 2 : 1 });
       const token = v2 ? ResumeToken.issue() : undefined;
       await link.subscribed;
       const { username, displayName } = session.user;
@@ -163,7 +166,11 @@ export class ClusterSignalingGateway
     this.links.set(session, link);
     session.outbox = (message) => {
       this.cluster.sessions.send(session.id, message).catch((error: unknown) => {
-        this.logger.warn(`a message to ${session.id} was not delivered: ${String(error)}`);
+        this.logger.warn({
+          msg: 'a message was not delivered',
+          ...sessionFields(session),
+          err: error,
+        });
       });
     };
     const socket = session.socket;
@@ -257,6 +264,11 @@ export class ClusterSignalingGateway
       });
     }
     this.registry.add(session);
+    this.logger.log({
+      msg: 'session resumed',
+      ...sessionFields(session),
+      missed: outcome.missed.length,
+    });
     sendControl(socket, {
       type: 'resumed',
       sessionId: session.id,
@@ -274,6 +286,7 @@ export class ClusterSignalingGateway
     code: ResumeFailedCode,
   ): Promise<void> {
     await this.detach(session, link);
+    this.logger.log({ msg: 'resume failed', user: session.username, code });
     sendControl(session.socket, { type: 'resume_failed', code });
     this.open(new SignalingSession(session.socket, session.user, this.config.signaling));
   }
@@ -287,8 +300,10 @@ export class ClusterSignalingGateway
   /** The socket closed: a v2 client that did not leave on purpose may resume (its window). */
   private async socketClosed(session: SignalingSession, link: SessionLink, code: number) {
     const resumable = session.socket.protocol === SUBPROTOCOL_V2;
+    const away = resumable && !session.closedByServer && !DELIBERATE_CLOSES.includes(code);
+    this.logger.log({ msg: 'socket closed', ...sessionFields(session), code, away });
     await this.detach(session, link);
-    if (resumable && !session.closedByServer && !DELIBERATE_CLOSES.includes(code)) {
+    if (away) {
       await this.cluster.sessions.away(session.id);
     } else {
       await this.cluster.sessions.drop(session.id);
@@ -319,6 +334,7 @@ export class ClusterSignalingGateway
     if (link) {
       void this.detach(session, link);
     }
+    this.logger.debug({ msg: 'socket released', ...sessionFields(session), code, reason });
     session.socket.close(code, reason);
   }
 
@@ -374,7 +390,7 @@ export class ClusterSignalingGateway
    */
   private failed(session: SignalingSession, error: unknown): void {
     if (error instanceof RedisCommandError) {
-      this.logger.warn(`session ${session.id}: ${error.message}`);
+      this.logger.warn({ msg: 'Redis failed a frame', ...sessionFields(session), err: error });
       const reply = {
         type: 'error' as const,
         fromUser: SYSTEM_USER,
@@ -384,8 +400,7 @@ export class ClusterSignalingGateway
       };
       return session.write(JSON.stringify(reply)); // not numbered: Redis, which numbers, is away
     }
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    this.logger.error(`session ${session.id} (${session.username}) failed: ${detail}`);
+    this.logger.error({ msg: 'session failed', ...sessionFields(session), err: error });
     session.close(CloseCode.INTERNAL_ERROR, 'Internal error');
   }
 
@@ -397,6 +412,7 @@ export class ClusterSignalingGateway
   private pingAll(): void {
     for (const session of this.links.keys()) {
       if (session.socket.protocol !== SUBPROTOCOL_V2 && !session.ping()) {
+        this.logger.log({ msg: 'pings unanswered: dropped', ...sessionFields(session) });
         session.socket.terminate();
       }
     }
