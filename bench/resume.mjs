@@ -11,7 +11,7 @@
 // full 256-message replay each. The server runs as a child process, so clients do not count.
 import { readFileSync, writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { startDialtone } from './dialtone-server.mjs';
+import { startDialtone } from './lib/dialtone-server.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 100);

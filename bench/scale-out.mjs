@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { startDialtone } from './dialtone-server.mjs';
+import { startDialtone } from './lib/dialtone-server.mjs';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
