@@ -14,10 +14,12 @@
 //    has `resumed` on another instance. BENCH_KILLS (3) times.
 // Results go to bench/results/scale-out.json.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import pg from 'pg';
+import { writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { startDialtone } from './lib/dialtone-server.mjs';
+import { temporaryDatabase } from './lib/postgres.mjs';
+import { cpuSeconds } from './lib/processes.mjs';
+import { REDIS_URL, redisPid } from './lib/redis.mjs';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
@@ -25,35 +27,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SETUP_PAIRS = Number(process.env.BENCH_SETUP_PAIRS ?? 20);
 const SETUPS = Number(process.env.BENCH_SETUPS ?? 10);
 const KILLS = Number(process.env.BENCH_KILLS ?? 3);
-const DATABASE_SERVER =
-  process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-const TICKS_PER_SECOND = 100;
 const PADDING = 'x'.repeat(120);
-
-const cpuSeconds = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-};
-
-async function onDatabaseServer(statement) {
-  const client = new pg.Client({ connectionString: DATABASE_SERVER });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-async function redisPid() {
-  const { createClient } = await import('redis');
-  const client = createClient({ url: REDIS_URL });
-  await client.connect();
-  const info = await client.info('server');
-  await client.close();
-  return Number(/process_id:(\d+)/.exec(info)[1]);
-}
 
 /** An instance with the bench defaults; call limits raised, since a bench rings back to back. */
 async function startInstance(env) {
@@ -277,13 +251,9 @@ async function recovery(survivor, env, clientReturns) {
   return ms;
 }
 
-const database = `dialtone_bench_${randomBytes(4).toString('hex')}`;
-await onDatabaseServer(`CREATE DATABASE ${database}`);
-const databaseUrl = Object.assign(new URL(DATABASE_SERVER), {
-  pathname: `/${database}`,
-}).toString();
+const database = await temporaryDatabase();
 const env = {
-  DATABASE_URL: databaseUrl,
+  DATABASE_URL: database.url,
   REDIS_URL,
   REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:`,
 };
@@ -329,5 +299,5 @@ try {
     instance.child.kill();
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  await onDatabaseServer(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
+  await database.drop();
 }

@@ -258,6 +258,6 @@ export async function writeReport(result) {
   console.log(`wrote ${MARKDOWN} and ${CHART}`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   await writeReport(JSON.parse(readFileSync('bench/results/peers.json', 'utf8')));
 }

@@ -6,9 +6,9 @@ import { seedAccounts } from '../lib/dialtone-accounts.mjs';
 import { startDialtone } from '../lib/dialtone-server.mjs';
 import { temporaryDatabase } from '../lib/postgres.mjs';
 import { freePort, startNode, stop } from '../lib/processes.mjs';
+import { REDIS_URL, redisPid } from '../lib/redis.mjs';
 
 export const SERVER_CORE = 0;
-export const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 
 // The load is the measurement, not abuse: the per-session message and call limits are lifted.
 const DIALTONE_BENCH_ENV = {
@@ -41,20 +41,12 @@ async function script(path, kind, label) {
   };
 }
 
-async function redisPid() {
-  const { createClient } = await import('redis');
-  const client = createClient({ url: REDIS_URL });
-  await client.connect();
-  const info = await client.info('server');
-  await client.close();
-  return Number(/process_id:(\d+)/.exec(info)[1]);
-}
-
 export const SERVERS = {
   dialtone: {
     label: 'Dialtone',
-    async start(options = {}) {
-      const server = await startDialtone(DIALTONE_BENCH_ENV, { core: SERVER_CORE, ...options });
+    /** `env` and `nodeArgs` for the profile (profile.mjs). */
+    async start({ env = {}, nodeArgs = [] } = {}) {
+      const server = await startDialtone({ ...DIALTONE_BENCH_ENV, ...env }, { core: SERVER_CORE, nodeArgs });
       return {
         kind: 'dialtone',
         label: this.label,
