@@ -80,7 +80,11 @@ async function copyInPostgres(url, templateName, users) {
     const { rows } = await client.query('SELECT * FROM users WHERE username = $1', [templateName]);
     const columns = Object.keys(rows[0]);
     const select = columns.map((column) =>
-      column === 'id' ? 't.id' : ['username', 'display_name'].includes(column) ? 't.name' : `u."${column}"`,
+      column === 'id'
+        ? 't.id'
+        : ['username', 'display_name'].includes(column)
+          ? 't.name'
+          : `u."${column}"`,
     );
     await client.query(
       `INSERT INTO users (${columns.map((c) => `"${c}"`).join(', ')})

@@ -2,17 +2,22 @@
 // server the same way. The signals are Dialtone's: `_ice` (relayed, carries the scheduled send
 // time), `call_start`, `call_back`, `hangup`; each peer relays its own equivalent frames.
 //
-// connect(kind, url, user, onSignal) resolves once the server has authenticated the socket (the
+// connect(kind, url, user, onSignal, onClose) resolves once the server has authenticated the socket (the
 // first moment it can relay to it): Dialtone's `welcome`, socket.io's connect; for the bare relay
 // and PeerJS the WebSocket open, since both register the client in the same tick as they send the
-// 101 (PeerJS's `OPEN` follows at once for a new id, but not when an id reconnects). onSignal(type, from, sentAt) is called for every relayed signal.
+// 101 (PeerJS's `OPEN` follows at once for a new id, but not when an id reconnects). onClose is
+// called if an authenticated socket closes (a server dropping clients under load). onSignal(type, from, sentAt) is called for every relayed signal.
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
 
 const CANDIDATE =
   'candidate:842163049 1 udp 1677729535 198.51.100.7 50000 typ srflx raddr 0.0.0.0 rport 0 generation 0';
 
-const iceCandidate = (sentAt) => ({ candidate: CANDIDATE, sdpMid: String(sentAt), sdpMLineIndex: 0 });
+const iceCandidate = (sentAt) => ({
+  candidate: CANDIDATE,
+  sdpMid: String(sentAt),
+  sdpMLineIndex: 0,
+});
 
 /** Dialtone and the bare relay speak the same frames: {type, toUser, ...} out, fromUser in. */
 function dialtoneFrame(type, to, sentAt) {
@@ -25,7 +30,12 @@ function dialtoneFrame(type, to, sentAt) {
   return JSON.stringify(frame);
 }
 
-const PEERJS_TYPES = { _ice: 'CANDIDATE', call_start: 'OFFER', call_back: 'ANSWER', hangup: 'LEAVE' };
+const PEERJS_TYPES = {
+  _ice: 'CANDIDATE',
+  call_start: 'OFFER',
+  call_back: 'ANSWER',
+  hangup: 'LEAVE',
+};
 const FROM_PEERJS = Object.fromEntries(Object.entries(PEERJS_TYPES).map(([k, v]) => [v, k]));
 
 /** What PeerJS's browser client sends for a media connection (peerjs/lib/negotiator.ts). */
@@ -39,7 +49,7 @@ function peerjsFrame(type, to, sentAt) {
   return JSON.stringify({ type: PEERJS_TYPES[type], dst: to, payload });
 }
 
-function openWebSocket(url, options, authenticated, frame, parse, onSignal) {
+function openWebSocket(url, options, authenticated, frame, parse, onSignal, onClose) {
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(url, options);
     let ready = false;
@@ -56,7 +66,9 @@ function openWebSocket(url, options, authenticated, frame, parse, onSignal) {
       }
     });
     socket.once('error', reject);
-    socket.once('close', (code) => reject(new Error(`closed with ${code} before authenticated`)));
+    socket.once('close', (code) =>
+      ready ? onClose(code) : reject(new Error(`closed with ${code} before authenticated`)),
+    );
     if (authenticated === 'open') {
       socket.once('open', () => {
         ready = true;
@@ -75,7 +87,7 @@ const parseDialtone = (message) => {
   return message.fromUser ? [message.type, message.fromUser, sentAt] : undefined;
 };
 
-export function connect(kind, url, user, onSignal) {
+export function connect(kind, url, user, onSignal, onClose) {
   switch (kind) {
     case 'dialtone':
       return openWebSocket(
@@ -85,6 +97,7 @@ export function connect(kind, url, user, onSignal) {
         dialtoneFrame,
         parseDialtone,
         onSignal,
+        onClose,
       );
     case 'ws':
       return openWebSocket(
@@ -94,6 +107,7 @@ export function connect(kind, url, user, onSignal) {
         dialtoneFrame,
         parseDialtone,
         onSignal,
+        onClose,
       );
     case 'peerjs':
       return openWebSocket(
@@ -107,6 +121,7 @@ export function connect(kind, url, user, onSignal) {
           return type && message.src ? [type, message.src, sentAt] : undefined;
         },
         onSignal,
+        onClose,
       );
     case 'socketio':
       return new Promise((resolve, reject) => {
@@ -117,9 +132,11 @@ export function connect(kind, url, user, onSignal) {
           forceNew: true,
         });
         socket.on('signal', (message) => onSignal(...parseDialtone(message)));
+        socket.on('disconnect', (reason) => onClose(reason));
         socket.once('connect', () =>
           resolve({
-            send: (type, to, sentAt) => socket.emit('signal', JSON.parse(dialtoneFrame(type, to, sentAt))),
+            send: (type, to, sentAt) =>
+              socket.emit('signal', JSON.parse(dialtoneFrame(type, to, sentAt))),
             // Cut, not closed: the server sees the TCP connection end, as with the others.
             close: () => socket.io.engine.transport.ws?.terminate?.() ?? socket.disconnect(),
           }),

@@ -5,10 +5,16 @@ export const LOADGEN_CORE = 1;
 
 export class LoadGenerator {
   static async start(name = 'loadgen') {
-    const child = await startNode(['bench/peers/loadgen.mjs'], { core: LOADGEN_CORE, ipc: true, name });
+    const child = await startNode(['bench/peers/loadgen.mjs'], {
+      core: LOADGEN_CORE,
+      ipc: true,
+      name,
+    });
     const generator = new LoadGenerator(child);
     await new Promise((resolve, reject) => {
-      child.once('message', (message) => (message.ready ? resolve() : reject(new Error('loadgen'))));
+      child.once('message', (message) =>
+        message.ready ? resolve() : reject(new Error('loadgen')),
+      );
       child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
     });
     return generator;
@@ -45,7 +51,10 @@ export class LoadGenerator {
       this.child.send({ id, op, args });
     });
     const elapsed = (performance.now() - started) / 1000;
-    return { ...result, loadgenCpuShare: +((cpuSeconds(this.child.pid) - before) / elapsed).toFixed(2) };
+    return {
+      ...result,
+      loadgenCpuShare: +((cpuSeconds(this.child.pid) - before) / elapsed).toFixed(2),
+    };
   }
 
   stop() {

@@ -16,9 +16,19 @@ class Party {
   }
 
   async open() {
-    this.client = await connect(this.kind, this.url, this.user, (type, from, sentAt) =>
-      this.onSignal(type, from, sentAt),
+    const client = await connect(
+      this.kind,
+      this.url,
+      this.user,
+      (type, from, sentAt) => this.onSignal(type, from, sentAt),
+      () => {
+        // Only what the server cut: the bench's own close() forgets the client first.
+        if (this.client === client) {
+          dropped += 1;
+        }
+      },
     );
+    this.client = client;
   }
 
   onSignal(type, from, sentAt) {
@@ -40,6 +50,8 @@ class Party {
 
 /** The receipt hook of the running relay() (one at a time). */
 let relayed;
+/** Authenticated sockets the servers closed, since the start. */
+let dropped = 0;
 
 /** Runs `tasks` with at most `window` of them in flight; resolves with how many threw. */
 async function bounded(tasks, window, errors) {
@@ -74,12 +86,18 @@ const ops = {
       window,
       errors,
     );
-    return { opened: parties.length - errors.length, ms: performance.now() - started, ...summarizeErrors(errors) };
+    return {
+      opened: parties.length - errors.length,
+      ms: performance.now() - started,
+      ...summarizeErrors(errors),
+    };
   },
 
   async close({ group }) {
     for (const party of groups.get(group) ?? []) {
-      party.client?.close();
+      const client = party.client;
+      party.client = undefined;
+      client?.close();
     }
     groups.delete(group);
     await sleep(500);
@@ -91,8 +109,9 @@ const ops = {
     const parties = groups.get(group);
     const started = performance.now();
     for (const party of parties) {
-      party.client?.close();
+      const client = party.client;
       party.client = undefined;
+      client?.close();
     }
     const errors = [];
     await bounded(
@@ -100,7 +119,11 @@ const ops = {
       window,
       errors,
     );
-    return { reconnected: parties.length - errors.length, ms: performance.now() - started, ...summarizeErrors(errors) };
+    return {
+      reconnected: parties.length - errors.length,
+      ms: performance.now() - started,
+      ...summarizeErrors(errors),
+    };
   },
 
   /** Each pair rings and accepts once, so that relaying between them is allowed. */
@@ -133,6 +156,7 @@ const ops = {
       }
       received += 1;
     };
+    const droppedBefore = dropped;
     const total = Math.floor(rate * seconds);
     const interval = 1000 / rate;
     const started = performance.now();
@@ -150,19 +174,21 @@ const ops = {
       await sleep(1);
     }
     const sendingMs = performance.now() - started;
-    const drainUntil = performance.now() + 3000;
+    const drainUntil = performance.now() + 10_000;
     while (received < sent && performance.now() < drainUntil) {
       await sleep(20);
     }
     relayed = undefined;
     const sorted = latencies.slice(0, Math.min(received, latencies.length)).sort();
-    const at = (p) => +sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))].toFixed(3);
+    const at = (p) =>
+      +sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))].toFixed(3);
     return {
       rate,
       sent,
       received,
       sendingSeconds: +(sendingMs / 1000).toFixed(3),
       maxSendLagMs: +maxLagMs.toFixed(1),
+      socketsClosedByServer: dropped - droppedBefore,
       latencyMs: sorted.length ? { p50: at(0.5), p99: at(0.99), max: at(1) } : undefined,
     };
   },

@@ -5,6 +5,13 @@ import { PeerServer } from 'peer';
 
 const port = Number(process.argv[2]);
 PeerServer(
-  { port, host: '127.0.0.1', path: '/peerjs', key: 'peerjs', concurrent_limit: 1_000_000, alive_timeout: 3_600_000 },
+  {
+    port,
+    host: '127.0.0.1',
+    path: '/peerjs',
+    key: 'peerjs',
+    concurrent_limit: 1_000_000,
+    alive_timeout: 3_600_000,
+  },
   () => console.log('ready'),
 );

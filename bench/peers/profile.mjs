@@ -42,8 +42,12 @@ function moduleOf(url) {
  */
 export function aggregate(profile) {
   const self = new Map();
-  profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const idleIds = new Set(profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  profile.samples.forEach((id, i) =>
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+  );
+  const idleIds = new Set(
+    profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id),
+  );
   const all = [...self.values()].reduce((a, b) => a + b, 0);
   const idle = [...idleIds].reduce((sum, id) => sum + (self.get(id) ?? 0), 0);
   const total = all - idle;
@@ -59,7 +63,9 @@ export function aggregate(profile) {
       ? functionName
       : moduleOf(url);
     modules.set(module, (modules.get(module) ?? 0) + time);
-    const where = url ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}` : '';
+    const where = url
+      ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
+      : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
     functions.set(key, { module, time: (functions.get(key)?.time ?? 0) + time });
   }
@@ -67,7 +73,9 @@ export function aggregate(profile) {
   return {
     busyMs: +(total / 1000).toFixed(1),
     idlePercent: +((100 * idle) / all).toFixed(1),
-    modules: [...modules].sort((a, b) => b[1] - a[1]).map(([name, time]) => ({ name, percent: share(time) })),
+    modules: [...modules]
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, time]) => ({ name, percent: share(time) })),
     functions: [...functions]
       .sort((a, b) => b[1].time - a[1].time)
       .slice(0, 30)
@@ -86,7 +94,13 @@ async function cpuProfile(rate, seconds, pairs) {
   const loadgen = await LoadGenerator.start();
   try {
     const users = (await server.accounts(pairs * 2, 'p')).map((user) => ({ ...user, target: 0 }));
-    await loadgen.run('open', { group: 'pairs', kind: 'dialtone', urls: server.urls, users, window: 200 });
+    await loadgen.run('open', {
+      group: 'pairs',
+      kind: 'dialtone',
+      urls: server.urls,
+      users,
+      window: 200,
+    });
     await loadgen.run('call', { group: 'pairs' });
     await sleep(1000);
     const [pid] = server.pids;
@@ -94,7 +108,10 @@ async function cpuProfile(rate, seconds, pairs) {
     const before = cpuSeconds(pid);
     const started = performance.now();
     const relay = await loadgen.run('relay', { group: 'pairs', rate, seconds });
-    relay.serverCpuShare = +((cpuSeconds(pid) - before) / ((performance.now() - started) / 1000)).toFixed(3);
+    relay.serverCpuShare = +(
+      (cpuSeconds(pid) - before) /
+      ((performance.now() - started) / 1000)
+    ).toFixed(3);
     process.kill(pid, 'SIGUSR2');
     for (let i = 0; i < 100 && !existsSync(file); i += 1) {
       await sleep(100);
@@ -127,7 +144,9 @@ function rssAfterImport(specifiers) {
   const script = `${specifiers.map((s) => `await import(${JSON.stringify(s.startsWith('.') ? pathToFileURL(s).href : s)});`).join('')}
 globalThis.gc(); await new Promise((r) => setTimeout(r, 200)); process.stdout.write(String(process.memoryUsage().rss));`;
   return Number(
-    execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], { encoding: 'utf8' }),
+    execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    }),
   );
 }
 
@@ -135,7 +154,10 @@ function importCosts() {
   const bare = rssAfterImport([]);
   return {
     bareNodeRssBytes: bare,
-    imports: IMPORTS.map(([name, specifiers]) => ({ name, addedRssBytes: rssAfterImport(specifiers) - bare })),
+    imports: IMPORTS.map(([name, specifiers]) => ({
+      name,
+      addedRssBytes: rssAfterImport(specifiers) - bare,
+    })),
   };
 }
 
@@ -161,7 +183,9 @@ function markdown(raw) {
     '',
     '| Function | Module | Self time (%) |',
     '| --- | --- | --- |',
-    ...raw.cpu.functions.map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.module} | ${f.percent} |`),
+    ...raw.cpu.functions.map(
+      (f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.module} | ${f.percent} |`,
+    ),
     '',
     '## What each dependency adds to RSS at import',
     '',

@@ -11,7 +11,8 @@ const ORDER = ['dialtone', 'dialtoneRedis', 'ws', 'peerjs', 'socketio'];
 
 const mb = (bytes) => (bytes === undefined ? '—' : (bytes / 2 ** 20).toFixed(1));
 const kb = (bytes) => (bytes === undefined ? '—' : (bytes / 1024).toFixed(2));
-const num = (value, digits = 1) => (value === undefined || value === null ? '—' : value.toFixed(digits));
+const num = (value, digits = 1) =>
+  value === undefined || value === null ? '—' : value.toFixed(digits);
 const pct = (share) => `${Math.round(Number(share) * 100)} %`;
 
 /** `value (1.23×)` against the bare relay's figure. */
@@ -32,12 +33,21 @@ export function targets(result) {
   const list = [];
   const add = (target, measured, met) => list.push({ target, measured, met });
   if (d && ws) {
-    const cpu = d.relay['0.5'].cpuMicrosecondsPerMessage / ws.relay['0.5'].cpuMicrosecondsPerMessage;
+    const cpu =
+      d.relay['0.5'].cpuMicrosecondsPerMessage / ws.relay['0.5'].cpuMicrosecondsPerMessage;
     add('CPU per relayed message ≤ 1.1× bare ws at 50 % load', `${cpu.toFixed(2)}×`, cpu <= 1.1);
     const p99 = d.relay['0.5'].p99 / ws.relay['0.5'].p99;
-    add('p99 latency ≤ 2× bare ws at 50 % load', `${p99.toFixed(2)}× (${d.relay['0.5'].p99} ms)`, p99 <= 2);
+    add(
+      'p99 latency ≤ 2× bare ws at 50 % load',
+      `${p99.toFixed(2)}× (${d.relay['0.5'].p99} ms)`,
+      p99 <= 2,
+    );
     const idle = d.bytesPerIdleConnection / ws.bytesPerIdleConnection;
-    add('Memory per idle connection ≤ 1.2× bare ws', `${idle.toFixed(2)}× (${kb(d.bytesPerIdleConnection)} KiB)`, idle <= 1.2);
+    add(
+      'Memory per idle connection ≤ 1.2× bare ws',
+      `${idle.toFixed(2)}× (${kb(d.bytesPerIdleConnection)} KiB)`,
+      idle <= 1.2,
+    );
     const storm = d.reconnectStormMs / ws.reconnectStormMs;
     add(
       `${result.config.connections}-socket reconnect storm ≤ 1.2× bare ws`,
@@ -46,7 +56,11 @@ export function targets(result) {
     );
   }
   if (d) {
-    add('Baseline RSS ≤ 100 MB', `${mb(d.baselineRssBytes)} MiB`, d.baselineRssBytes <= 100 * 2 ** 20);
+    add(
+      'Baseline RSS ≤ 100 MB',
+      `${mb(d.baselineRssBytes)} MiB`,
+      d.baselineRssBytes <= 100 * 2 ** 20,
+    );
   }
   const max = result.maxConnections;
   if (max) {
@@ -58,7 +72,11 @@ export function targets(result) {
   }
   if (d && redis) {
     const hop = redis.relay['0.05'].p50 - d.relay['0.05'].p50;
-    add('Redis cross-instance hop adds ≤ 0.3 ms p50 (5 % load)', `+${hop.toFixed(3)} ms`, hop <= 0.3);
+    add(
+      'Redis cross-instance hop adds ≤ 0.3 ms p50 (5 % load)',
+      `+${hop.toFixed(3)} ms`,
+      hop <= 0.3,
+    );
   }
   return list;
 }
@@ -113,7 +131,10 @@ function markdown(result) {
     kinds.map((kind) => [
       label(kind),
       ...LOADS.map((share) =>
-        withRatio(m[kind].relay[share].cpuMicrosecondsPerMessage, ws?.relay[share].cpuMicrosecondsPerMessage),
+        withRatio(
+          m[kind].relay[share].cpuMicrosecondsPerMessage,
+          ws?.relay[share].cpuMicrosecondsPerMessage,
+        ),
       ),
       String(m[kind].ownSaturationEstimate ?? '—'),
     ]),
@@ -126,15 +147,26 @@ function markdown(result) {
   }
   lines.push('## Latency p50 / p99 / max (ms)', '');
   table(
-    ['Server', ...LOADS.map((share) => `${pct(share)} load`), 'Lost (at 80 %)'],
-    kinds.map((kind) => [
-      label(kind),
-      ...LOADS.map((share) => {
-        const r = m[kind].relay[share];
-        return `${num(r.p50, 2)} / ${num(r.p99, 2)} / ${num(r.max, 1)}`;
-      }),
-      String(m[kind].relay['0.8'].lost ?? '—'),
-    ]),
+    [
+      'Server',
+      ...LOADS.map((share) => `${pct(share)} load`),
+      'At 80 %: lost, sockets closed by server, generator CPU, send lag',
+    ],
+    kinds.map((kind) => {
+      const at80 = m[kind].relay['0.8'];
+      return [
+        label(kind),
+        ...LOADS.map((share) => {
+          const r = m[kind].relay[share];
+          return `${num(r.p50, 2)} / ${num(r.p99, 2)} / ${num(r.max, 1)}`;
+        }),
+        `${at80.lost ?? '—'}, ${at80.socketsClosedByServer ?? '—'}, ${num(at80.loadgenCpuShare, 2)}, ${num(at80.maxSendLagMs, 0)} ms`,
+      ];
+    }),
+  );
+  lines.push(
+    'Lost: messages not received within 10 s of the window; sockets closed: authenticated sockets the server closed during the window (a Dialtone instance that loses its Redis lease fences itself and closes its sockets). Generator CPU: the share of its core the load generator used; a send lag (how late the generator got behind its schedule, at worst) of more than a few ms means it, not the server, limited that window — on a busy machine, other processes on its core do that too.',
+    '',
   );
   if (m.dialtone && m.dialtoneRedis) {
     const single = m.dialtone.relay['0.05'];
@@ -146,14 +178,25 @@ function markdown(result) {
   }
   lines.push(`## Connections (${result.config.connections} idle authenticated sockets)`, '');
   table(
-    ['Server', 'Baseline RSS (MiB)', 'Per idle connection (KiB)', 'Reconnect storm (s)', 'Call set-ups/s', 'Logins/s'],
+    [
+      'Server',
+      'Baseline RSS (MiB)',
+      'Per idle connection (KiB)',
+      'Reconnect storm (s)',
+      'Call set-ups/s',
+      'Logins/s',
+    ],
     kinds.map((kind) => {
       const s = m[kind];
       const single = kind !== 'dialtoneRedis';
       return [
         label(kind),
-        single ? withRatio(s.baselineRssBytes / 2 ** 20, ws && ws.baselineRssBytes / 2 ** 20) : 'N/A (2 instances)',
-        single ? withRatio(s.bytesPerIdleConnection / 1024, ws && ws.bytesPerIdleConnection / 1024, 2) : 'N/A',
+        single
+          ? withRatio(s.baselineRssBytes / 2 ** 20, ws && ws.baselineRssBytes / 2 ** 20)
+          : 'N/A (2 instances)',
+        single
+          ? withRatio(s.bytesPerIdleConnection / 1024, ws && ws.bytesPerIdleConnection / 1024, 2)
+          : 'N/A',
         single ? withRatio(s.reconnectStormMs / 1000, ws && ws.reconnectStormMs / 1000, 2) : 'N/A',
         withRatio(s.callSetupsPerSecond, ws?.callSetupsPerSecond),
         kind === 'dialtone' ? num(s.loginsPerSecond) : 'N/A (no login)',
@@ -197,9 +240,18 @@ const escape = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;
 function chart(result) {
   const m = result.median;
   const kinds = ORDER.filter((kind) => m[kind]);
-  const colors = { dialtone: '#1f6feb', dialtoneRedis: '#8957e5', ws: '#6e7781', peerjs: '#d4a72c', socketio: '#2da44e' };
+  const colors = {
+    dialtone: '#1f6feb',
+    dialtoneRedis: '#8957e5',
+    ws: '#6e7781',
+    peerjs: '#d4a72c',
+    socketio: '#2da44e',
+  };
   const panels = [
-    { title: 'CPU per relayed message (µs)', value: (kind, share) => m[kind].relay[share].cpuMicrosecondsPerMessage },
+    {
+      title: 'CPU per relayed message (µs)',
+      value: (kind, share) => m[kind].relay[share].cpuMicrosecondsPerMessage,
+    },
     { title: 'Latency p99 (ms)', value: (kind, share) => m[kind].relay[share].p99 },
   ];
   const width = 760;
@@ -212,8 +264,12 @@ function chart(result) {
     const plotHeight = panelHeight - 60;
     const values = LOADS.flatMap((share) => kinds.map((kind) => panel.value(kind, share) ?? 0));
     const maxValue = Math.max(...values, 1e-9) * 1.1;
-    parts.push(`<text x="${left}" y="${top - 12}" font-size="14" font-weight="bold">${escape(panel.title)}</text>`);
-    parts.push(`<line x1="${left}" y1="${top + plotHeight}" x2="${left + plotWidth}" y2="${top + plotHeight}" stroke="#444"/>`);
+    parts.push(
+      `<text x="${left}" y="${top - 12}" font-size="14" font-weight="bold">${escape(panel.title)}</text>`,
+    );
+    parts.push(
+      `<line x1="${left}" y1="${top + plotHeight}" x2="${left + plotWidth}" y2="${top + plotHeight}" stroke="#444"/>`,
+    );
     const groupWidth = plotWidth / LOADS.length;
     const barWidth = (groupWidth - 30) / kinds.length;
     LOADS.forEach((share, g) => {
@@ -253,7 +309,10 @@ function chart(result) {
 
 export async function writeReport(result) {
   const options = (await prettier.resolveConfig(MARKDOWN)) ?? {};
-  writeFileSync(MARKDOWN, await prettier.format(markdown(result), { ...options, parser: 'markdown' }));
+  writeFileSync(
+    MARKDOWN,
+    await prettier.format(markdown(result), { ...options, parser: 'markdown' }),
+  );
   writeFileSync(CHART, chart(result));
   console.log(`wrote ${MARKDOWN} and ${CHART}`);
 }

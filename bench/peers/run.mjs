@@ -33,12 +33,12 @@ const knob = (name, full, quick) => Number(process.env[name] ?? (QUICK ? quick :
 const CONFIG = {
   quick: QUICK,
   rounds: knob('BENCH_ROUNDS', 3, 1),
-  seconds: knob('BENCH_SECONDS', 5, 2),
+  seconds: knob('BENCH_SECONDS', 4, 2),
   connections: knob('BENCH_CONNECTIONS', 10_000, 2000),
   pairs: knob('BENCH_PAIRS', 100, 50),
   setupPairs: knob('BENCH_SETUP_PAIRS', 50, 20),
-  setupSeconds: knob('BENCH_SETUP_SECONDS', 3, 2),
-  loginSeconds: knob('BENCH_LOGIN_SECONDS', 3, 2),
+  setupSeconds: knob('BENCH_SETUP_SECONDS', 2, 2),
+  loginSeconds: knob('BENCH_LOGIN_SECONDS', 2, 2),
   loginConcurrency: knob('BENCH_LOGIN_CONCURRENCY', 8, 8),
   maxConnections: knob('BENCH_MAX_CONNECTIONS', 20_000, 0),
   window: knob('BENCH_WINDOW', 1000, 1000),
@@ -46,7 +46,7 @@ const CONFIG = {
   servers: (process.env.BENCH_SERVERS ?? 'dialtone,dialtoneRedis,ws,peerjs,socketio').split(','),
 };
 const RESULTS = 'bench/results/peers.json';
-const settle = () => sleep(QUICK ? 1000 : 2000);
+const settle = () => sleep(1500);
 
 function machine() {
   return {
@@ -101,7 +101,13 @@ async function measureServer(kind, loadgen, rates) {
     const pairs = asPairs(server, await server.accounts(CONFIG.pairs * 2, 'p'));
     const setupPairs = asPairs(server, await server.accounts(CONFIG.setupPairs * 2, 's'));
     const open = (group, users) =>
-      loadgen.run('open', { group, kind: server.clientKind, urls: server.urls, users, window: CONFIG.window });
+      loadgen.run('open', {
+        group,
+        kind: server.clientKind,
+        urls: server.urls,
+        users,
+        window: CONFIG.window,
+      });
 
     // Idle authenticated connections (one process only: in Redis mode they would split).
     if (single) {
@@ -125,8 +131,15 @@ async function measureServer(kind, loadgen, rates) {
     if (opened.errors || called.errors) {
       throw new Error(`${kind}: pairs not ready ${JSON.stringify({ opened, called })}`);
     }
+    // What the server spends doing nothing (timers, pings), so that a low load's figure can be
+    // read against it.
+    await settle();
+    const idleBefore = cpuOf(server.pids);
+    await sleep(1000);
+    result.idleCpuShare = +(cpuOf(server.pids) - idleBefore).toFixed(3);
     result.relay = {};
     for (const [i, share] of CONFIG.loads.entries()) {
+      await sleep(500);
       result.relay[share] = await relayWindow(loadgen, server, rates[i]);
       console.log(
         `  ${kind} ${share * 100}%: ${result.relay[share].cpuMicrosecondsPerMessage} µs/msg, ` +
@@ -136,7 +149,10 @@ async function measureServer(kind, loadgen, rates) {
     await loadgen.run('close', { group: 'pairs' });
 
     await open('setups', setupPairs);
-    result.callSetups = await loadgen.run('setups', { group: 'setups', seconds: CONFIG.setupSeconds });
+    result.callSetups = await loadgen.run('setups', {
+      group: 'setups',
+      seconds: CONFIG.setupSeconds,
+    });
     await loadgen.run('close', { group: 'setups' });
 
     if (kind === 'dialtone') {
@@ -187,7 +203,10 @@ async function saturation(loadgen) {
 /** One Dialtone process, CONFIG.maxConnections sockets from two generators (file limit each). */
 async function maxConnections() {
   const server = await SERVERS.dialtone.start();
-  const generators = [await LoadGenerator.start('loadgen-a'), await LoadGenerator.start('loadgen-b')];
+  const generators = [
+    await LoadGenerator.start('loadgen-a'),
+    await LoadGenerator.start('loadgen-b'),
+  ];
   try {
     const accounts = await server.accounts(CONFIG.maxConnections, 'm');
     const half = Math.ceil(accounts.length / 2);
@@ -223,7 +242,9 @@ const median = (values) => {
     return undefined;
   }
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : +((sorted[middle - 1] + sorted[middle]) / 2).toFixed(3);
+  return sorted.length % 2
+    ? sorted[middle]
+    : +((sorted[middle - 1] + sorted[middle]) / 2).toFixed(3);
 };
 
 /** Per server, the median over rounds of every figure the report shows. */
@@ -240,18 +261,23 @@ function medians(rounds) {
       stormErrors: pick((r) => r.storm?.errors),
       callSetupsPerSecond: pick((r) => r.callSetups?.perSecond),
       loginsPerSecond: pick((r) => r.logins?.perSecond),
+      idleCpuShare: pick((r) => r.idleCpuShare),
       relay: Object.fromEntries(
         CONFIG.loads.map((share) => [
           share,
           {
             rate: pick((r) => r.relay[share].rate),
             cpuMicrosecondsPerMessage: pick((r) => r.relay[share].cpuMicrosecondsPerMessage),
-            redisCpuMicrosecondsPerMessage: pick((r) => r.relay[share].redisCpuMicrosecondsPerMessage),
+            redisCpuMicrosecondsPerMessage: pick(
+              (r) => r.relay[share].redisCpuMicrosecondsPerMessage,
+            ),
             p50: pick((r) => r.relay[share].latencyMs?.p50),
             p99: pick((r) => r.relay[share].latencyMs?.p99),
             max: pick((r) => r.relay[share].latencyMs?.max),
             lost: pick((r) => r.relay[share].lost),
+            socketsClosedByServer: pick((r) => r.relay[share].socketsClosedByServer),
             loadgenCpuShare: pick((r) => r.relay[share].loadgenCpuShare),
+            maxSendLagMs: pick((r) => r.relay[share].maxSendLagMs),
           },
         ]),
       ),
@@ -271,16 +297,22 @@ async function main() {
     );
   }
   const info = machine();
-  console.log(`bench:peers ${QUICK ? '(quick) ' : ''}on ${info.cpuModel}, load ${info.loadAverageAtStart}`);
+  console.log(
+    `bench:peers ${QUICK ? '(quick) ' : ''}on ${info.cpuModel}, load ${info.loadAverageAtStart}`,
+  );
   const started = Date.now();
   const loadgen = await LoadGenerator.start();
   try {
     const reference = await saturation(loadgen);
     const rates = CONFIG.loads.map((share) => Math.round(share * reference.messagesPerSecond));
-    console.log(`saturation (${reference.source}): ${reference.messagesPerSecond} msgs/s; loads ${rates}`);
+    console.log(
+      `saturation (${reference.source}): ${reference.messagesPerSecond} msgs/s; loads ${rates}`,
+    );
     const rounds = [];
     for (let round = 0; round < CONFIG.rounds; round += 1) {
-      const order = CONFIG.servers.map((_, i) => CONFIG.servers[(i + round) % CONFIG.servers.length]);
+      const order = CONFIG.servers.map(
+        (_, i) => CONFIG.servers[(i + round) % CONFIG.servers.length],
+      );
       const results = {};
       for (const kind of order) {
         console.log(`round ${round + 1}/${CONFIG.rounds}: ${kind}`);

@@ -29,7 +29,11 @@ function anonymousAccounts(count, prefix) {
 
 async function script(path, kind, label) {
   const port = await freePort();
-  const child = await startNode([path, String(port)], { ready: /ready/, core: SERVER_CORE, name: kind });
+  const child = await startNode([path, String(port)], {
+    ready: /ready/,
+    core: SERVER_CORE,
+    name: kind,
+  });
   return {
     kind,
     label,
@@ -46,7 +50,10 @@ export const SERVERS = {
     label: 'Dialtone',
     /** `env` and `nodeArgs` for the profile (profile.mjs). */
     async start({ env = {}, nodeArgs = [] } = {}) {
-      const server = await startDialtone({ ...DIALTONE_BENCH_ENV, ...env }, { core: SERVER_CORE, nodeArgs });
+      const server = await startDialtone(
+        { ...DIALTONE_BENCH_ENV, ...env },
+        { core: SERVER_CORE, nodeArgs },
+      );
       return {
         kind: 'dialtone',
         label: this.label,
@@ -100,8 +107,14 @@ export const SERVERS = {
     },
   },
 
-  ws: { label: 'bare ws relay', start: () => script('bench/raw-ws-relay.mjs', 'ws', 'bare ws relay') },
-  peerjs: { label: 'PeerJS server', start: () => script('bench/peers/peerjs-server.mjs', 'peerjs', 'PeerJS server') },
+  ws: {
+    label: 'bare ws relay',
+    start: () => script('bench/raw-ws-relay.mjs', 'ws', 'bare ws relay'),
+  },
+  peerjs: {
+    label: 'PeerJS server',
+    start: () => script('bench/peers/peerjs-server.mjs', 'peerjs', 'PeerJS server'),
+  },
   socketio: {
     label: 'socket.io relay',
     start: () => script('bench/peers/socketio-relay.mjs', 'socketio', 'socket.io relay'),
