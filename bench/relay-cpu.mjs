@@ -7,7 +7,7 @@
 // is read from /proc/<pid>/stat around the measured window, so the clients' own work (in this
 // process) does not count. Results go to bench/results/relay-cpu.json.
 import { writeFileSync } from 'node:fs';
-import WebSocket from 'ws';
+import { logIn, openSocket, ringAndAccept } from './lib/dialtone-client.mjs';
 import { startDialtone } from './lib/dialtone-server.mjs';
 import { cpuSeconds, freePort, startNode, stop } from './lib/processes.mjs';
 
@@ -16,27 +16,6 @@ const RATE = Number(process.env.BENCH_RATE ?? 40);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const candidate = `candidate:842163049 1 udp 1677729535 198.51.100.7 50000 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag sK3x network-cost 999`;
-
-function open(url, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers });
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function nextMessage(socket, type) {
-  return new Promise((resolve) => {
-    const listener = (data) => {
-      const message = JSON.parse(data.toString());
-      if (message.type === type) {
-        socket.off('message', listener);
-        resolve(message);
-      }
-    };
-    socket.on('message', listener);
-  });
-}
 
 /** Sends RATE messages a second from every session to its peer; counts what arrives. */
 async function measure(pid, pairs) {
@@ -83,28 +62,15 @@ async function measure(pid, pairs) {
 
 async function dialtone() {
   const server = await startDialtone();
-  const { base, port } = server;
   const login = async (name) => {
-    const body = JSON.stringify({ username: name, password: 'bench password' });
-    const headers = { 'content-type': 'application/json' };
-    await fetch(`${base}/auth/register`, { method: 'POST', headers, body });
-    const response = await fetch(`${base}/auth/login`, { method: 'POST', headers, body });
-    const { accessToken } = await response.json();
-    const socket = await open(`ws://127.0.0.1:${port}/signaling`, {
-      authorization: `Bearer ${accessToken}`,
-    });
+    const socket = await openSocket(server.ws, await logIn(server.base, name));
     return { name, socket };
   };
   const pairs = [];
   for (let i = 0; i < PAIRS; i += 1) {
     const a = await login(`benca${i}`);
     const b = await login(`bencb${i}`);
-    const ringing = nextMessage(b.socket, 'call_start');
-    a.socket.send(JSON.stringify({ type: 'call_start', toUser: b.name }));
-    await ringing;
-    const accepted = nextMessage(a.socket, 'call_back');
-    b.socket.send(JSON.stringify({ type: 'call_back', toUser: a.name, msg: '1' }));
-    await accepted;
+    await ringAndAccept(a, b);
     pairs.push([a, b]);
   }
   try {
@@ -122,7 +88,7 @@ async function rawWs() {
   for (let i = 0; i < PAIRS; i += 1) {
     const join = async (name) => ({
       name,
-      socket: await open(`ws://127.0.0.1:${port}/?user=${name}`),
+      socket: await openSocket(`ws://127.0.0.1:${port}/?user=${name}`),
     });
     pairs.push([await join(`a${i}`), await join(`b${i}`)]);
   }

@@ -16,6 +16,12 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
+import {
+  logIn,
+  nextMessage as next,
+  openSocket as open,
+  ringAndAccept as call,
+} from './lib/dialtone-client.mjs';
 import { startDialtone } from './lib/dialtone-server.mjs';
 import { temporaryDatabase } from './lib/postgres.mjs';
 import { cpuSeconds } from './lib/processes.mjs';
@@ -40,15 +46,6 @@ async function startInstance(env) {
   return { child, base, ws: `ws://127.0.0.1:${port}/signaling` };
 }
 
-/** A socket of `token`'s account; resolves once open. */
-function open(url, token, protocols = []) {
-  const socket = new WebSocket(url, protocols, { headers: { authorization: `Bearer ${token}` } });
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
 /** A protocol 1 session: the welcome is awaited from before the socket opens (it comes at once). */
 async function connect(instance, user) {
   const socket = new WebSocket(instance.ws, { headers: { authorization: `Bearer ${user.token}` } });
@@ -61,37 +58,11 @@ async function connect(instance, user) {
   return { ...user, socket };
 }
 
-function next(socket, type) {
-  return new Promise((resolve) => {
-    const listener = (data) => {
-      const message = JSON.parse(data.toString());
-      if (message.type === type) {
-        socket.off('message', listener);
-        resolve(message);
-      }
-    };
-    socket.on('message', listener);
-  });
-}
-
 let counter = 0;
 async function account(instance) {
   counter += 1;
   const name = `bench${counter}${randomBytes(3).toString('hex')}`;
-  const body = JSON.stringify({ username: name, password: 'bench password 1' });
-  const headers = { 'content-type': 'application/json' };
-  await fetch(`${instance.base}/auth/register`, { method: 'POST', headers, body });
-  const reply = await fetch(`${instance.base}/auth/login`, { method: 'POST', headers, body });
-  return { name, token: (await reply.json()).accessToken };
-}
-
-async function call(caller, callee) {
-  const ringing = next(callee.socket, 'call_start');
-  caller.socket.send(JSON.stringify({ type: 'call_start', toUser: callee.name }));
-  await ringing;
-  const accepted = next(caller.socket, 'call_back');
-  callee.socket.send(JSON.stringify({ type: 'call_back', toUser: caller.name, msg: '1' }));
-  await accepted;
+  return { name, token: await logIn(instance.base, name) };
 }
 
 const percentile = (sorted, p) =>

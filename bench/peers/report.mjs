@@ -263,7 +263,12 @@ function chart(result) {
     const top = 40 + p * (panelHeight + 30);
     const plotHeight = panelHeight - 60;
     const values = LOADS.flatMap((share) => kinds.map((kind) => panel.value(kind, share) ?? 0));
-    const maxValue = Math.max(...values, 1e-9) * 1.1;
+    // An overloaded server's figure would flatten every other bar: the scale stops at 4× the
+    // bare relay's largest, and a longer bar is cut there (its label keeps the real value).
+    const reference = m.ws
+      ? Math.max(...LOADS.map((share) => panel.value('ws', share) ?? 0)) * 4
+      : Infinity;
+    const maxValue = Math.min(Math.max(...values, 1e-9), reference) * 1.1;
     parts.push(
       `<text x="${left}" y="${top - 12}" font-size="14" font-weight="bold">${escape(panel.title)}</text>`,
     );
@@ -276,12 +281,12 @@ function chart(result) {
       const groupLeft = left + g * groupWidth + 15;
       kinds.forEach((kind, k) => {
         const value = panel.value(kind, share) ?? 0;
-        const height = (value / maxValue) * plotHeight;
+        const height = (Math.min(value, maxValue) / maxValue) * plotHeight;
         const x = groupLeft + k * barWidth;
         const y = top + plotHeight - height;
         parts.push(
           `<rect x="${x.toFixed(1)}" y="${y.toFixed(1)}" width="${(barWidth - 4).toFixed(1)}" height="${height.toFixed(1)}" fill="${colors[kind]}"><title>${escape(result.labels[kind])}: ${value}</title></rect>`,
-          `<text x="${(x + (barWidth - 4) / 2).toFixed(1)}" y="${(y - 3).toFixed(1)}" font-size="9" text-anchor="middle">${value < 10 ? value.toFixed(2) : value.toFixed(0)}</text>`,
+          `<text x="${(x + (barWidth - 4) / 2).toFixed(1)}" y="${(y - 3).toFixed(1)}" font-size="9" text-anchor="middle">${value < 10 ? value.toFixed(2) : value.toFixed(0)}${value > maxValue ? ' (cut)' : ''}</text>`,
         );
       });
       parts.push(

@@ -77,7 +77,9 @@ async function relayWindow(loadgen, server, rate) {
   const result = await loadgen.run('relay', { group: 'pairs', rate, seconds: CONFIG.seconds });
   const elapsed = (performance.now() - started) / 1000;
   const cpu = cpuOf(server.pids) - before;
-  const perMessage = (seconds) => +((seconds * 1e6) / Math.max(1, result.received)).toFixed(2);
+  // With most messages lost (a server that closed its sockets) there is no per-message figure.
+  const perMessage = (seconds) =>
+    result.received < result.sent / 2 ? null : +((seconds * 1e6) / result.received).toFixed(2);
   return {
     ...result,
     lost: result.sent - result.received,
