@@ -20,15 +20,17 @@ const iceCandidate = (sentAt) => ({
 });
 
 /** Dialtone and the bare relay speak the same frames: {type, toUser, ...} out, fromUser in. */
-function dialtoneFrame(type, to, sentAt) {
+function dialtoneMessage(type, to, sentAt) {
   const frame = { type, toUser: to };
   if (type === '_ice') {
     frame.iceCandidate = iceCandidate(sentAt);
   } else if (type === 'call_back') {
     frame.msg = '1';
   }
-  return JSON.stringify(frame);
+  return frame;
 }
+
+const dialtoneFrame = (type, to, sentAt) => JSON.stringify(dialtoneMessage(type, to, sentAt));
 
 const PEERJS_TYPES = {
   _ice: 'CANDIDATE',
@@ -135,8 +137,7 @@ export function connect(kind, url, user, onSignal, onClose) {
         socket.on('disconnect', (reason) => onClose(reason));
         socket.once('connect', () =>
           resolve({
-            send: (type, to, sentAt) =>
-              socket.emit('signal', JSON.parse(dialtoneFrame(type, to, sentAt))),
+            send: (type, to, sentAt) => socket.emit('signal', dialtoneMessage(type, to, sentAt)),
             // Cut, not closed: the server sees the TCP connection end, as with the others.
             close: () => socket.io.engine.transport.ws?.terminate?.() ?? socket.disconnect(),
           }),
