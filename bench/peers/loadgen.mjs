@@ -142,7 +142,7 @@ const ops = {
    * Open loop: `rate` `_ice` messages a second in total, round robin over every direction of
    * every pair, each on its schedule whatever has arrived; latency from the scheduled send time.
    */
-  async relay({ group, rate, seconds }) {
+  async relay({ group, rate, seconds, drainSeconds = 5 }) {
     const parties = groups.get(group);
     const directions = [];
     for (let i = 0; i + 1 < parties.length; i += 2) {
@@ -174,7 +174,7 @@ const ops = {
       await sleep(1);
     }
     const sendingMs = performance.now() - started;
-    const drainUntil = performance.now() + 10_000;
+    const drainUntil = performance.now() + drainSeconds * 1000;
     while (received < sent && performance.now() < drainUntil) {
       await sleep(20);
     }

@@ -42,6 +42,7 @@ const CONFIG = {
   loginConcurrency: knob('BENCH_LOGIN_CONCURRENCY', 8, 8),
   maxConnections: knob('BENCH_MAX_CONNECTIONS', 20_000, 0),
   window: knob('BENCH_WINDOW', 1000, 1000),
+  drainSeconds: knob('BENCH_DRAIN_SECONDS', 5, 5),
   loads: [0.05, 0.2, 0.5, 0.8],
   servers: (process.env.BENCH_SERVERS ?? 'dialtone,dialtoneRedis,ws,peerjs,socketio').split(','),
 };
@@ -74,7 +75,12 @@ async function relayWindow(loadgen, server, rate) {
   const before = cpuOf(server.pids);
   const redisBefore = server.redisPid ? cpuSeconds(server.redisPid) : 0;
   const started = performance.now();
-  const result = await loadgen.run('relay', { group: 'pairs', rate, seconds: CONFIG.seconds });
+  const result = await loadgen.run('relay', {
+    group: 'pairs',
+    rate,
+    seconds: CONFIG.seconds,
+    drainSeconds: CONFIG.drainSeconds,
+  });
   const elapsed = (performance.now() - started) / 1000;
   const cpu = cpuOf(server.pids) - before;
   // With most messages lost (a server that closed its sockets) there is no per-message figure.
