@@ -11,7 +11,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import WebSocket from 'ws';
-import { startDialtone } from './dialtone-server.mjs';
+import { startDialtone } from './lib/dialtone-server.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 400);
 const WARMUP = 50;

@@ -6,71 +6,16 @@
 // BENCH_SECONDS (10), in BENCH_ROUNDS (5) alternating rounds. The server's CPU time
 // is read from /proc/<pid>/stat around the measured window, so the clients' own work (in this
 // process) does not count. Results go to bench/results/relay-cpu.json.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import WebSocket from 'ws';
+import { writeFileSync } from 'node:fs';
+import { logIn, openSocket, ringAndAccept } from './lib/dialtone-client.mjs';
+import { startDialtone } from './lib/dialtone-server.mjs';
+import { cpuSeconds, freePort, startNode, stop } from './lib/processes.mjs';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 100);
 const RATE = Number(process.env.BENCH_RATE ?? 40);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 const candidate = `candidate:842163049 1 udp 1677729535 198.51.100.7 50000 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag sK3x network-cost 999`;
-
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
-
-async function startProcess(args, env, ready) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: 'pipe' });
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start`)), 30_000);
-    const check = (chunk) => {
-      if (ready.test(chunk.toString())) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', check);
-    child.stderr.on('data', check);
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
-  });
-  return child;
-}
-
-function open(url, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(url, { headers });
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function nextMessage(socket, type) {
-  return new Promise((resolve) => {
-    const listener = (data) => {
-      const message = JSON.parse(data.toString());
-      if (message.type === type) {
-        socket.off('message', listener);
-        resolve(message);
-      }
-    };
-    socket.on('message', listener);
-  });
-}
 
 /** Sends RATE messages a second from every session to its peer; counts what arrives. */
 async function measure(pid, pairs) {
@@ -116,61 +61,34 @@ async function measure(pid, pairs) {
 }
 
 async function dialtone() {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const server = await startProcess(
-    ['dist/main.js'],
-    {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'dialtone-bench-')),
-      NODE_ENV: 'production',
-      JWT_SECRET: 'bench-only-' + 'x'.repeat(40),
-      // Registers and logs in 2 × BENCH_PAIRS accounts from one address within seconds.
-      AUTH_RATE_PER_ADDRESS: '100000',
-      AUTH_RATE_GLOBAL: '100000',
-    },
-    /listening on/,
-  );
+  const server = await startDialtone();
   const login = async (name) => {
-    const body = JSON.stringify({ username: name, password: 'bench password' });
-    const headers = { 'content-type': 'application/json' };
-    await fetch(`${base}/auth/register`, { method: 'POST', headers, body });
-    const response = await fetch(`${base}/auth/login`, { method: 'POST', headers, body });
-    const { accessToken } = await response.json();
-    const socket = await open(`ws://127.0.0.1:${port}/signaling`, {
-      authorization: `Bearer ${accessToken}`,
-    });
+    const socket = await openSocket(server.ws, await logIn(server.base, name));
     return { name, socket };
   };
   const pairs = [];
   for (let i = 0; i < PAIRS; i += 1) {
     const a = await login(`benca${i}`);
     const b = await login(`bencb${i}`);
-    const ringing = nextMessage(b.socket, 'call_start');
-    a.socket.send(JSON.stringify({ type: 'call_start', toUser: b.name }));
-    await ringing;
-    const accepted = nextMessage(a.socket, 'call_back');
-    b.socket.send(JSON.stringify({ type: 'call_back', toUser: a.name, msg: '1' }));
-    await accepted;
+    await ringAndAccept(a, b);
     pairs.push([a, b]);
   }
   try {
-    return await measure(server.pid, pairs);
+    return await measure(server.child.pid, pairs);
   } finally {
     pairs.flat().forEach((p) => p.socket.terminate());
-    server.kill();
+    await server.stop();
   }
 }
 
 async function rawWs() {
   const port = await freePort();
-  const server = await startProcess(['bench/raw-ws-relay.mjs', String(port)], {}, /ready/);
+  const server = await startNode(['bench/raw-ws-relay.mjs', String(port)], { ready: /ready/ });
   const pairs = [];
   for (let i = 0; i < PAIRS; i += 1) {
     const join = async (name) => ({
       name,
-      socket: await open(`ws://127.0.0.1:${port}/?user=${name}`),
+      socket: await openSocket(`ws://127.0.0.1:${port}/?user=${name}`),
     });
     pairs.push([await join(`a${i}`), await join(`b${i}`)]);
   }
@@ -178,7 +96,7 @@ async function rawWs() {
     return await measure(server.pid, pairs);
   } finally {
     pairs.flat().forEach((p) => p.socket.terminate());
-    server.kill();
+    await stop(server);
   }
 }
 

@@ -14,10 +14,18 @@
 //    has `resumed` on another instance. BENCH_KILLS (3) times.
 // Results go to bench/results/scale-out.json.
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import pg from 'pg';
+import { writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { startDialtone } from './dialtone-server.mjs';
+import {
+  logIn,
+  nextMessage as next,
+  openSocket as open,
+  ringAndAccept as call,
+} from './lib/dialtone-client.mjs';
+import { startDialtone } from './lib/dialtone-server.mjs';
+import { temporaryDatabase } from './lib/postgres.mjs';
+import { cpuSeconds } from './lib/processes.mjs';
+import { REDIS_URL, redisPid } from './lib/redis.mjs';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 50);
 const RATE = Number(process.env.BENCH_RATE ?? 20);
@@ -25,35 +33,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SETUP_PAIRS = Number(process.env.BENCH_SETUP_PAIRS ?? 20);
 const SETUPS = Number(process.env.BENCH_SETUPS ?? 10);
 const KILLS = Number(process.env.BENCH_KILLS ?? 3);
-const DATABASE_SERVER =
-  process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
-const TICKS_PER_SECOND = 100;
 const PADDING = 'x'.repeat(120);
-
-const cpuSeconds = (pid) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-};
-
-async function onDatabaseServer(statement) {
-  const client = new pg.Client({ connectionString: DATABASE_SERVER });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
-async function redisPid() {
-  const { createClient } = await import('redis');
-  const client = createClient({ url: REDIS_URL });
-  await client.connect();
-  const info = await client.info('server');
-  await client.close();
-  return Number(/process_id:(\d+)/.exec(info)[1]);
-}
 
 /** An instance with the bench defaults; call limits raised, since a bench rings back to back. */
 async function startInstance(env) {
@@ -64,15 +44,6 @@ async function startInstance(env) {
     ...env,
   });
   return { child, base, ws: `ws://127.0.0.1:${port}/signaling` };
-}
-
-/** A socket of `token`'s account; resolves once open. */
-function open(url, token, protocols = []) {
-  const socket = new WebSocket(url, protocols, { headers: { authorization: `Bearer ${token}` } });
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-  });
 }
 
 /** A protocol 1 session: the welcome is awaited from before the socket opens (it comes at once). */
@@ -87,37 +58,11 @@ async function connect(instance, user) {
   return { ...user, socket };
 }
 
-function next(socket, type) {
-  return new Promise((resolve) => {
-    const listener = (data) => {
-      const message = JSON.parse(data.toString());
-      if (message.type === type) {
-        socket.off('message', listener);
-        resolve(message);
-      }
-    };
-    socket.on('message', listener);
-  });
-}
-
 let counter = 0;
 async function account(instance) {
   counter += 1;
   const name = `bench${counter}${randomBytes(3).toString('hex')}`;
-  const body = JSON.stringify({ username: name, password: 'bench password 1' });
-  const headers = { 'content-type': 'application/json' };
-  await fetch(`${instance.base}/auth/register`, { method: 'POST', headers, body });
-  const reply = await fetch(`${instance.base}/auth/login`, { method: 'POST', headers, body });
-  return { name, token: (await reply.json()).accessToken };
-}
-
-async function call(caller, callee) {
-  const ringing = next(callee.socket, 'call_start');
-  caller.socket.send(JSON.stringify({ type: 'call_start', toUser: callee.name }));
-  await ringing;
-  const accepted = next(caller.socket, 'call_back');
-  callee.socket.send(JSON.stringify({ type: 'call_back', toUser: caller.name, msg: '1' }));
-  await accepted;
+  return { name, token: await logIn(instance.base, name) };
 }
 
 const percentile = (sorted, p) =>
@@ -277,13 +222,9 @@ async function recovery(survivor, env, clientReturns) {
   return ms;
 }
 
-const database = `dialtone_bench_${randomBytes(4).toString('hex')}`;
-await onDatabaseServer(`CREATE DATABASE ${database}`);
-const databaseUrl = Object.assign(new URL(DATABASE_SERVER), {
-  pathname: `/${database}`,
-}).toString();
+const database = await temporaryDatabase();
 const env = {
-  DATABASE_URL: databaseUrl,
+  DATABASE_URL: database.url,
   REDIS_URL,
   REDIS_KEY_PREFIX: `bench-${randomBytes(3).toString('hex')}:`,
 };
@@ -329,5 +270,5 @@ try {
     instance.child.kill();
   }
   await new Promise((resolve) => setTimeout(resolve, 1000));
-  await onDatabaseServer(`DROP DATABASE IF EXISTS ${database}`).catch(() => undefined);
+  await database.drop();
 }

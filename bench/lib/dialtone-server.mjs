@@ -1,0 +1,52 @@
+// The server the benches measure: `node dist/main.js` as a child process (so that the clients'
+// work does not count as the server's), on a free port and a fresh data folder, in production
+// mode. Shared by every bench that runs Dialtone.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, onInterrupt, startNode, stop } from './processes.mjs';
+
+export const BENCH_JWT_SECRET = 'bench-only-' + 'x'.repeat(40);
+
+/**
+ * Starts the server with `env` on top of the bench defaults and resolves once it listens. Benches
+ * register many accounts from one address, so the account request budgets are raised; what else a
+ * bench raises, it says why. `core` pins it to one CPU; `nodeArgs` go before the script
+ * (--cpu-prof). `stop()` ends it and removes its data folder.
+ */
+export async function startDialtone(env = {}, { core, nodeArgs = [] } = {}) {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'dialtone-bench-'));
+  const removeData = () => rmSync(dataDir, { recursive: true, force: true });
+  const forget = onInterrupt(removeData);
+  const child = await startNode([...nodeArgs, 'dist/main.js'], {
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      JWT_SECRET: BENCH_JWT_SECRET,
+      AUTH_RATE_PER_ADDRESS: '100000',
+      AUTH_RATE_GLOBAL: '100000',
+      ...env,
+    },
+    ready: /listening on/,
+    core,
+    name: 'dialtone',
+  }).catch((error) => {
+    removeData();
+    throw error;
+  });
+  return {
+    child,
+    port,
+    dataDir,
+    base: `http://127.0.0.1:${port}`,
+    ws: `ws://127.0.0.1:${port}/signaling`,
+    async stop() {
+      await stop(child);
+      removeData();
+      forget();
+    },
+  };
+}
