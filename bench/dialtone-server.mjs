@@ -1,8 +1,8 @@
 // The server the benches measure: `node dist/main.js` as a child process (so that the clients'
 // work does not count as the server's), on a free port and a fresh data folder, in production
-// mode. Shared by bench/resume.mjs and bench/privacy-timing.mjs.
+// mode. Shared by bench/resume.mjs, bench/privacy-timing.mjs and bench/soak.mjs.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,4 +50,22 @@ export async function startDialtone(env = {}) {
     child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
   });
   return { child, port, base: `http://127.0.0.1:${port}` };
+}
+
+/** Registers `username` and logs in: resolves to its access token (throws if the login fails). */
+export async function accessToken(base, username, password = 'bench password') {
+  const body = JSON.stringify({ username, password });
+  const headers = { 'content-type': 'application/json' };
+  await fetch(`${base}/auth/register`, { method: 'POST', headers, body });
+  const response = await fetch(`${base}/auth/login`, { method: 'POST', headers, body });
+  if (!response.ok) {
+    throw new Error(`login of ${username}: ${response.status} ${await response.text()}`);
+  }
+  return (await response.json()).accessToken;
+}
+
+/** The resident set size of process `pid`, in bytes, from /proc. */
+export function rssBytes(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return Number(line[1]) * 1024;
 }

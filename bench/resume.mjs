@@ -9,9 +9,9 @@
 // Memory: BENCH_PAIRS (100) calls; the server's RSS (/proc/<pid>/status) with every caller
 // connected, then with every caller away in its window, first with nothing kept, then holding a
 // full 256-message replay each. The server runs as a child process, so clients do not count.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { startDialtone } from './dialtone-server.mjs';
+import { accessToken, rssBytes, startDialtone } from './dialtone-server.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 100);
@@ -20,11 +20,6 @@ const PROTOCOL = 'dialtone.v2';
 const candidate = `candidate:842163049 1 udp 1677729535 198.51.100.7 50000 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag sK3x network-cost 999`;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function rssBytes(pid) {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-  return Number(line[1]) * 1024;
-}
 
 // 256 relays in a burst: the message rate is not what is measured.
 const startServer = () => startDialtone({ WS_MESSAGE_RATE: '100000', WS_MESSAGE_BURST: '100000' });
@@ -72,12 +67,7 @@ class Client {
 }
 
 async function account(server, name) {
-  const body = JSON.stringify({ username: name, password: 'bench password' });
-  const headers = { 'content-type': 'application/json' };
-  await fetch(`${server.base}/auth/register`, { method: 'POST', headers, body });
-  const response = await fetch(`${server.base}/auth/login`, { method: 'POST', headers, body });
-  const { accessToken } = await response.json();
-  const client = new Client(server, name, accessToken);
+  const client = new Client(server, name, await accessToken(server.base, name));
   await client.open({ type: 'ping' });
   const welcome = await client.next('welcome');
   client.sessionId = welcome.sessionId;
