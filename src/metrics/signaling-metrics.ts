@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Counter, Gauge, Histogram } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { CallObserver, CallSummary, EndCode } from '../signaling/call-machine.types.js';
 import type { ServerMessage } from '../signaling/protocol.js';
 import { METRIC_PREFIX, MetricsRegistry } from './metrics-registry.js';
@@ -7,11 +7,11 @@ import { METRIC_PREFIX, MetricsRegistry } from './metrics-registry.js';
 /** What this instance holds right now, read at scrape time so that the gauges cannot drift. */
 export interface SignalingCensus {
   /** Sessions with a connected socket. */
-  connected(): number;
+  readonly connected: () => number;
   /** v2 sessions waiting in their resume window (in memory mode: with Redis they wait in Redis). */
-  resuming?(): number;
+  readonly resuming?: () => number;
   /** Calls by state; undefined where calls are not held here (with Redis they live in Redis). */
-  calls?(): { ringing: number; active: number };
+  readonly calls?: () => { ringing: number; active: number };
 }
 
 /** The limiters whose refusals are counted. */
@@ -28,7 +28,7 @@ type RelayedType = (typeof RELAYED_TYPES)[number];
  */
 @Injectable()
 export class SignalingMetrics implements CallObserver {
-  private census: SignalingCensus | undefined;
+  private readonly registers: Registry[];
   private readonly relayed: Record<RelayedType, Counter.Internal>;
   private readonly errors: Counter<'code'>;
   private readonly setups: Counter;
@@ -39,39 +39,7 @@ export class SignalingMetrics implements CallObserver {
 
   constructor(metrics: MetricsRegistry) {
     const registers = [metrics.registry];
-    const census = (): SignalingCensus | undefined => this.census;
-    new Gauge({
-      name: `${METRIC_PREFIX}sessions_open`,
-      help: 'Signaling sessions with a connected socket on this instance',
-      registers,
-      collect() {
-        this.set(census()?.connected() ?? 0);
-      },
-    });
-    new Gauge({
-      name: `${METRIC_PREFIX}sessions_resumable`,
-      help: 'Signaling sessions whose socket dropped, waiting in their resume window (memory mode)',
-      registers,
-      collect() {
-        const resuming = census()?.resuming?.();
-        if (resuming !== undefined) {
-          this.set(resuming);
-        }
-      },
-    });
-    new Gauge({
-      name: `${METRIC_PREFIX}calls`,
-      help: 'Calls by state (in memory mode only: with Redis, calls live in Redis)',
-      labelNames: ['state'],
-      registers,
-      collect() {
-        const calls = census()?.calls?.();
-        if (calls) {
-          this.set({ state: 'ringing' }, calls.ringing);
-          this.set({ state: 'active' }, calls.active);
-        }
-      },
-    });
+    this.registers = registers;
     const relayed = new Counter({
       name: `${METRIC_PREFIX}relayed_messages_total`,
       help: 'Messages relayed from one party of a call to the other, by type',
@@ -119,9 +87,44 @@ export class SignalingMetrics implements CallObserver {
     });
   }
 
-  /** The gateway of this instance registers what the gauges read. */
+  /**
+   * The gateway of this instance registers what the gauges read, once, at start-up. What the
+   * census does not hold (with Redis: calls, sessions away) has no gauge rather than a false 0.
+   */
   watch(census: SignalingCensus): void {
-    this.census = census;
+    const registers = this.registers;
+    new Gauge({
+      name: `${METRIC_PREFIX}sessions_open`,
+      help: 'Signaling sessions with a connected socket on this instance',
+      registers,
+      collect() {
+        this.set(census.connected());
+      },
+    });
+    const { resuming, calls } = census;
+    if (resuming) {
+      new Gauge({
+        name: `${METRIC_PREFIX}sessions_resumable`,
+        help: 'Signaling sessions whose socket dropped, waiting in their resume window',
+        registers,
+        collect() {
+          this.set(resuming());
+        },
+      });
+    }
+    if (calls) {
+      new Gauge({
+        name: `${METRIC_PREFIX}calls`,
+        help: 'Calls by state',
+        labelNames: ['state'],
+        registers,
+        collect() {
+          const { ringing, active } = calls();
+          this.set({ state: 'ringing' }, ringing);
+          this.set({ state: 'active' }, active);
+        },
+      });
+    }
   }
 
   /** Every message a session is sent. Hot path: relayed frames cost one switch and one inc. */
