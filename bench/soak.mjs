@@ -23,7 +23,15 @@ const SECONDS = Number(env.SOAK_SECONDS ?? 120);
 const CONNECTIONS = Number(env.SOAK_CONNECTIONS ?? 5000);
 const PER_ACCOUNT = Number(env.SOAK_SESSIONS_PER_ACCOUNT ?? 20);
 const RING_TIMEOUT_MS = Number(env.SOAK_RING_TIMEOUT_MS ?? 2000);
-const RESUME_WINDOW_MS = Number(env.SOAK_RESUME_WINDOW_MS ?? 5000);
+const RESUME_WINDOW_MS = Number(env.SOAK_RESUME_WINDOW_MS ?? 15_000);
+/**
+ * Messages each session keeps for replay (RESUME_BUFFER_MESSAGES, 256 by default). A connected
+ * session keeps its latest ones too, so the buffers grow until full: 5,000 full default buffers
+ * are ~370 MiB, and would take longer to fill than a short run lasts. Kept small here and filled
+ * before the churn (Session.prime), what is left to grow is what should not; 24 covers the
+ * longest absence in the run (11 relayed messages).
+ */
+const REPLAY_BUFFER = Number(env.SOAK_REPLAY_BUFFER ?? 24);
 /** Relayed messages each side sends per accepted call (an offer or answer, then `_ice`). */
 const RELAYS = Number(env.SOAK_RELAYS_PER_CALL ?? 12);
 /** Pause of each pair between two calls: uniformly 1.2 s (above the 1 s cooldown) to this. */
@@ -99,6 +107,10 @@ class Session {
     Object.assign(this, { server, account, lastSeq: 0, inbox: [], waiters: [] });
     /** Being cut or resumed, or taking part in a call: the idle dropper leaves it alone. */
     this.busy = false;
+    /** The client closes or cuts its socket on purpose. */
+    this.leaving = false;
+    /** `not_in_call` errors still expected in answer to prime(). */
+    this.priming = 0;
     /** The call whose relayed messages it receives, and the sequence number it expects next. */
     this.relay = undefined;
   }
@@ -116,12 +128,18 @@ class Session {
       socket.once('error', reject);
     });
     socket.on('error', () => undefined); // a cut socket may report ECONNRESET; its close follows
+    socket.on('close', (code) => {
+      if (socket === this.socket && !this.leaving) {
+        fail(`${this.name}/${this.sessionId}: the server closed the socket (${code})`);
+      }
+    });
     socket.on('message', (data) => {
       if (socket === this.socket) {
         this.handle(JSON.parse(data.toString()));
       }
     });
     this.socket = socket;
+    this.leaving = false;
     socket.send(JSON.stringify(first));
   }
 
@@ -140,9 +158,14 @@ class Session {
       this.lastSeq = message.seq;
     }
     if (message.type === 'resume_failed') {
-      fail(`${this.name}: resume failed (${message.code})`);
+      fail(
+        `${this.name}: resume failed (${message.code}) ${this.resumeStartedAfterMs} ms after ` +
+          `the cut, lastSeq ${this.lastSeq}`,
+      );
     }
-    if (message.type === 'error') {
+    if (message.type === 'error' && this.priming > 0 && message.code === 'not_in_call') {
+      this.priming -= 1;
+    } else if (message.type === 'error') {
       fail(`${this.name}: error ${message.code}: ${message.msg}`);
     }
     if (['offer', 'answer', '_ice'].includes(message.type)) {
@@ -167,7 +190,9 @@ class Session {
     if (!expected || message.callId !== expected.callId) {
       fail(`${this.name}: ${message.type} #${seq} of call ${message.callId}, not its call`);
     } else if (seq !== expected.next) {
-      fail(`${this.name}: ${message.type} #${seq} of call ${message.callId}, expected #${expected.next}`);
+      fail(
+        `${this.name}: ${message.type} #${seq} of call ${message.callId}, expected #${expected.next}`,
+      );
     } else {
       expected.next += 1;
     }
@@ -204,10 +229,26 @@ class Session {
    * one. Only while it has nothing of its own in flight: resume replays what the server sent, not
    * what a client sent on a dying socket.
    */
+  /**
+   * Fills the session's replay buffer, which keeps the latest frames even while connected, with
+   * `count` cheap `not_in_call` errors (a relay outside a call): from then on it holds as much as
+   * it ever will, and memory growth after the warm-up is what should not grow.
+   */
+  async prime(count) {
+    this.priming = count;
+    for (let i = 0; i < count; i += 1) {
+      this.send({ type: '_ice', toUser: 'nobody', iceCandidate: { candidate: '' } });
+    }
+    await until(() => this.priming === 0, `${this.name}: ${count} not_in_call errors`);
+  }
+
   async dropAndResume(awayMs) {
     counts.drops += 1;
+    this.leaving = true; // until the new socket replaces it: this one's close is expected
     this.socket.terminate();
+    const cutAt = Date.now();
     await sleep(awayMs);
+    this.resumeStartedAfterMs = Date.now() - cutAt;
     await this.connect({
       type: 'resume',
       sessionId: this.sessionId,
@@ -310,9 +351,11 @@ async function call(caller, callee) {
   }
 }
 
-async function pairLoop(caller, callee, stop) {
+/** Two accounts calling each other, each time the other way round at random. */
+async function pairLoop(one, other, stop) {
   await sleep(between(0, MAX_PAUSE_MS));
   while (!stop.stopped) {
+    const [caller, callee] = Math.random() < 0.5 ? [one, other] : [other, one];
     try {
       await call(caller, callee);
     } catch (error) {
@@ -380,6 +423,7 @@ async function run() {
     MAX_SESSIONS_PER_USER: String(PER_ACCOUNT),
     RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
     RESUME_WINDOW_MS: String(RESUME_WINDOW_MS),
+    RESUME_BUFFER_MESSAGES: String(REPLAY_BUFFER),
     // One client address makes every resume: never throttle them.
     RESUME_MAX_FAILURES: '10000',
     // Calls and relays at a soak's pace, the same pairs again and again.
@@ -412,16 +456,21 @@ async function run() {
       account.sessions.push(session);
       sessions.push(session);
     }
-    for (let i = 0; i < sessions.length; i += 100) {
-      await Promise.all(sessions.slice(i, i + 100).map((s) => s.open()));
-    }
+    // Pinging from the start: a socket silent for WS_SILENCE_TIMEOUT_MS (25 s) is dropped.
     const pinging = setInterval(() => {
       for (const session of sessions) {
-        if (session.socket.readyState === WebSocket.OPEN) {
+        if (session.socket?.readyState === WebSocket.OPEN) {
           session.send({ type: 'ping' });
         }
       }
     }, CLIENT_PING_MS);
+    for (let i = 0; i < sessions.length; i += 100) {
+      await Promise.all(sessions.slice(i, i + 100).map((s) => s.open()));
+    }
+    console.log(`filling the replay buffers (${REPLAY_BUFFER} messages each)…`);
+    for (let i = 0; i < sessions.length; i += 500) {
+      await Promise.all(sessions.slice(i, i + 500).map((s) => s.prime(REPLAY_BUFFER)));
+    }
     const metric = await scrape(server, metricsToken);
     expectMetric(metric, 'dialtone_sessions_open', CONNECTIONS, 'all connected');
 
@@ -474,6 +523,7 @@ async function run() {
     clearInterval(pinging);
     await Promise.all(
       sessions.map((session, i) => {
+        session.leaving = true;
         const closed = new Promise((resolve) => session.socket.once('close', resolve));
         if (i % 2 === 0) {
           session.socket.close(1000, 'soak over');
@@ -521,7 +571,11 @@ async function run() {
         total: Object.values(counts.calls).reduce((a, b) => a + b, 0),
         ...counts.calls,
       },
-      relayedMessages: { sent: counts.relayedSent, received: counts.relayedReceived, relayedByServer },
+      relayedMessages: {
+        sent: counts.relayedSent,
+        received: counts.relayedReceived,
+        relayedByServer,
+      },
       drops: counts.drops,
       resumes: counts.resumes,
       serverRssMiB: {
