@@ -19,11 +19,11 @@ export function freePort() {
 /**
  * Starts the server with `env` on top of the bench defaults and resolves once it listens. Benches
  * register many accounts from one address, so the account request budgets are raised; what else a
- * bench raises, it says why.
+ * bench raises, it says why. `nodeOptions` go to node before the script (e.g. `--inspect`).
  */
-export async function startDialtone(env = {}) {
+export async function startDialtone(env = {}, nodeOptions = []) {
   const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
+  const child = spawn(process.execPath, [...nodeOptions, 'dist/main.js'], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -37,10 +37,12 @@ export async function startDialtone(env = {}) {
     },
     stdio: 'pipe',
   });
+  let inspectorUrl;
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('the server did not start')), 30_000);
     const check = (chunk) => {
-      if (/listening on/.test(chunk.toString())) {
+      inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(chunk.toString())?.[1];
+      if (/Dialtone listening on/.test(chunk.toString())) {
         clearTimeout(timer);
         resolve();
       }
@@ -49,7 +51,7 @@ export async function startDialtone(env = {}) {
     child.stderr.on('data', check);
     child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
   });
-  return { child, port, base: `http://127.0.0.1:${port}` };
+  return { child, port, base: `http://127.0.0.1:${port}`, inspectorUrl };
 }
 
 /** Registers `username` and logs in: resolves to its access token (throws if the login fails). */

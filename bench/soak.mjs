@@ -41,6 +41,8 @@ const CALL_DROP_CHANCE = Number(env.SOAK_CALL_DROP_CHANCE ?? 0.3);
 /** Idle sockets cut (and resumed) a second, across all sessions. */
 const IDLE_DROPS_PER_SECOND = Number(env.SOAK_IDLE_DROPS_PER_SECOND ?? 5);
 const WARMUP_SECONDS = Number(env.SOAK_WARMUP_SECONDS ?? Math.min(120, Math.round(SECONDS / 4)));
+/** How often the server's RSS is sampled, after a full garbage collection. */
+const SAMPLE_MS = Math.max(3000, (SECONDS * 1000) / 200);
 const RSS_TOLERANCE = Number(env.SOAK_RSS_TOLERANCE ?? 0.15);
 const SAVE = env.SOAK_SAVE === '1';
 const RESULTS = 'bench/results/soak.json';
@@ -413,26 +415,59 @@ function expectMetric(metric, name, expected, when) {
   return value;
 }
 
+/**
+ * The server's inspector (it runs with --inspect on a free loopback port): a full garbage
+ * collection before each RSS sample, so that the samples follow what the server keeps rather
+ * than how much garbage V8 let pile up since its last major GC (a saw-tooth of 100+ MiB here).
+ */
+async function inspector(url) {
+  const socket = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  let id = 0;
+  return {
+    collectGarbage: () =>
+      new Promise((resolve) => {
+        const mine = (id += 1);
+        const answer = (data) => {
+          if (JSON.parse(data.toString()).id === mine) {
+            socket.off('message', answer);
+            resolve();
+          }
+        };
+        socket.on('message', answer);
+        socket.send(JSON.stringify({ id: mine, method: 'HeapProfiler.collectGarbage' }));
+      }),
+    close: () => socket.terminate(),
+  };
+}
+
 const mean = (values) => values.reduce((sum, v) => sum + v, 0) / Math.max(1, values.length);
 const mib = (bytes) => +(bytes / 2 ** 20).toFixed(1);
 
 async function run() {
   const metricsToken = randomBytes(24).toString('hex');
-  const server = await startDialtone({
-    METRICS_TOKEN: metricsToken,
-    MAX_SESSIONS_PER_USER: String(PER_ACCOUNT),
-    RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
-    RESUME_WINDOW_MS: String(RESUME_WINDOW_MS),
-    RESUME_BUFFER_MESSAGES: String(REPLAY_BUFFER),
-    // One client address makes every resume: never throttle them.
-    RESUME_MAX_FAILURES: '10000',
-    // Calls and relays at a soak's pace, the same pairs again and again.
-    WS_MESSAGE_RATE: '1000',
-    WS_MESSAGE_BURST: '1000',
-    CALL_STARTS_PER_CALLEE: '100000',
-    CALL_STARTS_PER_CALLER: '1000000',
-    CALL_COOLDOWN: '1',
-  });
+  const server = await startDialtone(
+    {
+      METRICS_TOKEN: metricsToken,
+      MAX_SESSIONS_PER_USER: String(PER_ACCOUNT),
+      RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
+      RESUME_WINDOW_MS: String(RESUME_WINDOW_MS),
+      RESUME_BUFFER_MESSAGES: String(REPLAY_BUFFER),
+      // One client address makes every resume: never throttle them.
+      RESUME_MAX_FAILURES: '10000',
+      // Calls and relays at a soak's pace, the same pairs again and again.
+      WS_MESSAGE_RATE: '1000',
+      WS_MESSAGE_BURST: '1000',
+      CALL_STARTS_PER_CALLEE: '100000',
+      CALL_STARTS_PER_CALLER: '1000000',
+      CALL_COOLDOWN: '1',
+    },
+    ['--inspect=127.0.0.1:0'],
+  );
+  const gc = await inspector(server.inspectorUrl);
   const pid = server.child.pid;
   const stop = { stopped: false };
   try {
@@ -477,10 +512,13 @@ async function run() {
     console.log(`churning for ${SECONDS} s (warm-up ${WARMUP_SECONDS} s)…`);
     const startedAt = Date.now();
     const samples = [];
-    const sampling = setInterval(
-      () => samples.push({ t: (Date.now() - startedAt) / 1000, rss: rssBytes(pid) }),
-      Math.max(1000, (SECONDS * 1000) / 300),
-    );
+    const sampling = (async () => {
+      while (!stop.stopped) {
+        await gc.collectGarbage();
+        samples.push({ t: (Date.now() - startedAt) / 1000, rss: rssBytes(pid) });
+        await sleep(SAMPLE_MS);
+      }
+    })();
     const progress = setInterval(() => {
       const c = counts.calls;
       console.log(
@@ -496,9 +534,8 @@ async function run() {
     loops.push(idleDropper(sessions, stop));
     await sleep(SECONDS * 1000);
     stop.stopped = true;
-    clearInterval(sampling);
     clearInterval(progress);
-    await Promise.all(loops);
+    await Promise.all([...loops, sampling]);
     const elapsed = (Date.now() - startedAt) / 1000;
 
     await sleep(500);
@@ -594,6 +631,7 @@ async function run() {
     };
   } finally {
     stop.stopped = true;
+    gc.close();
     server.child.kill();
   }
 }
