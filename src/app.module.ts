@@ -8,6 +8,7 @@ import { ContactsModule } from './contacts/contacts.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DirectoryModule } from './directory/directory.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { PagesModule } from './pages/pages.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { SignalingBackendModule } from './signaling/backend/signaling-backend.module.js';
@@ -27,6 +28,7 @@ export class AppModule {
         AuthModule,
         PagesModule,
         HealthModule,
+        MetricsModule,
         TurnModule,
         CallsModule,
         ContactsModule,

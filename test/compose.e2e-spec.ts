@@ -428,7 +428,12 @@ describe('docker-compose.yml', () => {
           if (/SECRET|PASSWORD|TOKEN|_KEY$/.test(key)) {
             const refs = references(String(value));
             assert.equal(refs.length, 1, `${name}.${key} is a single reference`);
-            assert.equal(String(value), `\${${refs[0].name}:?${refs[0].arg}}`, `${name}.${key}`);
+            // Required (`:?`), or optional with no default at all (METRICS_TOKEN: empty = off).
+            const { name: ref, arg } = refs[0];
+            assert.ok(
+              [`\${${ref}:?${arg}}`, `\${${ref}:-}`].includes(String(value)),
+              `${name}.${key} is \${${ref}:?...} or \${${ref}:-}, never a value`,
+            );
           }
         }
       }

@@ -10,6 +10,7 @@ import { SignalingClient } from './support/signaling-client.js';
 import { createUser } from './support/test-app.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
+const METRICS_TOKEN = randomBytes(16).toString('hex');
 
 /**
  * Several `node dist/main.js` instances on one PostgreSQL database and one Redis (a key prefix
@@ -32,6 +33,7 @@ describe('scale-out: instances on Redis', () => {
       RESUME_WINDOW_MS: '8000',
       RESUME_MAX_FAILURES: '3',
       MAX_SESSIONS_PER_USER: '3',
+      METRICS_TOKEN,
     };
     a = await fleet.start();
     b = await fleet.start();
@@ -285,6 +287,36 @@ describe('scale-out: instances on Redis', () => {
     expect(await alice.ws.next('hangup')).toMatchObject({ code: 'hangup', callId });
     closeAll(alice, bob);
   }, 30_000);
+
+  it('/metrics is per instance: its own sockets, its Redis round trips, its PostgreSQL pool', async () => {
+    const alice = await party(a, 'ma');
+    const bob = await party(b, 'mb');
+    await connectCall(alice, bob);
+    const text = async (server: ServerProcess) => {
+      const reply = await call(server.baseUrl, 'GET', '/metrics', {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      expect(reply.status).toBe(200);
+      return reply.text;
+    };
+    for (const server of [a, b]) {
+      const metrics = await text(server);
+      expect(metrics).toMatch(/^dialtone_sessions_open [1-9]/m);
+      expect(metrics).toMatch(/^dialtone_redis_command_seconds_count\{command="\w+"\} [1-9]/m);
+      expect(metrics).toMatch(/^dialtone_db_pool_clients\{state="total"\} [1-9]/m);
+      // Calls and sessions away live in Redis: no instance reports a share of them as the total.
+      expect(metrics).not.toMatch(/^dialtone_calls\{/m);
+      expect(metrics).not.toMatch(/^dialtone_sessions_resumable /m);
+    }
+    // The set-up is counted once, by the instance whose script made the change.
+    const setups = await Promise.all(
+      [a, b].map(async (server) =>
+        Number(/^dialtone_call_setups_total (\d+)/m.exec(await text(server))?.[1]),
+      ),
+    );
+    expect(setups[0]).toBeGreaterThanOrEqual(1);
+    closeAll(alice, bob);
+  });
 
   it('Redis unreachable at start: the instance exits naming REDIS_URL, never serving from memory', async () => {
     const port = await freePort();

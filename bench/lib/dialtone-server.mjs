@@ -30,7 +30,8 @@ export async function startDialtone(env = {}, { core, nodeArgs = [] } = {}) {
       AUTH_RATE_GLOBAL: '100000',
       ...env,
     },
-    ready: /listening on/,
+    // Not just /listening on/: with --inspect, node's "Debugger listening on" comes first.
+    ready: /Dialtone listening on/,
     core,
     name: 'dialtone',
   }).catch((error) => {

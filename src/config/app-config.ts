@@ -71,6 +71,13 @@ export abstract class AppConfig {
     /** How long the username of a deleted account stays reserved before anyone may take it. */
     readonly usernameCoolingOffSeconds: number;
   };
+  /**
+   * GET /metrics (Prometheus text). Without METRICS_TOKEN it answers 404: there is no default
+   * token, in any environment; with it, only requests bearing `Authorization: Bearer <token>`.
+   */
+  abstract readonly metrics: {
+    readonly token: string | undefined;
+  };
   abstract readonly signaling: {
     readonly maxSessionsPerUser: number;
     readonly ringTimeoutMs: number;

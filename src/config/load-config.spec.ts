@@ -150,6 +150,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('leaves /metrics disabled without METRICS_TOKEN and validates the token when set', () => {
+    assert.equal(loadConfig({ JWT_SECRET: SECRET }).metrics.token, undefined);
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'r'.repeat(40) };
+    assert.equal(loadConfig(production).metrics.token, undefined);
+    const token = 'a1B2c3D4e5F6g7H8i9J0k1L2m3';
+    assert.equal(loadConfig({ ...production, METRICS_TOKEN: token }).metrics.token, token);
+    assertRejects({ JWT_SECRET: SECRET, METRICS_TOKEN: 'short' }, 'METRICS_TOKEN');
+    assertRejects(
+      { JWT_SECRET: SECRET, METRICS_TOKEN: 'x'.repeat(20) + ' y'.repeat(4) },
+      'METRICS_TOKEN',
+    );
+    assertRejects(
+      { ...production, METRICS_TOKEN: 'change-me-change-me-change-me' },
+      'METRICS_TOKEN',
+    );
+  });
+
   it('names TURN_SECRET when TURN_URLS is set without it', () => {
     assertRejects({ TURN_URLS: 'turn:turn.example.org', JWT_SECRET: SECRET }, 'TURN_SECRET');
     assertRejects(

@@ -15,6 +15,7 @@ import { redisConfig } from './redis-config.js';
 type Env = Readonly<Record<string, string | undefined>>;
 
 const MIN_SECRET_BYTES = 32;
+const MIN_METRICS_TOKEN_LENGTH = 24;
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 /** Reads and validates the environment once; throws ConfigError naming the first bad variable. */
@@ -68,6 +69,7 @@ export function loadConfig(env: Env): AppConfig {
       maxContacts: integer(env, 'MAX_CONTACTS', 1000, 1, 100_000),
       usernameCoolingOffSeconds: duration(env, 'USERNAME_COOLING_OFF', 30 * 86400),
     },
+    metrics: { token: metricsToken(env, production) },
     signaling: {
       maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 5, 1, 100),
       ringTimeoutMs: integer(env, 'RING_TIMEOUT_MS', 30_000, 100, 600_000),
@@ -208,6 +210,24 @@ function jwtSecret(env: Env, production: boolean, dataDir: string): Buffer {
     throw new ConfigError('JWT_SECRET', 'looks like a placeholder; generate a random one');
   }
   return secret;
+}
+
+/** Compared as a bearer token: long enough not to be guessed, and no placeholder in production. */
+function metricsToken(env: Env, production: boolean): string | undefined {
+  const token = env.METRICS_TOKEN || undefined;
+  if (token === undefined) {
+    return undefined;
+  }
+  if (token.length < MIN_METRICS_TOKEN_LENGTH || !/^[\x21-\x7e]+$/.test(token)) {
+    throw new ConfigError(
+      'METRICS_TOKEN',
+      `must be at least ${MIN_METRICS_TOKEN_LENGTH} printable characters without spaces`,
+    );
+  }
+  if (production && /change|example|secret|placeholder|token/i.test(token)) {
+    throw new ConfigError('METRICS_TOKEN', 'looks like a placeholder; generate a random one');
+  }
+  return token;
 }
 
 function trustProxy(env: Env): TrustProxy {

@@ -28,6 +28,9 @@ export class RedisCommandError extends Error {
 
 export type Channel = (message: string) => void;
 
+/** Told each command's name and round trip in seconds, answered or not (GET /metrics). */
+export type CommandTimer = (command: string, seconds: number) => void;
+
 /**
  * The two connections an instance keeps to Redis: one for commands (no offline queue: while Redis
  * is away a command fails at once instead of piling up; each has a timeout) and one for pub/sub.
@@ -47,7 +50,10 @@ export class RedisConnection {
   private everReady = false;
   private closing = false;
 
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    private readonly timer?: CommandTimer,
+  ) {}
 
   /** Connects both, or throws RedisUnavailableError after STARTUP_TIMEOUT_MS. */
   async connect(timeoutMs = STARTUP_TIMEOUT_MS): Promise<void> {
@@ -111,6 +117,7 @@ export class RedisConnection {
    * of later commands stay lined up.
    */
   command<T>(args: readonly string[]): Promise<T> {
+    const started = performance.now();
     const reply = this.client.sendCommand<T>(args);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
@@ -127,7 +134,10 @@ export class RedisConnection {
           ? error // a bug in a script or a command, not Redis being away
           : new RedisCommandError(args[0], error);
       })
-      .finally(() => clearTimeout(timer));
+      .finally(() => {
+        clearTimeout(timer);
+        this.timer?.(args[0], (performance.now() - started) / 1000);
+      });
   }
 
   /** Answers PONG within the command timeout, or throws. */

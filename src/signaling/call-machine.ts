@@ -65,6 +65,15 @@ export class CallMachine {
     this.now = deps.now ?? (() => new Date());
   }
 
+  /** How many calls ring and how many are active (a scrape of /metrics). */
+  census(): { ringing: number; active: number } {
+    let ringing = 0;
+    for (const call of this.calls.values()) {
+      ringing += call.state === 'ringing' ? 1 : 0;
+    }
+    return { ringing, active: this.calls.size - ringing };
+  }
+
   isInCall(sessionId: string): boolean {
     return this.callOfSession.has(sessionId);
   }

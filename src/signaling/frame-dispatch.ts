@@ -78,6 +78,7 @@ async function startCall(
   toUser: string,
 ): Promise<void> {
   if (!context.callStarts.allow(session.username, toUser)) {
+    session.metrics?.rateLimited('call_starts');
     return context.calls.refuse(session, toUser, 'rate_limited');
   }
   let access: CallAccess;

@@ -59,6 +59,10 @@ export class SessionRegistry implements SessionDirectory, Outbox {
     return this.byUser.get(username) ?? [];
   }
 
+  get size(): number {
+    return this.byId.size;
+  }
+
   all(): IterableIterator<SignalingSession> {
     return this.byId.values();
   }

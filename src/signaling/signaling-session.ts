@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../auth/token.service.js';
 import type { AppConfig } from '../config/app-config.js';
+import type { SignalingMetrics } from '../metrics/signaling-metrics.js';
 import type { SessionRef } from './call-machine.types.js';
 import type { ErrorCode, ServerMessage } from './protocol.js';
 import type { ResumableSession } from './resume/resumable-session.js';
@@ -59,6 +60,8 @@ export class SignalingSession implements SessionRef {
    * a resume on any instance, and publishes it back to the instance holding the socket (`write`).
    */
   outbox: ((message: ServerMessage) => void) | undefined;
+  /** Set by the gateway that opens the session: counts what it is sent and its rate-limit hits. */
+  metrics: SignalingMetrics | undefined;
   private readonly bucket: TokenBucket;
   /** The random payload of the latest ping: only a pong that echoes it shows the client reads. */
   private pingPayload: Buffer | undefined;
@@ -112,6 +115,7 @@ export class SignalingSession implements SessionRef {
     if (message.type === 'error') {
       logger.debug({ msg: 'error sent', ...sessionFields(this), code: message.code });
     }
+    this.metrics?.sent(message);
     if (this.outbox) {
       return this.outbox(message);
     }
@@ -166,6 +170,7 @@ export class SignalingSession implements SessionRef {
     if (this.bucket.take()) {
       return true;
     }
+    this.metrics?.rateLimited('ws_messages');
     const now = Date.now();
     if (now - this.lastDropAt > FLOOD_CALM_MS) {
       this.floodStartedAt = now;

@@ -15,6 +15,8 @@ import type { ServerMessage } from './protocol.js';
 import type { ResumeService } from './resume/resume.service.js';
 import { SessionRegistry } from './session-registry.js';
 import { SignalingGateway } from './signaling.gateway.js';
+import { MetricsRegistry } from '../metrics/metrics-registry.js';
+import { SignalingMetrics } from '../metrics/signaling-metrics.js';
 import type { UpgradeAuthenticator } from './upgrade-authenticator.js';
 
 /** The part of a `ws` socket the gateway uses, recording what the server does with it. */
@@ -97,6 +99,7 @@ describe('SignalingGateway: one failing frame never takes more than its own sock
       loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32) }),
       // Protocol 1 sockets only here (FakeSocket asks for no subprotocol): resume is never used.
       {} as ResumeService,
+      new SignalingMetrics(new MetricsRegistry()),
     );
     connect = (username) => {
       users[username] = {

@@ -5,6 +5,7 @@ import type { WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../auth/token.service.js';
 import { CallHistoryService } from '../calls/call-history.service.js';
 import { AppConfig } from '../config/app-config.js';
+import { SignalingMetrics } from '../metrics/signaling-metrics.js';
 import { CallPolicy } from '../privacy/call-policy.js';
 import { CallLog } from './call-log.js';
 import { CallMachine } from './call-machine.js';
@@ -49,6 +50,7 @@ export class SignalingGateway
     private readonly history: CallHistoryService,
     private readonly config: AppConfig,
     private readonly resume: ResumeService,
+    private readonly metrics: SignalingMetrics,
   ) {
     this.callStarts = new CallStartLimiter(config.signaling.callStarts);
     this.expiry = new SessionExpiry(
@@ -59,7 +61,7 @@ export class SignalingGateway
       outbox: registry,
       directory: registry,
       timers: nodeTimers,
-      observers: [history, this.expiry, this.callStarts, new CallLog()],
+      observers: [history, this.expiry, this.callStarts, new CallLog(), metrics],
       ringTimeoutMs: config.signaling.ringTimeoutMs,
     });
     this.frames = {
@@ -72,8 +74,21 @@ export class SignalingGateway
   }
 
   onModuleInit(): void {
+    this.metrics.watch({
+      connected: () => this.registry.size - this.resuming(),
+      resuming: () => this.resuming(),
+      calls: () => this.machine.census(),
+    });
     this.pingLoop = setInterval(() => this.pingAll(), this.config.signaling.pingIntervalMs);
     this.pingLoop.unref();
+  }
+
+  private resuming(): number {
+    let away = 0;
+    for (const session of this.registry.all()) {
+      away += session.resumable?.away ? 1 : 0;
+    }
+    return away;
   }
 
   onModuleDestroy(): void {
@@ -96,6 +111,7 @@ export class SignalingGateway
 
   /** A new session on its socket: welcome, session cap, token expiry, and a ring if one is due. */
   private open(session: SignalingSession): void {
+    session.metrics = this.metrics;
     const v2 = session.socket.protocol === SUBPROTOCOL_V2;
     const resumeToken = v2
       ? this.resume.enable(session, () => this.guard(session, () => this.drop(session)))

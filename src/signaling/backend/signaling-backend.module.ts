@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config.js';
+import { SignalingMetrics } from '../../metrics/signaling-metrics.js';
 import { LoginAttempts } from '../../auth/login-attempts.js';
 import { LoginThrottle } from '../../auth/login-throttle.js';
 import { LocalRateBuckets, RateBuckets } from '../../auth/rate-buckets.js';
@@ -33,7 +34,14 @@ export class SignalingBackendModule {
     return {
       module: SignalingBackendModule,
       providers: [
-        { provide: RedisSignaling, useFactory: () => RedisSignaling.start(config) },
+        {
+          provide: RedisSignaling,
+          inject: [SignalingMetrics],
+          useFactory: (metrics: SignalingMetrics) =>
+            RedisSignaling.start(config, (command, seconds) =>
+              metrics.redisCommand(command, seconds),
+            ),
+        },
         {
           provide: RateBuckets,
           inject: [RedisSignaling],

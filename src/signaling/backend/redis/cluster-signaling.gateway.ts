@@ -8,6 +8,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../../../auth/token.service.js';
 import { CallHistoryService } from '../../../calls/call-history.service.js';
 import { AppConfig } from '../../../config/app-config.js';
+import { SignalingMetrics } from '../../../metrics/signaling-metrics.js';
 import { COMMAND_TIMEOUT_MS, RedisCommandError } from '../../../redis/redis-connection.js';
 import { CallPolicy } from '../../../privacy/call-policy.js';
 import { CallLog } from '../../call-log.js';
@@ -73,11 +74,13 @@ export class ClusterSignalingGateway
     private readonly config: AppConfig,
     private readonly cluster: RedisSignaling,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly metrics: SignalingMetrics,
   ) {
     this.callStarts = new CallStartLimiter(config.signaling.callStarts);
     cluster.scripts.observe(history);
     cluster.scripts.observe(this.callStarts);
     cluster.scripts.observe(new CallLog());
+    cluster.scripts.observe(metrics);
     this.expiry = new SessionExpiry(
       (id) => cluster.calls.isInCall(id),
       (id) => registry.get(id),
@@ -96,6 +99,8 @@ export class ClusterSignalingGateway
   }
 
   onModuleInit(): void {
+    // Sessions away and calls live in Redis, shared by every instance: not this one's to count.
+    this.metrics.watch({ connected: () => this.registry.size });
     this.pingLoop = setInterval(() => this.pingAll(), this.config.signaling.pingIntervalMs);
     this.pingLoop.unref();
   }
@@ -163,6 +168,7 @@ export class ClusterSignalingGateway
    */
   private attach(session: SignalingSession, buffered: string[] | undefined): SessionLink {
     const link = new SessionLink(session, buffered, (error) => this.failed(session, error));
+    session.metrics = this.metrics;
     this.links.set(session, link);
     session.outbox = (message) => {
       this.cluster.sessions.send(session.id, message).catch((error: unknown) => {

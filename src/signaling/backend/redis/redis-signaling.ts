@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../../config/app-config.js';
-import { RedisConnection } from '../../../redis/redis-connection.js';
+import { type CommandTimer, RedisConnection } from '../../../redis/redis-connection.js';
 import { ClusterBus } from './cluster-bus.js';
 import { RedisCallSwitch } from './redis-call-switch.js';
 import { RedisSessions } from './redis-sessions.js';
@@ -69,8 +69,8 @@ export class RedisSignaling {
   }
 
   /** Connects, loads the scripts and beats once; throws RedisUnavailableError (REDIS_URL). */
-  static async start(config: AppConfig): Promise<RedisSignaling> {
-    const connection = new RedisConnection(config.redis!.url);
+  static async start(config: AppConfig, timer?: CommandTimer): Promise<RedisSignaling> {
+    const connection = new RedisConnection(config.redis!.url, timer);
     await connection.connect();
     const signaling = new RedisSignaling(connection, config);
     await signaling.scripts.load();
