@@ -14,7 +14,7 @@ export type TrustProxy = boolean | number | string[];
 export abstract class AppConfig {
   abstract readonly production: boolean;
   abstract readonly port: number;
-  /** LOG_FORMAT and LOG_LEVEL (see docs/deploy.md, "Logs"). */
+  /** LOG_FORMAT and LOG_LEVEL (see docs/operations.md, "Logs"). */
   abstract readonly logging: LogSettings;
   abstract readonly host: string;
   abstract readonly dataDir: string;
