@@ -20,6 +20,27 @@ describe('GET /metrics', () => {
     }
   });
 
+  it("counts the HTTP request budgets' refusals (429) by budget", async () => {
+    const app = await startTestApp({ METRICS_TOKEN: TOKEN, AUTH_RATE_PER_ADDRESS: '2' });
+    try {
+      const statuses = [];
+      for (const name of ['budget1', 'budget2', 'budget3']) {
+        const reply = await call(app.baseUrl, 'POST', '/auth/register', {
+          json: { username: name, password: 'correct horse battery' },
+        });
+        statuses.push(reply.status);
+      }
+      expect(statuses).toStrictEqual([201, 201, 429]);
+      const metrics = await call(app.baseUrl, 'GET', '/metrics', {
+        headers: { authorization: `Bearer ${TOKEN}` },
+      });
+      expect(metrics.text).toContain('dialtone_rate_limit_hits_total{limiter="http:account"} 1\n');
+      expect(metrics.text).not.toContain('limiter="http:account-global"');
+    } finally {
+      await app.close();
+    }
+  });
+
   describe('with METRICS_TOKEN', () => {
     let app: TestApp;
     beforeAll(async () => {

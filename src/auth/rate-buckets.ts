@@ -6,14 +6,29 @@ import { KeyedRateLimiter } from './keyed-rate-limiter.js';
  * memory by default; with REDIS_URL in Redis, so that N instances do not grant N budgets.
  */
 export abstract class RateBuckets {
+  private readonly refusalListeners: ((budget: string) => void)[] = [];
+
   /** 0 when the request may go ahead (it is counted); otherwise the seconds until one may. */
-  abstract take(budget: string, key: string, perMinute: number): Promise<number>;
+  async take(budget: string, key: string, perMinute: number): Promise<number> {
+    const wait = await this.takeToken(budget, key, perMinute);
+    if (wait > 0) {
+      this.refusalListeners.forEach((listener) => listener(budget));
+    }
+    return wait;
+  }
+
+  /** Hears the budget's name whenever a request is refused (GET /metrics counts them). */
+  onRefused(listener: (budget: string) => void): void {
+    this.refusalListeners.push(listener);
+  }
+
+  protected abstract takeToken(budget: string, key: string, perMinute: number): Promise<number>;
 }
 
 export class LocalRateBuckets extends RateBuckets {
   private readonly limiters = new Map<string, KeyedRateLimiter>();
 
-  take(budget: string, key: string, perMinute: number): Promise<number> {
+  protected takeToken(budget: string, key: string, perMinute: number): Promise<number> {
     let limiter = this.limiters.get(budget);
     if (!limiter) {
       limiter = new KeyedRateLimiter(perMinute);

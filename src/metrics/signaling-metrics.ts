@@ -14,8 +14,11 @@ export interface SignalingCensus {
   readonly calls?: () => { ringing: number; active: number };
 }
 
-/** The limiters whose refusals are counted. */
-export type Limiter = 'ws_messages' | 'call_starts';
+/**
+ * The limiters whose refusals are counted: a socket's message rate, call starts, and the HTTP
+ * request budgets by name (`http:account`, `http:account-global`, `http:contact requests`…).
+ */
+export type Limiter = 'ws_messages' | 'call_starts' | `http:${string}`;
 
 const RELAYED_TYPES = ['offer', 'answer', '_ice', 'media_state'] as const;
 type RelayedType = (typeof RELAYED_TYPES)[number];

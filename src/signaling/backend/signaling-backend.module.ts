@@ -25,7 +25,11 @@ export class SignalingBackendModule {
       return {
         module: SignalingBackendModule,
         providers: [
-          { provide: RateBuckets, useValue: new LocalRateBuckets() },
+          {
+            provide: RateBuckets,
+            inject: [SignalingMetrics],
+            useFactory: (metrics: SignalingMetrics) => counted(new LocalRateBuckets(), metrics),
+          },
           { provide: LoginThrottle, useValue: new LoginAttempts(lockout) },
         ],
         exports: [RateBuckets, LoginThrottle],
@@ -44,8 +48,9 @@ export class SignalingBackendModule {
         },
         {
           provide: RateBuckets,
-          inject: [RedisSignaling],
-          useFactory: (redis: RedisSignaling) => new ClusterRateBuckets(redis),
+          inject: [RedisSignaling, SignalingMetrics],
+          useFactory: (redis: RedisSignaling, metrics: SignalingMetrics) =>
+            counted(new ClusterRateBuckets(redis), metrics),
         },
         {
           provide: LoginThrottle,
@@ -56,4 +61,10 @@ export class SignalingBackendModule {
       exports: [RedisSignaling, RateBuckets, LoginThrottle],
     };
   }
+}
+
+/** The HTTP request budgets' refusals (429) count in GET /metrics as `http:<budget>`. */
+function counted(buckets: RateBuckets, metrics: SignalingMetrics): RateBuckets {
+  buckets.onRefused((budget) => metrics.rateLimited(`http:${budget}`));
+  return buckets;
 }

@@ -63,7 +63,7 @@ export class ClusterRateBuckets extends RateBuckets {
     super();
   }
 
-  take(budget: string, key: string, perMinute: number): Promise<number> {
+  protected takeToken(budget: string, key: string, perMinute: number): Promise<number> {
     const bucket = `${this.cluster.scripts.prefix}rl:${budget}:${key}`;
     return TAKE_TOKEN.run<number>(this.cluster.connection, [bucket, String(perMinute)]);
   }
