@@ -20,21 +20,30 @@ describe('GET /metrics', () => {
     }
   });
 
-  it("counts the HTTP request budgets' refusals (429) by budget", async () => {
-    const app = await startTestApp({ METRICS_TOKEN: TOKEN, AUTH_RATE_PER_ADDRESS: '2' });
+  it('counts the HTTP refusals (429) by budget, and the login lock-out', async () => {
+    const app = await startTestApp({
+      METRICS_TOKEN: TOKEN,
+      AUTH_RATE_PER_ADDRESS: '3',
+      LOGIN_MAX_FAILURES: '1',
+    });
     try {
       const statuses = [];
-      for (const name of ['budget1', 'budget2', 'budget3']) {
-        const reply = await call(app.baseUrl, 'POST', '/auth/register', {
-          json: { username: name, password: 'correct horse battery' },
-        });
-        statuses.push(reply.status);
+      const json = { username: 'budget1', password: 'correct horse battery' };
+      const wrong = { ...json, password: 'not the password' };
+      for (const [path, body] of [
+        ['/auth/register', json],
+        ['/auth/login', wrong], // the one failure the lock-out allows
+        ['/auth/login', json], // locked out
+        ['/auth/login', json], // over the address's budget of 3
+      ] as const) {
+        statuses.push((await call(app.baseUrl, 'POST', path, { json: body })).status);
       }
-      expect(statuses).toStrictEqual([201, 201, 429]);
+      expect(statuses).toStrictEqual([201, 401, 429, 429]);
       const metrics = await call(app.baseUrl, 'GET', '/metrics', {
         headers: { authorization: `Bearer ${TOKEN}` },
       });
       expect(metrics.text).toContain('dialtone_rate_limit_hits_total{limiter="http:account"} 1\n');
+      expect(metrics.text).toContain('dialtone_rate_limit_hits_total{limiter="login_lockout"} 1\n');
       expect(metrics.text).not.toContain('limiter="http:account-global"');
     } finally {
       await app.close();

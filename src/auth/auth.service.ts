@@ -1,6 +1,7 @@
 import { BadRequestException, HttpStatus, Injectable, UnauthorizedException } from '@nestjs/common';
 import { RetryLaterException } from '../common/retry-later.exception.js';
 import { AppConfig } from '../config/app-config.js';
+import { SignalingMetrics } from '../metrics/signaling-metrics.js';
 import type { Locale } from '../i18n/locale.js';
 import { TRANSLATIONS } from '../i18n/locale.js';
 import { waitTime } from '../i18n/wait-time.js';
@@ -26,6 +27,7 @@ export class AuthService {
     private readonly attempts: LoginThrottle,
     private readonly revocations: TokenRevocations,
     private readonly config: AppConfig,
+    private readonly metrics: SignalingMetrics,
   ) {}
 
   /** `locale` is the language of the reason a weak password is refused. */
@@ -53,6 +55,7 @@ export class AuthService {
   async checkPassword(username: string, password: string, ip: string): Promise<User | undefined> {
     const retryAfter = await this.attempts.begin(username, ip);
     if (retryAfter > 0) {
+      this.metrics.rateLimited('login_lockout');
       throw new TooManyLoginAttempts(retryAfter);
     }
     let user;

@@ -15,10 +15,10 @@ export interface SignalingCensus {
 }
 
 /**
- * The limiters whose refusals are counted: a socket's message rate, call starts, and the HTTP
- * request budgets by name (`http:account`, `http:account-global`, `http:contact requests`…).
+ * The limiters whose refusals are counted: a socket's message rate, call starts, the login
+ * lock-out, and the HTTP request budgets by name (`http:account`, `http:contact requests`…).
  */
-export type Limiter = 'ws_messages' | 'call_starts' | `http:${string}`;
+export type Limiter = 'ws_messages' | 'call_starts' | 'login_lockout' | `http:${string}`;
 
 const RELAYED_TYPES = ['offer', 'answer', '_ice', 'media_state'] as const;
 type RelayedType = (typeof RELAYED_TYPES)[number];
