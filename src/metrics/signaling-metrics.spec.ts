@@ -65,6 +65,11 @@ describe('SignalingMetrics', () => {
     expect(await sample('dialtone_relayed_messages_total{type="offer"}')).toBe(1);
     expect(await sample('dialtone_errors_sent_total{code="not_in_call"}')).toBe(1);
     expect(await registry.text()).not.toContain('ringing"');
+    // Every scrape reports the running total: nothing counted twice, nothing lost between scrapes.
+    metrics.sent({ type: '_ice', ...envelope, iceCandidate: { candidate: '' } });
+    expect(await sample('dialtone_relayed_messages_total{type="_ice"}')).toBe(3);
+    expect(await sample('dialtone_relayed_messages_total{type="_ice"}')).toBe(3);
+    expect(await sample('dialtone_relayed_messages_total{type="offer"}')).toBe(1);
   });
 
   it('tells set-up outcomes (accepted, or how an unanswered call ended) from ended calls', async () => {
