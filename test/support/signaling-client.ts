@@ -21,6 +21,8 @@ export class SignalingClient {
   /** Protocol 2: the `seq` of the latest message taken from the inbox (what `resume` sends). */
   lastSeq = 0;
   readonly closed: Promise<{ code: number; reason: string }>;
+  /** How the server closed the socket, once it has (a receive then fails at once, saying so). */
+  private closedWith: { code: number; reason: string } | undefined;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
@@ -28,7 +30,11 @@ export class SignalingClient {
       this.waiter?.();
     });
     this.closed = new Promise((resolve) =>
-      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+      socket.on('close', (code, reason) => {
+        this.closedWith = { code, reason: reason.toString() };
+        this.waiter?.();
+        resolve(this.closedWith);
+      }),
     );
   }
 
@@ -100,6 +106,10 @@ export class SignalingClient {
   async receive(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<ServerFrame> {
     const deadline = Date.now() + timeoutMs;
     while (this.inbox.length === 0) {
+      if (this.closedWith) {
+        const { code, reason } = this.closedWith;
+        throw new Error(`no message: the socket closed with ${code} (${reason})`);
+      }
       const left = deadline - Date.now();
       if (left <= 0) {
         throw new Error(`no message within ${timeoutMs} ms`);

@@ -212,7 +212,9 @@ export class ClusterSignalingGateway
       }
       return;
     }
-    session.close(decoded.code, decoded.reason);
+    if (!link.resuming) {
+      session.close(decoded.code, decoded.reason);
+    }
   }
 
   private awaitFirstFrame(socket: WebSocket, user: AuthenticatedUser): void {
@@ -228,6 +230,7 @@ export class ClusterSignalingGateway
       }
       const session = new SignalingSession(socket, user, this.config.signaling, message.sessionId);
       const link = this.attach(session, []);
+      link.resuming = true;
       // Frames the client sends right after `resume` queue behind it.
       link.run(() => this.resume(session, link, message));
     });

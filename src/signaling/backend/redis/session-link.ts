@@ -41,6 +41,13 @@ export class SessionLink {
     this.chain = this.chain.then(step).catch((error: unknown) => this.failed(error));
   }
 
+  /**
+   * Set while this socket's `resume` is being decided: it does not hold the session yet. Its
+   * channel is subscribed before that, so a `close` meant for the socket that held the session
+   * until now (evicted by the session cap, say) reaches this one too, which must ignore it.
+   */
+  resuming = false;
+
   /** A frame from the channel. */
   deliver(frame: string): void {
     if (this.buffered) {
@@ -57,6 +64,7 @@ export class SessionLink {
 
   /** After `resumed`: the missed frames, then what arrived meanwhile, each seq once. */
   replay(missed: readonly string[], lastSeq: number): void {
+    this.resuming = false;
     this.lastSeq = lastSeq;
     const waiting = this.buffered ?? [];
     this.buffered = undefined;
