@@ -1,7 +1,8 @@
 // Where Dialtone's cost is, for the targets bench:peers finds unmet (BENCH_PROFILE=1, the default
-// of a full run): a V8 CPU profile of one Dialtone process relaying at 50 % of the reference
-// saturation, aggregated by self time per module and per function, and what each major
-// dependency adds to RSS when imported into a fresh process. Writes bench/peers/profile.md and
+// of a full run): V8 CPU profiles of the relay at 50 % load, of the reconnect storm and of the
+// relay through Redis, aggregated by self time per module and per function; what one trip through
+// Redis costs on this machine; and what each major dependency adds to RSS when imported into a
+// fresh process. Writes bench/peers/profile.md and
 // bench/results/peers-profile.json; `node bench/peers/profile.mjs` runs it alone.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as prettier from 'prettier';
 import { cpuSeconds } from '../lib/processes.mjs';
 import { LoadGenerator } from './load-generator.mjs';
+import { REDIS_URL } from '../lib/redis.mjs';
 import { SERVERS } from './servers.mjs';
 
 const MARKDOWN = 'bench/peers/profile.md';
@@ -37,38 +39,42 @@ function moduleOf(url) {
 }
 
 /**
- * Self time per profile node: the sum of the sampling intervals that ended in it. Shares are of
- * the busy time: (idle), the event loop waiting, is left out and reported on its own.
+ * Self time per profile node: the sum of the sampling intervals that ended in it, over every
+ * profile given (the two instances of Redis mode count together). Shares are of the busy time:
+ * (idle), the event loop waiting, is left out and reported on its own.
  */
-export function aggregate(profile) {
-  const self = new Map();
-  profile.samples.forEach((id, i) =>
-    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
-  );
-  const idleIds = new Set(
-    profile.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id),
-  );
-  const all = [...self.values()].reduce((a, b) => a + b, 0);
-  const idle = [...idleIds].reduce((sum, id) => sum + (self.get(id) ?? 0), 0);
-  const total = all - idle;
+export function aggregate(profiles) {
   const modules = new Map();
   const functions = new Map();
-  for (const node of profile.nodes) {
-    const time = self.get(node.id) ?? 0;
-    if (!time || idleIds.has(node.id)) {
-      continue;
+  let all = 0;
+  let idle = 0;
+  for (const profile of profiles) {
+    const self = new Map();
+    profile.samples.forEach((id, i) =>
+      self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+    );
+    for (const node of profile.nodes) {
+      const time = self.get(node.id) ?? 0;
+      const { functionName, url, lineNumber } = node.callFrame;
+      all += time;
+      if (functionName === '(idle)') {
+        idle += time;
+      }
+      if (!time || functionName === '(idle)') {
+        continue;
+      }
+      const module = ['(program)', '(garbage collector)'].includes(functionName)
+        ? functionName
+        : moduleOf(url);
+      modules.set(module, (modules.get(module) ?? 0) + time);
+      const where = url
+        ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
+        : '';
+      const key = `${functionName || '(anonymous)'} ${where}`.trim();
+      functions.set(key, { module, time: (functions.get(key)?.time ?? 0) + time });
     }
-    const { functionName, url, lineNumber } = node.callFrame;
-    const module = ['(program)', '(garbage collector)'].includes(functionName)
-      ? functionName
-      : moduleOf(url);
-    modules.set(module, (modules.get(module) ?? 0) + time);
-    const where = url
-      ? `${url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/dist\//, 'dist/')}:${lineNumber + 1}`
-      : '';
-    const key = `${functionName || '(anonymous)'} ${where}`.trim();
-    functions.set(key, { module, time: (functions.get(key)?.time ?? 0) + time });
   }
+  const total = all - idle;
   const share = (time) => +((100 * time) / total).toFixed(1);
   return {
     busyMs: +(total / 1000).toFixed(1),
@@ -83,46 +89,89 @@ export function aggregate(profile) {
   };
 }
 
-/** Runs Dialtone under the profiler hook at `rate` messages a second; resolves with the profile. */
-async function cpuProfile(rate, seconds, pairs) {
+const cpuOf = (pids) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+
+/**
+ * Starts server `kind` with every process under the profiler hook, lets `prepare` set up its
+ * clients, then profiles all its processes while `measure` runs only. Resolves with what
+ * `measure` returned (plus the servers' CPU share in that window) and one profile per process.
+ */
+async function profiled(kind, prepare, measure) {
   const dir = mkdtempSync(join(tmpdir(), 'dialtone-profile-'));
-  const file = join(dir, 'relay.cpuprofile');
-  const server = await SERVERS.dialtone.start({
+  const server = await SERVERS[kind].start({
     nodeArgs: ['--import', './bench/peers/cpu-profile-hook.mjs'],
-    env: { BENCH_CPU_PROFILE: file },
+    env: { BENCH_CPU_PROFILE_DIR: dir },
   });
   const loadgen = await LoadGenerator.start();
+  const signalAll = () => server.pids.forEach((pid) => process.kill(pid, 'SIGUSR2'));
   try {
-    const users = (await server.accounts(pairs * 2, 'p')).map((user) => ({ ...user, target: 0 }));
-    await loadgen.run('open', {
-      group: 'pairs',
-      kind: 'dialtone',
-      urls: server.urls,
-      users,
-      window: 200,
-    });
-    await loadgen.run('call', { group: 'pairs' });
+    await prepare(server, loadgen);
     await sleep(1000);
-    const [pid] = server.pids;
-    process.kill(pid, 'SIGUSR2');
-    const before = cpuSeconds(pid);
+    signalAll();
+    const before = cpuOf(server.pids);
     const started = performance.now();
-    const relay = await loadgen.run('relay', { group: 'pairs', rate, seconds });
-    relay.serverCpuShare = +(
-      (cpuSeconds(pid) - before) /
-      ((performance.now() - started) / 1000)
-    ).toFixed(3);
-    process.kill(pid, 'SIGUSR2');
-    for (let i = 0; i < 100 && !existsSync(file); i += 1) {
+    const result = await measure(server, loadgen);
+    const elapsed = (performance.now() - started) / 1000;
+    result.serverCpuShare = +((cpuOf(server.pids) - before) / elapsed).toFixed(3);
+    signalAll();
+    const files = server.pids.map((pid) => join(dir, `${pid}.cpuprofile`));
+    for (let i = 0; i < 100 && !files.every((file) => existsSync(file)); i += 1) {
       await sleep(100);
     }
-    return { relay, profile: JSON.parse(readFileSync(file, 'utf8')) };
+    return { result, profiles: files.map((file) => JSON.parse(readFileSync(file, 'utf8'))) };
   } finally {
     await loadgen.stop();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** Opens `pairs` calls (callers on the first URL, callees on the last) ready to relay. */
+async function openCalls(server, loadgen, pairs) {
+  const accounts = await server.accounts(pairs * 2, 'p');
+  const last = server.urls.length - 1;
+  await loadgen.run('open', {
+    group: 'pairs',
+    kind: 'dialtone',
+    urls: server.urls,
+    users: accounts.map((user, i) => ({ ...user, target: i % 2 ? last : 0 })),
+    window: 200,
+  });
+  await loadgen.run('call', { group: 'pairs' });
+}
+
+/** The three windows profiled, each where bench:peers finds a target unmet. */
+const WINDOWS = {
+  relay: (config, rates) => ({
+    kind: 'dialtone',
+    what: `One Dialtone process relaying \`_ice\` at ${rates[2]} messages/s (50 % of the reference saturation) for ${config.seconds} s over ${config.pairs} calls.`,
+    prepare: (server, loadgen) => openCalls(server, loadgen, config.pairs),
+    measure: (server, loadgen) =>
+      loadgen.run('relay', { group: 'pairs', rate: rates[2], seconds: config.seconds }),
+  }),
+  storm: (config) => ({
+    kind: 'dialtone',
+    what: `One Dialtone process while ${config.connections} authenticated sockets are cut at once and all reconnect (${config.window} connects in flight).`,
+    prepare: async (server, loadgen) => {
+      const users = await server.accounts(config.connections, 'i');
+      await loadgen.run('open', {
+        group: 'idle',
+        kind: 'dialtone',
+        urls: server.urls,
+        users,
+        window: config.window,
+      });
+    },
+    measure: (server, loadgen) => loadgen.run('storm', { group: 'idle', window: config.window }),
+  }),
+  redisRelay: (config, rates) => ({
+    kind: 'dialtoneRedis',
+    what: `Two Dialtone instances through Redis (callers on one, callees on the other; both on core 0, profiles added up) relaying at ${rates[0]} messages/s (the 5 % load at which the hop is measured) for ${config.seconds} s over ${config.pairs} calls.`,
+    prepare: (server, loadgen) => openCalls(server, loadgen, config.pairs),
+    measure: (server, loadgen) =>
+      loadgen.run('relay', { group: 'pairs', rate: rates[0], seconds: config.seconds }),
+  }),
+};
 
 const IMPORTS = [
   ['@nestjs/core + @nestjs/platform-express', ['@nestjs/core', '@nestjs/platform-express']],
@@ -163,29 +212,96 @@ function importCosts() {
 
 const mib = (bytes) => (bytes / 2 ** 20).toFixed(1);
 
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
+
+/**
+ * What one trip through Redis costs on this machine, measured from Node with the client the
+ * instances use: a command's round trip, and the time from sending a PUBLISH (bare, and from
+ * inside a Lua script, as a relay does) until a subscriber on another connection has it. The
+ * cross-instance hop cannot be cheaper than the latter.
+ */
+async function redisFloor(samples = 2000) {
+  const { createClient } = await import('redis');
+  const client = createClient({ url: REDIS_URL });
+  const subscriber = client.duplicate();
+  await Promise.all([client.connect(), subscriber.connect()]);
+  const channel = `bench-floor-${process.pid}`;
+  let delivered;
+  await subscriber.subscribe(channel, () => delivered());
+  const script = "return redis.call('PUBLISH', KEYS[1], ARGV[1])";
+  const sha = await client.scriptLoad(script);
+  const time = async (send) => {
+    const ms = [];
+    for (let i = 0; i < samples; i += 1) {
+      const started = performance.now();
+      await send();
+      ms.push(performance.now() - started);
+    }
+    ms.sort((a, b) => a - b);
+    return { p50: +percentile(ms, 0.5).toFixed(3), p99: +percentile(ms, 0.99).toFixed(3) };
+  };
+  const viaChannel = (send) => () =>
+    new Promise((resolve) => {
+      delivered = resolve;
+      void send();
+    });
+  try {
+    return {
+      pingRoundTripMs: await time(() => client.ping()),
+      publishToSubscriberMs: await time(viaChannel(() => client.publish(channel, 'x'))),
+      scriptPublishToSubscriberMs: await time(
+        viaChannel(() => client.evalSha(sha, { keys: [channel], arguments: ['x'] })),
+      ),
+    };
+  } finally {
+    await Promise.all([client.close(), subscriber.close()]);
+  }
+}
+
+const TITLES = {
+  relay: 'Relaying in one process (CPU per message at 50 % load)',
+  storm: 'The reconnect storm',
+  redisRelay: 'Relaying through Redis (the cross-instance hop)',
+};
+
+function windowSection(name, window) {
+  const r = window.result;
+  const figures =
+    name === 'storm'
+      ? `${r.reconnected} reconnected in ${Math.round(r.ms)} ms (${r.errors} errors)`
+      : `p50 ${r.latencyMs?.p50} ms, p99 ${r.latencyMs?.p99} ms`;
+  return [
+    `## ${TITLES[name]}`,
+    '',
+    `${window.what} Server CPU in the window: ${r.serverCpuShare} of a core; ${figures}. Shares are of the busy time (${window.cpu.busyMs} ms; the event loop was idle ${window.cpu.idlePercent} % of the window).`,
+    '',
+    '| Module | Self time (%) |',
+    '| --- | --- |',
+    ...window.cpu.modules.slice(0, 12).map((m) => `| ${m.name} | ${m.percent} |`),
+    '',
+    '| Function | Module | Self time (%) |',
+    '| --- | --- | --- |',
+    ...window.cpu.functions
+      .slice(0, 20)
+      .map((f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.module} | ${f.percent} |`),
+    '',
+  ];
+}
+
 function markdown(raw) {
+  const floor = raw.redisFloor;
   const lines = [
     '# Where Dialtone spends its CPU and memory (bench:peers profile)',
     '',
     '<!-- Generated by bench/peers/profile.mjs (BENCH_PROFILE=1 npm run bench:peers); do not edit. -->',
     '',
-    `Measured ${raw.date}, load average ${raw.loadAverage.join(' / ')}. One Dialtone process pinned to core 0, relaying \`_ice\` at ${raw.rate} messages/s (50 % of the bench's reference saturation) for ${raw.seconds} s over ${raw.pairs} calls; V8 CPU profile of that window only (200 µs sampling). Server CPU in the window: ${raw.relay.serverCpuShare ?? '—'} of a core; p50 ${raw.relay.latencyMs?.p50} ms, p99 ${raw.relay.latencyMs?.p99} ms.`,
+    `Measured ${raw.date}, load average ${raw.loadAverage.join(' / ')}. Each window below is a V8 CPU profile (200 µs sampling) of the server processes pinned to core 0, covering the measured window only; the load generator runs on core 1. \`(V8 / native)\`: built-ins and C++ without a script, such as socket writes and the JWT's HMAC.`,
     '',
-    '## Self time by module',
+    ...Object.entries(raw.windows).flatMap(([name, window]) => windowSection(name, window)),
+    '## One trip through Redis on this machine',
     '',
-    `Shares of the busy time (${raw.cpu.busyMs} ms; the event loop was idle ${raw.cpu.idlePercent} % of the window). \`(V8 / native)\`: built-ins and C++ without a script, such as the socket writes.`,
-    '',
-    '| Module | Self time (%) |',
-    '| --- | --- |',
-    ...raw.cpu.modules.slice(0, 20).map((m) => `| ${m.name} | ${m.percent} |`),
-    '',
-    '## Top functions by self time',
-    '',
-    '| Function | Module | Self time (%) |',
-    '| --- | --- | --- |',
-    ...raw.cpu.functions.map(
-      (f) => `| \`${f.name.replace(/\|/g, '\\|')}\` | ${f.module} | ${f.percent} |`,
-    ),
+    `Measured from Node with the instances' client (node-redis), ${floor.samples} sequential samples each: a command's round trip (PING) p50 ${floor.pingRoundTripMs.p50} ms (p99 ${floor.pingRoundTripMs.p99}); PUBLISH until a subscriber on another connection has it p50 ${floor.publishToSubscriberMs.p50} ms; the same PUBLISH from inside a Lua script (EVALSHA, as a relay does) p50 ${floor.scriptPublishToSubscriberMs.p50} ms. A cross-instance relay cannot add less than the last figure.`,
     '',
     '## What each dependency adds to RSS at import',
     '',
@@ -199,21 +315,27 @@ function markdown(raw) {
   return lines.join('\n');
 }
 
+/** BENCH_PROFILE_WINDOWS (comma list of relay,storm,redisRelay) profiles only those. */
+const CHOSEN = (process.env.BENCH_PROFILE_WINDOWS ?? Object.keys(WINDOWS).join(',')).split(',');
+
 export async function profileDialtone(result) {
-  const rate = result.rates[result.config.loads.indexOf(0.5)];
-  const seconds = Math.max(5, result.config.seconds);
-  const pairs = result.config.pairs;
-  console.log(`profiling Dialtone at ${rate} msgs/s`);
-  const { relay, profile } = await cpuProfile(rate, seconds, pairs);
+  const windows = {};
+  for (const name of CHOSEN) {
+    const window = WINDOWS[name](result.config, result.rates);
+    console.log(`profiling: ${window.what}`);
+    const { result: measured, profiles } = await profiled(
+      window.kind,
+      window.prepare,
+      window.measure,
+    );
+    windows[name] = { what: window.what, result: measured, cpu: aggregate(profiles) };
+  }
   const raw = {
     date: new Date().toISOString(),
     loadAverage: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
-    rate,
-    seconds,
-    pairs,
-    relay,
+    windows,
+    redisFloor: { samples: 2000, ...(await redisFloor(2000)) },
     baselineRssBytes: result.median.dialtone?.baselineRssBytes,
-    cpu: aggregate(profile),
     memory: importCosts(),
   };
   writeFileSync(RAW, `${JSON.stringify(raw, null, 2)}\n`);

@@ -72,18 +72,20 @@ export const SERVERS = {
   // system put it and its CPU is read (and reported) separately.
   dialtoneRedis: {
     label: 'Dialtone ×2 via Redis',
-    async start() {
+    /** `env` and `nodeArgs` for the profile (profile.mjs), given to both instances. */
+    async start({ env: extraEnv = {}, nodeArgs = [] } = {}) {
       const database = await temporaryDatabase();
       const env = {
         ...DIALTONE_BENCH_ENV,
         DATABASE_URL: database.url,
         REDIS_URL,
         REDIS_KEY_PREFIX: `bench-${randomBytes(4).toString('hex')}:`,
+        ...extraEnv,
       };
       const instances = [];
       try {
-        instances.push(await startDialtone(env, { core: SERVER_CORE }));
-        instances.push(await startDialtone(env, { core: SERVER_CORE }));
+        instances.push(await startDialtone(env, { core: SERVER_CORE, nodeArgs }));
+        instances.push(await startDialtone(env, { core: SERVER_CORE, nodeArgs }));
       } catch (error) {
         await Promise.all(instances.map((instance) => instance.stop()));
         await database.drop();
