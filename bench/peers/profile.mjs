@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as prettier from 'prettier';
-import { cpuSeconds } from '../lib/processes.mjs';
+import { cpuSeconds, rssBytes } from '../lib/processes.mjs';
 import { LoadGenerator } from './load-generator.mjs';
 import { REDIS_URL } from '../lib/redis.mjs';
 import { SERVERS } from './servers.mjs';
@@ -261,6 +261,49 @@ async function redisFloor(samples) {
   }
 }
 
+/** V8's young generation as shipped, and two smaller ones (node --max-semi-space-size, MiB). */
+const SEMI_SPACES = [undefined, 4, 1];
+
+/**
+ * The baseline RSS against the relay's tail latency: V8 grows its young generation (up to 16 MiB
+ * a semi-space) during start-up and keeps it. A smaller one saves memory and costs more frequent
+ * scavenges that promote more; each setting is measured twice, alternating, without the profiler.
+ */
+async function youngGenerationTrade(config, rates) {
+  const runs = [];
+  for (let round = 0; round < 2; round += 1) {
+    for (const semiSpace of SEMI_SPACES) {
+      const nodeArgs = semiSpace ? [`--max-semi-space-size=${semiSpace}`] : [];
+      const server = await SERVERS.dialtone.start({ nodeArgs });
+      const loadgen = await LoadGenerator.start();
+      try {
+        await sleep(3000);
+        const baselineRssBytes = rssBytes(server.pids[0]);
+        await openCalls(server, loadgen, config.pairs);
+        await sleep(1000);
+        const before = cpuSeconds(server.pids[0]);
+        const relay = await loadgen.run('relay', {
+          group: 'pairs',
+          rate: rates[2],
+          seconds: config.seconds,
+        });
+        const cpu = cpuSeconds(server.pids[0]) - before;
+        runs.push({
+          semiSpace: semiSpace ?? 'default',
+          baselineRssBytes,
+          cpuMicrosecondsPerMessage: +((cpu * 1e6) / relay.received).toFixed(1),
+          p50: relay.latencyMs.p50,
+          p99: relay.latencyMs.p99,
+        });
+      } finally {
+        await loadgen.stop();
+        await server.stop();
+      }
+    }
+  }
+  return runs;
+}
+
 const TITLES = {
   relay: 'Relaying in one process (CPU per message at 50 % load)',
   storm: 'The reconnect storm',
@@ -305,6 +348,17 @@ function markdown(raw) {
     '',
     `Measured from Node with the instances' client (node-redis), ${floor.samples} sequential samples each: a command's round trip (PING) p50 ${floor.pingRoundTripMs.p50} ms (p99 ${floor.pingRoundTripMs.p99}); an EVALSHA whose script PUBLISHes (as a relay's does) until a subscriber on another connection has the message: p50 ${floor.scriptPublishToSubscriberMs.p50} ms back to back, ${floor.scriptPublishToSubscriberIdleMs.p50} ms (p99 ${floor.scriptPublishToSubscriberIdleMs.p99}) with the processes idle for 1 ms between trips, as at the 5 % load. A cross-instance relay makes this trip and does the work of two instances besides, so it cannot add less.`,
     '',
+    '## Baseline memory against tail latency (the young generation)',
+    '',
+    `One Dialtone process started with each \`--max-semi-space-size\` (MiB; default: V8's own, up to 16), its RSS read 3 s after start, then relaying at ${raw.youngGenerationRate} messages/s (50 % load) for ${raw.youngGenerationSeconds} s over ${raw.youngGenerationPairs} calls; two runs each, alternating, no profiler.`,
+    '',
+    '| Semi-space | Baseline RSS (MiB) | CPU / msg (µs) | p50 (ms) | p99 (ms) |',
+    '| --- | --- | --- | --- | --- |',
+    ...raw.youngGeneration.map(
+      (run) =>
+        `| ${run.semiSpace} | ${mib(run.baselineRssBytes)} | ${run.cpuMicrosecondsPerMessage} | ${run.p50} | ${run.p99} |`,
+    ),
+    '',
     '## What each dependency adds to RSS at import',
     '',
     `A fresh \`node\` (after a full GC) has ${mib(raw.memory.bareNodeRssBytes)} MiB RSS; each row is one fresh process importing only that (shared dependencies count in every row they appear in, so rows do not add up). Dialtone's baseline RSS after start in the bench: ${raw.baselineRssBytes ? `${mib(raw.baselineRssBytes)} MiB` : '—'}.`,
@@ -337,6 +391,10 @@ export async function profileDialtone(result) {
     loadAverage: (await import('node:os')).loadavg().map((x) => +x.toFixed(2)),
     windows,
     redisFloor: await redisFloor(2000),
+    youngGenerationRate: result.rates[2],
+    youngGenerationSeconds: result.config.seconds,
+    youngGenerationPairs: result.config.pairs,
+    youngGeneration: await youngGenerationTrade(result.config, result.rates),
     baselineRssBytes: result.median.dialtone?.baselineRssBytes,
     memory: importCosts(),
   };
