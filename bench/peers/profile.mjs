@@ -263,15 +263,35 @@ async function redisFloor(samples) {
 
 /** V8's young generation as shipped, and two smaller ones (node --max-semi-space-size, MiB). */
 const SEMI_SPACES = [undefined, 4, 1];
+const YOUNG_ROUNDS = 3;
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Per setting, the median of each figure over its runs. */
+function youngGenerationMedians(runs) {
+  return [...new Set(runs.map((run) => run.semiSpace))].map((semiSpace) => {
+    const mine = runs.filter((run) => run.semiSpace === semiSpace);
+    const of = (key) => median(mine.map((run) => run[key]));
+    return {
+      semiSpace,
+      baselineRssBytes: of('baselineRssBytes'),
+      cpuMicrosecondsPerMessage: of('cpuMicrosecondsPerMessage'),
+      p50: of('p50'),
+      p99: of('p99'),
+      p99Range: [Math.min(...mine.map((run) => run.p99)), Math.max(...mine.map((run) => run.p99))],
+    };
+  });
+}
 
 /**
- * The baseline RSS against the relay's tail latency: V8 grows its young generation (up to 16 MiB
- * a semi-space) during start-up and keeps it. A smaller one saves memory and costs more frequent
- * scavenges that promote more; each setting is measured twice, alternating, without the profiler.
+ * The baseline RSS against the relay's cost and tail latency: V8 grows its young generation (up
+ * to 16 MiB a semi-space) during start-up and keeps it. A smaller one saves memory and costs
+ * more frequent scavenges that promote more. Each setting runs YOUNG_ROUNDS times, alternating,
+ * without the profiler; a warm-up at 20 % load comes before the measured window at 50 %.
  */
 async function youngGenerationTrade(config, rates) {
   const runs = [];
-  for (let round = 0; round < 2; round += 1) {
+  for (let round = 0; round < YOUNG_ROUNDS; round += 1) {
     for (const semiSpace of SEMI_SPACES) {
       const nodeArgs = semiSpace ? [`--max-semi-space-size=${semiSpace}`] : [];
       const server = await SERVERS.dialtone.start({ nodeArgs });
@@ -280,7 +300,7 @@ async function youngGenerationTrade(config, rates) {
         await sleep(3000);
         const baselineRssBytes = rssBytes(server.pids[0]);
         await openCalls(server, loadgen, config.pairs);
-        await sleep(1000);
+        await loadgen.run('relay', { group: 'pairs', rate: rates[1], seconds: config.seconds });
         const before = cpuSeconds(server.pids[0]);
         const relay = await loadgen.run('relay', {
           group: 'pairs',
@@ -350,13 +370,13 @@ function markdown(raw) {
     '',
     '## Baseline memory against tail latency (the young generation)',
     '',
-    `One Dialtone process started with each \`--max-semi-space-size\` (MiB; default: V8's own, up to 16), its RSS read 3 s after start, then relaying at ${raw.youngGenerationRate} messages/s (50 % load) for ${raw.youngGenerationSeconds} s over ${raw.youngGenerationPairs} calls; two runs each, alternating, no profiler.`,
+    `One Dialtone process started with each \`--max-semi-space-size\` (MiB; default: V8's own, up to 16), its RSS read 3 s after start, then ${raw.youngGenerationSeconds} s relaying at 20 % load to warm up and ${raw.youngGenerationSeconds} s at ${raw.youngGenerationRate} messages/s (50 % load) over ${raw.youngGenerationPairs} calls, measured; no profiler. Medians of ${YOUNG_ROUNDS} runs each, alternating (p99: lowest–highest run in brackets).`,
     '',
     '| Semi-space | Baseline RSS (MiB) | CPU / msg (µs) | p50 (ms) | p99 (ms) |',
     '| --- | --- | --- | --- | --- |',
-    ...raw.youngGeneration.map(
-      (run) =>
-        `| ${run.semiSpace} | ${mib(run.baselineRssBytes)} | ${run.cpuMicrosecondsPerMessage} | ${run.p50} | ${run.p99} |`,
+    ...youngGenerationMedians(raw.youngGeneration).map(
+      (row) =>
+        `| ${row.semiSpace} | ${mib(row.baselineRssBytes)} | ${row.cpuMicrosecondsPerMessage} | ${row.p50} | ${row.p99} (${row.p99Range.join('–')}) |`,
     ),
     '',
     '## What each dependency adds to RSS at import',

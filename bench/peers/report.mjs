@@ -42,7 +42,7 @@ export function targets(result) {
       'CPU per relayed message ≤ 1.1× bare ws at 50 % load',
       `${cpu.toFixed(3)}×`,
       cpu <= 1.1,
-      'profile.md: self time by module and function',
+      'profile.md, "Relaying in one process": the same socket writes as the bare relay, plus parsing and checking every frame (the ICE candidate rebuilt from its known fields), the call check and the sender stamp',
     );
     const p99 = ratio(d.relay['0.5'].p99, ws.relay['0.5'].p99);
     add(
@@ -63,7 +63,7 @@ export function targets(result) {
       `${result.config.connections}-socket reconnect storm ≤ 1.2× bare ws`,
       `${storm.toFixed(3)}× (${(d.reconnectStormMs / 1000).toFixed(2)} s)`,
       storm <= 1.2,
-      'not profiled yet: the upgrade path (token check, session open, welcome) would be next',
+      'profile.md, "The reconnect storm": for each socket the session open (registry, timers, presence), a `welcome` frame (the bare relay sends nothing), two log lines and two contact look-ups (offline, online)',
     );
   }
   if (d) {
@@ -71,7 +71,7 @@ export function targets(result) {
       'Baseline RSS ≤ 100 MB',
       `${mb(d.baselineRssBytes)} MiB`,
       d.baselineRssBytes <= 100 * 2 ** 20,
-      'profile.md: RSS each dependency adds at import',
+      'profile.md: V8\'s young generation (~30 MiB; a smaller one doubles p99, see "Baseline memory against tail latency") and the code Nest, TypeORM and class-validator load',
     );
   }
   const max = result.maxConnections;
@@ -89,7 +89,7 @@ export function targets(result) {
       'Redis cross-instance hop adds ≤ 0.3 ms p50 (5 % load)',
       `+${hop.toFixed(3)} ms`,
       hop <= 0.3,
-      "not profiled yet: every relayed message goes through Redis pub/sub to the callee's session channel",
+      'profile.md, "One trip through Redis": the script-and-publish trip alone costs about that here, before the two instances\' own work (they share one core)',
     );
   }
   return list;
@@ -140,7 +140,7 @@ function markdown(result) {
     ]),
   );
   lines.push(
-    'The profile (`bench/peers/profile.md`, made by every full run, or with `BENCH_PROFILE=1`) is of one Dialtone process at 50 % load.',
+    "The profiles (`bench/peers/profile.md`, made by every full run, or with `BENCH_PROFILE=1`): one Dialtone process relaying at 50 % load, the reconnect storm, two instances relaying through Redis, what one trip through Redis costs here, and the young generation's trade between baseline memory and p99.",
     '',
     '## CPU per relayed message (µs; × the bare ws relay)',
     '',
