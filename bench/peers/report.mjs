@@ -71,7 +71,7 @@ export function targets(result) {
       'Baseline RSS ≤ 100 MB',
       `${mb(d.baselineRssBytes)} MiB`,
       d.baselineRssBytes <= 100 * 2 ** 20,
-      'profile.md: V8\'s young generation (~30 MiB; a smaller one doubles p99, see "Baseline memory against tail latency") and the code Nest, TypeORM and class-validator load',
+      'profile.md: V8\'s young generation (~26 MiB; a smaller one costs CPU or p99 and still leaves 108 MiB, see "Baseline memory against tail latency") and the code Nest, TypeORM and class-validator load',
     );
   }
   const max = result.maxConnections;
