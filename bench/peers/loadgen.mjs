@@ -74,31 +74,41 @@ const summarizeErrors = (errors) => ({
   errorSamples: [...new Set(errors)].slice(0, 5),
 });
 
+/** Cuts every party's socket: the server sees the connection end. */
+function cut(parties) {
+  for (const party of parties) {
+    const client = party.client;
+    party.client = undefined;
+    client?.close();
+  }
+}
+
+/** Opens every party, `window` at a time: how many made it, and the ms since `started`. */
+async function openAll(parties, window, started) {
+  const errors = [];
+  await bounded(
+    parties.map((party) => () => party.open()),
+    window,
+    errors,
+  );
+  return {
+    count: parties.length - errors.length,
+    ms: performance.now() - started,
+    ...summarizeErrors(errors),
+  };
+}
+
 const ops = {
   /** Opens a client per user (`users[i].target` indexes `urls`); authenticated when it resolves. */
   async open({ group, kind, urls, users, window }) {
     const parties = users.map((user) => new Party(kind, urls[user.target ?? 0], user));
     groups.set(group, parties);
-    const errors = [];
-    const started = performance.now();
-    await bounded(
-      parties.map((party) => () => party.open()),
-      window,
-      errors,
-    );
-    return {
-      opened: parties.length - errors.length,
-      ms: performance.now() - started,
-      ...summarizeErrors(errors),
-    };
+    const { count, ...outcome } = await openAll(parties, window, performance.now());
+    return { opened: count, ...outcome };
   },
 
   async close({ group }) {
-    for (const party of groups.get(group) ?? []) {
-      const client = party.client;
-      party.client = undefined;
-      client?.close();
-    }
+    cut(groups.get(group) ?? []);
     groups.delete(group);
     await sleep(500);
     return {};
@@ -108,22 +118,9 @@ const ops = {
   async storm({ group, window }) {
     const parties = groups.get(group);
     const started = performance.now();
-    for (const party of parties) {
-      const client = party.client;
-      party.client = undefined;
-      client?.close();
-    }
-    const errors = [];
-    await bounded(
-      parties.map((party) => () => party.open()),
-      window,
-      errors,
-    );
-    return {
-      reconnected: parties.length - errors.length,
-      ms: performance.now() - started,
-      ...summarizeErrors(errors),
-    };
+    cut(parties);
+    const { count, ...outcome } = await openAll(parties, window, started);
+    return { reconnected: count, ...outcome };
   },
 
   /** Each pair rings and accepts once, so that relaying between them is allowed. */

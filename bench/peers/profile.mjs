@@ -14,7 +14,7 @@ import * as prettier from 'prettier';
 import { cpuSeconds, rssBytes } from '../lib/processes.mjs';
 import { LoadGenerator } from './load-generator.mjs';
 import { REDIS_URL } from '../lib/redis.mjs';
-import { SERVERS } from './servers.mjs';
+import { SERVERS, asPairs } from './servers.mjs';
 
 const MARKDOWN = 'bench/peers/profile.md';
 const RAW = 'bench/results/peers-profile.json';
@@ -128,13 +128,11 @@ async function profiled(kind, prepare, measure) {
 
 /** Opens `pairs` calls (callers on the first URL, callees on the last) ready to relay. */
 async function openCalls(server, loadgen, pairs) {
-  const accounts = await server.accounts(pairs * 2, 'p');
-  const last = server.urls.length - 1;
   await loadgen.run('open', {
     group: 'pairs',
     kind: 'dialtone',
     urls: server.urls,
-    users: accounts.map((user, i) => ({ ...user, target: i % 2 ? last : 0 })),
+    users: asPairs(server, await server.accounts(pairs * 2, 'p')),
     window: 200,
   });
   await loadgen.run('call', { group: 'pairs' });

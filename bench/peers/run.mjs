@@ -26,7 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuSeconds, hardFileLimit, rssBytes } from '../lib/processes.mjs';
 import { LoadGenerator } from './load-generator.mjs';
 import { writeReport } from './report.mjs';
-import { SERVERS } from './servers.mjs';
+import { SERVERS, asPairs } from './servers.mjs';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const knob = (name, full, quick) => Number(process.env[name] ?? (QUICK ? quick : full));
@@ -64,11 +64,6 @@ function machine() {
 
 const cpuOf = (pids) => pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 const rssOf = (pids) => pids.reduce((sum, pid) => sum + rssBytes(pid), 0);
-
-/** Caller 2i on the first URL, callee 2i+1 on the last (the same one but in Redis mode). */
-function asPairs(server, accounts) {
-  return accounts.map((account, i) => ({ ...account, target: server.urls.length > 1 ? i % 2 : 0 }));
-}
 
 /** One open-loop window: the servers' CPU (and Redis's) around it, the latencies inside it. */
 async function relayWindow(loadgen, server, rate) {

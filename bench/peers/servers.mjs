@@ -10,6 +10,12 @@ import { REDIS_URL, redisPid } from '../lib/redis.mjs';
 
 export const SERVER_CORE = 0;
 
+/** Caller 2i on the first URL, callee 2i+1 on the last (the same one but in Redis mode). */
+export function asPairs(server, accounts) {
+  const last = server.urls.length - 1;
+  return accounts.map((account, i) => ({ ...account, target: i % 2 ? last : 0 }));
+}
+
 // The load is the measurement, not abuse: the per-session message and call limits are lifted.
 const DIALTONE_BENCH_ENV = {
   WS_MESSAGE_RATE: '100000',

@@ -16,6 +16,12 @@ function seqOf(frame: string): number | undefined {
 export class SessionLink {
   /** Set once the session no longer belongs to this socket here (closed, taken over). */
   released = false;
+  /**
+   * Set while this socket's `resume` is being decided: it does not hold the session yet. Its
+   * channel is subscribed before that, so a `close` meant for the socket that held the session
+   * until now (evicted by the session cap, say) reaches this one too, which must ignore it.
+   */
+  resuming = false;
   subscribed: Promise<void> = Promise.resolve();
   channelListener: Channel | undefined;
   private chain: Promise<void> = Promise.resolve();
@@ -40,13 +46,6 @@ export class SessionLink {
   run(step: () => void | Promise<void>): void {
     this.chain = this.chain.then(step).catch((error: unknown) => this.failed(error));
   }
-
-  /**
-   * Set while this socket's `resume` is being decided: it does not hold the session yet. Its
-   * channel is subscribed before that, so a `close` meant for the socket that held the session
-   * until now (evicted by the session cap, say) reaches this one too, which must ignore it.
-   */
-  resuming = false;
 
   /** A frame from the channel. */
   deliver(frame: string): void {
