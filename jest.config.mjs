@@ -33,7 +33,7 @@ function project(displayName, roots, testMatch, testTimeout) {
 
 export default {
   projects: [
-    project('unit', ['<rootDir>/src'], ['**/*.spec.ts'], 10_000),
+    project('unit', ['<rootDir>/src', '<rootDir>/client'], ['**/*.spec.ts'], 10_000),
     project('e2e', ['<rootDir>/test'], ['**/*.e2e-spec.ts'], 30_000),
     project('integration', ['<rootDir>/test'], ['**/*.int-spec.ts'], 60_000),
     project('browser', ['<rootDir>/test'], ['**/*.browser-spec.ts'], 120_000),

@@ -27,6 +27,7 @@ import { startNotificationOffer } from './settings/notification-offer.js';
 import { RelayPreference } from './settings/relay-preference.js';
 import { VoiceSettings } from './settings/voice-settings.js';
 import { SignalingClient } from './signaling/signaling-client.js';
+import { CallVerification } from './verify/call-verification.js';
 import { hasTurnServer, IceServers } from './webrtc/ice-servers.js';
 import type { PeerLink } from './webrtc/peer-link.js';
 
@@ -130,13 +131,22 @@ const mediaChanged = (): void => {
   voice.mediaChanged();
 };
 const cameraCheck = new CameraCheck(media, view, view.microphoneLevel, mediaChanged);
+const verification = new CallVerification(byId('verify-panel', HTMLElement), {
+  translator,
+  ownUsername,
+  hangUp: () => calls.hangUp(),
+});
 const calls = new CallController({
   send: (message) => signaling.send(message),
   view,
   media,
   tones,
   alerts: new CallAlerts(translator, new FaviconBadge()),
-  rtcConfiguration: () => iceServers.rtcConfiguration(relay.enabled),
+  // The certificate is this device's, kept for call verification (client/verify/).
+  rtcConfiguration: async () => ({
+    ...(await iceServers.rtcConfiguration(relay.enabled)),
+    certificates: await verification.certificates(),
+  }),
   cameraOutlook,
   mediaChanged,
   sharingScreen: () => screenShare.sharing,
@@ -150,7 +160,10 @@ const calls = new CallController({
       quality.stop();
     }
   },
+  verifyChannel: ({ link, ...call }) =>
+    verification.start({ ...call, dtlsTransports: () => link.dtlsTransports() }),
   callEnded: () => {
+    verification.end();
     screenShare.end();
     view.setSharingScreen(false);
     void recent.refresh();

@@ -32,6 +32,16 @@ export interface CallControllerDeps {
   sharingScreen(): boolean;
   phaseChanged(phase: CallPhase): void;
   callEnded(): void;
+  /** The call's verification channel exists (client/verify/): before any SDP is sent. */
+  verifyChannel?(call: VerifyChannelCall): void;
+}
+
+/** What call verification needs of the current call. */
+export interface VerifyChannelCall {
+  peer: string;
+  callId: string | undefined;
+  channel: RTCDataChannel;
+  link: PeerLink;
 }
 
 /** The tone each phase plays: the callee's ring, the caller's ringback, else silence. */
@@ -381,6 +391,16 @@ export class CallController {
       broken: (error) => {
         console.error('negotiation failed', error);
         this.end(call, { key: 'callFailed' }, 'hangup');
+      },
+      verifyChannel: (channel) => {
+        if (this.call === call && call.link) {
+          this.deps.verifyChannel?.({
+            peer: call.peer,
+            callId: call.callId,
+            channel,
+            link: call.link,
+          });
+        }
       },
     };
   }

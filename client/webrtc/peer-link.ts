@@ -1,4 +1,5 @@
 import type { IceCandidateInit } from '../../src/signaling/protocol.js';
+import { VERIFY_CHANNEL } from '../verify/verify-channel.js';
 
 /** The caller makes every offer (seed 002's order); the callee only answers. No glare to resolve. */
 export type LinkRole = 'caller' | 'callee';
@@ -14,6 +15,8 @@ export interface PeerLinkEvents {
   failed(): void;
   /** Negotiation threw: the call cannot go on. */
   broken(error: unknown): void;
+  /** The call's verification channel (issue 23), created with the media, before any SDP. */
+  verifyChannel?(channel: RTCDataChannel): void;
 }
 
 const KINDS: readonly MediaKind[] = ['audio', 'video'];
@@ -97,6 +100,18 @@ export class PeerLink {
     await this.transceiverFor(kind)?.sender.replaceTrack(track);
   }
 
+  /** The DTLS transports the call's media and data use: one when bundled, as browsers do. */
+  dtlsTransports(): RTCDtlsTransport[] {
+    const transports = [
+      this.pc.sctp?.transport,
+      ...this.pc.getSenders().map((sender) => sender.transport),
+      ...this.pc.getReceivers().map((receiver) => receiver.transport),
+    ];
+    return [
+      ...new Set(transports.filter((transport) => transport !== null && transport !== undefined)),
+    ];
+  }
+
   /** The connection's statistics, for the call quality panel. */
   getStats(): Promise<RTCStatsReport> {
     return this.pc.getStats();
@@ -144,6 +159,11 @@ export class PeerLink {
         this.pc.addTransceiver(kind, { direction: 'sendrecv' });
       }
     }
+    // Negotiated (same id on both sides), so it needs no signaling of its own; created here so
+    // that the caller's one offer, made only after the callee accepted, already includes it.
+    this.events.verifyChannel?.(
+      this.pc.createDataChannel(VERIFY_CHANNEL.label, VERIFY_CHANNEL.init),
+    );
   }
 
   private async offer(): Promise<void> {

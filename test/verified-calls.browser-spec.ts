@@ -1,0 +1,200 @@
+// Verified calls (issue 23): two people compare four pictures derived from the DTLS certificates
+// the call really uses, so that a man in the middle (even the server) is caught.
+import assert from 'node:assert/strict';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { BrowserContext } from 'playwright-core';
+import { en } from '../src/i18n/en.js';
+import { format } from '../src/i18n/translation.js';
+import { SAS_EMOJI } from '../client/verify/sas-emoji.js';
+import { type Account, CallPageDriver } from './browser/call-page-driver.js';
+import { browserSuite } from './browser/browser-suite.js';
+import { eventually } from './browser/eventually.js';
+import { Attacker } from './browser/attacker.js';
+import { startSignalingProxy, type SignalingProxy } from './support/signaling-proxy.js';
+import { createUser } from './support/test-app.js';
+
+const t = en.verify;
+
+interface ShownCode {
+  sas: string;
+  names: string[];
+  /** The panel's data-verify-state: unverified, new-device, verified or just-verified. */
+  standing: string | null;
+  text: string;
+}
+
+interface DtlsProbe {
+  __dialtoneProbe: {
+    peers: { getSenders(): { transport: { state: string } | null }[] }[];
+  };
+}
+
+/** The DTLS state of the page's latest peer connection ('new' before it has a transport). */
+function dtlsState(): string {
+  const { peers } = (globalThis as unknown as DtlsProbe).__dialtoneProbe;
+  return peers[peers.length - 1]?.getSenders()[0]?.transport?.state ?? 'new';
+}
+
+describe('verified calls: the code both people compare', () => {
+  const suite = browserSuite();
+
+  async function account(prefix: string): Promise<Account> {
+    const { username, password } = await createUser(suite.app.baseUrl, prefix);
+    return { username, password };
+  }
+
+  /** One person's browser (own cookies, own IndexedDB: one device), logged in at `baseUrl`. */
+  async function device(who: Account, baseUrl = suite.app.baseUrl): Promise<CallPageDriver> {
+    const context: BrowserContext = await suite.newContext();
+    return CallPageDriver.logIn(context, baseUrl, who);
+  }
+
+  async function connect(caller: CallPageDriver, callee: CallPageDriver): Promise<void> {
+    await caller.dial(callee.account.username);
+    await callee.accept();
+    await Promise.all([caller.waitForCallState('connected'), callee.waitForCallState('connected')]);
+  }
+
+  /** Opens the Verify control, as the person would, and reads what it shows. */
+  async function shownCode(person: CallPageDriver): Promise<ShownCode> {
+    const panel = person.page.locator('#verify-panel');
+    await panel.getByRole('button', { name: t.verifyButton, exact: true }).click();
+    const code = panel.getByRole('list', { name: t.verifyCode });
+    await code.waitFor();
+    return {
+      sas: (await code.getAttribute('data-sas')) ?? '',
+      names: await code.locator('.sas-name').allInnerTexts(),
+      standing: await panel.getAttribute('data-verify-state'),
+      text: await person.page.locator('#verify-standing').innerText(),
+    };
+  }
+
+  async function hangUp(caller: CallPageDriver, callee: CallPageDriver): Promise<void> {
+    await caller.hangUp();
+    await Promise.all([caller.waitForCallState('idle'), callee.waitForCallState('idle')]);
+  }
+
+  it('1. an honest call shows the same four pictures, with their names, on both pages', async () => {
+    const alice = await device(await account('alice'));
+    const bob = await device(await account('bob'));
+    await connect(alice, bob);
+    const [aliceSees, bobSees] = await Promise.all([shownCode(alice), shownCode(bob)]);
+
+    expect(aliceSees.sas).toBe(bobSees.sas);
+    const pictures = aliceSees.sas.split(' ');
+    expect(pictures.length).toBe(4);
+    expect(aliceSees.names).toStrictEqual(
+      pictures.map((emoji) => SAS_EMOJI.find((entry) => entry.emoji === emoji)?.en),
+    );
+    expect([aliceSees.standing, bobSees.standing]).toStrictEqual(['unverified', 'unverified']);
+    expect(aliceSees.text).toBe(format(t.verifyUnverified, { peer: bob.account.username }));
+    await alice.page.getByText(format(t.verifyQuestion, { peer: bob.account.username })).waitFor();
+    await hangUp(alice, bob);
+    await alice.page.locator('#verify-panel').waitFor({ state: 'hidden' });
+  });
+
+  it('2. the next call between the same devices has a new code and says "verified"; a new device does not', async () => {
+    const aliceAccount = await account('alice');
+    const bobAccount = await account('bob');
+    const alice = await device(aliceAccount);
+    const bob = await device(bobAccount);
+    await connect(alice, bob);
+    const first = await shownCode(alice);
+    expect((await shownCode(bob)).sas).toBe(first.sas);
+    for (const person of [alice, bob]) {
+      await person.page.getByRole('button', { name: t.verifyMatch, exact: true }).click();
+      await eventually(async () =>
+        assert.equal(
+          await person.page.locator('#verify-panel').getAttribute('data-verify-state'),
+          'just-verified',
+        ),
+      );
+    }
+    await hangUp(alice, bob);
+
+    await connect(bob, alice);
+    const [aliceAgain, bobAgain] = await Promise.all([shownCode(alice), shownCode(bob)]);
+    expect(aliceAgain.sas).toBe(bobAgain.sas);
+    expect(aliceAgain.sas).not.toBe(first.sas); // new nonces: a code is never reused
+    expect([aliceAgain.standing, bobAgain.standing]).toStrictEqual(['verified', 'verified']);
+    expect(aliceAgain.text).toBe(format(t.verifyVerified, { peer: bob.account.username }));
+    await hangUp(bob, alice);
+
+    // Bob on another browser: a certificate alice never confirmed.
+    const bobElsewhere = await device(bobAccount);
+    await connect(alice, bobElsewhere);
+    const onNewDevice = await shownCode(alice);
+    expect(onNewDevice.standing).toBe('new-device');
+    expect(onNewDevice.text).toBe(format(t.verifyNewDevice, { peer: bob.account.username }));
+    expect((await shownCode(bobElsewhere)).standing).toBe('unverified');
+  });
+
+  it('3. "Doesn\'t match" ends the call with a clear warning on both pages', async () => {
+    const alice = await device(await account('alice'));
+    const bob = await device(await account('bob'));
+    await connect(alice, bob);
+    await shownCode(alice);
+    await alice.page.getByRole('button', { name: t.verifyMismatch }).click();
+
+    await Promise.all([alice.waitForCallState('idle'), bob.waitForCallState('idle')]);
+    await expect(alice.page.getByRole('alert').innerText()).resolves.toBe(t.verifyMismatchWarning);
+    await eventually(async () =>
+      assert.equal(
+        await bob.page.locator('#verify-warning').innerText(),
+        format(t.verifyPeerMismatch, { peer: alice.account.username }),
+      ),
+    );
+  });
+
+  describe('behind a signaling proxy', () => {
+    let proxy: SignalingProxy | undefined;
+
+    afterEach(async () => {
+      await proxy?.close();
+      proxy = undefined;
+    });
+
+    it('4. a man in the middle relays the media, and the two pages show different codes', async () => {
+      const context = await suite.newContext({ bypassCSP: true });
+      const attacker = await Attacker.open(context, suite.app.baseUrl);
+      proxy = await startSignalingProxy(suite.app.baseUrl, attacker.tamper);
+      const alice = await device(await account('alice'), proxy.baseUrl);
+      const bob = await device(await account('bob'), proxy.baseUrl);
+      await connect(alice, bob);
+      // The call works: each side gets the other's video, through the attacker.
+      await Promise.all([alice.waitForRemoteVideo(), bob.waitForRemoteVideo()]);
+      expect(await attacker.relayedDescriptions()).toStrictEqual({ offers: 1, answers: 1 });
+
+      const [aliceSees, bobSees] = await Promise.all([shownCode(alice), shownCode(bob)]);
+      expect(aliceSees.sas.split(' ').length).toBe(4);
+      expect(aliceSees.sas).not.toBe(bobSees.sas);
+    });
+
+    it('5. a fingerprint changed in the SDP without an attacker endpoint makes DTLS fail', async () => {
+      proxy = await startSignalingProxy(suite.app.baseUrl, (message) =>
+        Promise.resolve(
+          message.type === 'offer' && typeof message.sdp === 'string'
+            ? { ...message, sdp: flipFingerprint(message.sdp) }
+            : message,
+        ),
+      );
+      const alice = await device(await account('alice'), proxy.baseUrl);
+      const bob = await device(await account('bob'), proxy.baseUrl);
+      await alice.dial(bob.account.username);
+      await bob.accept();
+      await eventually(async () => {
+        expect(await bob.page.evaluate(dtlsState)).toBe('failed');
+      }, 10_000);
+      expect(await bob.callState()).not.toBe('connected');
+      expect(await bob.page.locator('#verify-code').getAttribute('data-sas')).toBeNull();
+    });
+  });
+});
+
+/** The SDP with the last hex digit of its certificate fingerprint changed. */
+function flipFingerprint(sdp: string): string {
+  return sdp.replace(
+    /(a=fingerprint:sha-256 [0-9A-F:]*)([0-9A-F])/g,
+    (_, head: string, last) => `${head}${last === '0' ? '1' : '0'}`,
+  );
+}
