@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { BrowserContext } from 'playwright-core';
 import { en } from '../src/i18n/en.js';
 import { format } from '../src/i18n/translation.js';
+import { zhCN } from '../src/i18n/zh-cn.js';
 import { SAS_EMOJI } from '../client/verify/sas-emoji.js';
 import { type Account, CallPageDriver } from './browser/call-page-driver.js';
 import { browserSuite } from './browser/browser-suite.js';
@@ -89,6 +90,15 @@ describe('verified calls: the code both people compare', () => {
     expect([aliceSees.standing, bobSees.standing]).toStrictEqual(['unverified', 'unverified']);
     expect(aliceSees.text).toBe(format(t.verifyUnverified, { peer: bob.account.username }));
     await alice.page.getByText(format(t.verifyQuestion, { peer: bob.account.username })).waitFor();
+
+    // In Chinese the same pictures are named in Chinese, without a reload during the call.
+    await bob.page.getByLabel(en.ui.language).selectOption('zh-CN');
+    const bobsPanel = bob.page.locator('#verify-panel');
+    await bobsPanel.getByRole('button', { name: zhCN.verify.verifyButton, exact: true }).waitFor();
+    expect(await bobsPanel.locator('.sas-name').allInnerTexts()).toStrictEqual(
+      pictures.map((emoji) => SAS_EMOJI.find((entry) => entry.emoji === emoji)?.['zh-CN']),
+    );
+    expect(await bobsPanel.getByRole('list').getAttribute('data-sas')).toBe(aliceSees.sas);
     await hangUp(alice, bob);
     await alice.page.locator('#verify-panel').waitFor({ state: 'hidden' });
   });
@@ -155,7 +165,7 @@ describe('verified calls: the code both people compare', () => {
     });
 
     it('4. a man in the middle relays the media, and the two pages show different codes', async () => {
-      const context = await suite.newContext({ bypassCSP: true });
+      const context = await suite.newContext();
       const attacker = await Attacker.open(context, suite.app.baseUrl);
       proxy = await startSignalingProxy(suite.app.baseUrl, attacker.tamper);
       const alice = await device(await account('alice'), proxy.baseUrl);
@@ -168,16 +178,19 @@ describe('verified calls: the code both people compare', () => {
       const [aliceSees, bobSees] = await Promise.all([shownCode(alice), shownCode(bob)]);
       expect(aliceSees.sas.split(' ').length).toBe(4);
       expect(aliceSees.sas).not.toBe(bobSees.sas);
+      expect([aliceSees.standing, bobSees.standing]).toStrictEqual(['unverified', 'unverified']);
     });
 
     it('5. a fingerprint changed in the SDP without an attacker endpoint makes DTLS fail', async () => {
-      proxy = await startSignalingProxy(suite.app.baseUrl, (message) =>
-        Promise.resolve(
-          message.type === 'offer' && typeof message.sdp === 'string'
-            ? { ...message, sdp: flipFingerprint(message.sdp) }
-            : message,
-        ),
-      );
+      let tampered = 0;
+      proxy = await startSignalingProxy(suite.app.baseUrl, (message) => {
+        if (message.type !== 'offer' || typeof message.sdp !== 'string') {
+          return Promise.resolve(message);
+        }
+        const sdp = flipFingerprint(message.sdp);
+        tampered += sdp === message.sdp ? 0 : 1;
+        return Promise.resolve({ ...message, sdp });
+      });
       const alice = await device(await account('alice'), proxy.baseUrl);
       const bob = await device(await account('bob'), proxy.baseUrl);
       await alice.dial(bob.account.username);
@@ -185,6 +198,7 @@ describe('verified calls: the code both people compare', () => {
       await eventually(async () => {
         expect(await bob.page.evaluate(dtlsState)).toBe('failed');
       }, 10_000);
+      expect(tampered).toBeGreaterThan(0);
       expect(await bob.callState()).not.toBe('connected');
       expect(await bob.page.locator('#verify-code').getAttribute('data-sas')).toBeNull();
     });

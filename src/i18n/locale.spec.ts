@@ -40,10 +40,12 @@ describe('translations', () => {
       expect(Object.keys(translation.ui).sort()).toStrictEqual(Object.keys(en.ui).sort());
       expect(Object.keys(translation.codes).sort()).toStrictEqual(Object.keys(en.codes).sort());
       expect(Object.keys(translation.account).sort()).toStrictEqual(Object.keys(en.account).sort());
+      expect(Object.keys(translation.verify).sort()).toStrictEqual(Object.keys(en.verify).sort());
       for (const sentence of [
         ...Object.values(translation.ui),
         ...Object.values(translation.codes),
         ...Object.values(translation.account),
+        ...Object.values(translation.verify),
       ]) {
         assert.notEqual(sentence.trim(), '', `${locale} has an empty sentence`);
       }
@@ -53,9 +55,12 @@ describe('translations', () => {
 
   it('write Chinese with Chinese punctuation: no ASCII , : ; ! ? ( ) next to Chinese text', () => {
     const translation = TRANSLATIONS['zh-CN'];
-    const sentences = [translation.ui, translation.codes, translation.account].flatMap((table) =>
-      Object.entries(table),
-    );
+    const sentences = [
+      translation.ui,
+      translation.codes,
+      translation.account,
+      translation.verify,
+    ].flatMap((table) => Object.entries(table));
     const han = '\\p{Script=Han}';
     const asciiNextToHan = new RegExp(`${han}\\s*[,:;!?()]|[,:;!?()]\\s*${han}`, 'u');
     const offending = sentences.filter(([, sentence]) => asciiNextToHan.test(sentence));

@@ -119,7 +119,7 @@ export class Attacker {
 
   private constructor(private readonly page: Page) {}
 
-  /** Opens the attacker in `context` (which must bypass CSP: the page is the app's login page). */
+  /** Opens the attacker in `context`, on the app's login page (a secure origin for WebRTC). */
   static async open(context: BrowserContext, baseUrl: string): Promise<Attacker> {
     const page = await context.newPage();
     await page.goto(`${baseUrl}/login`);
