@@ -133,6 +133,10 @@ describe('accessibility (axe-core), light and dark', () => {
       await bob.page.getByText(/turned their microphone off/).waitFor();
       await assertNoViolations(alice.page, `call page in a call, muted, ${colorScheme}`);
       await assertNoViolations(bob.page, `call page in a call, audio only, ${colorScheme}`);
+      // The Verify control open: the code with its names and buttons (issue 23).
+      await alice.page.getByRole('button', { name: en.verify.verifyButton, exact: true }).click();
+      await alice.page.getByRole('list', { name: en.verify.verifyCode }).waitFor();
+      await assertNoViolations(alice.page, `call page verifying, ${colorScheme}`);
       await alice.hangUp();
       await bob.waitForCallState('idle');
     });
