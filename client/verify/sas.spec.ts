@@ -26,6 +26,9 @@ const inputs: fc.Arbitrary<SasInput> = fc.record({
   callId: fc.string({ unit: 'binary-ascii', maxLength: 40 }),
 });
 
+const sha256Hex = async (bytes: Uint8Array): Promise<string> =>
+  toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>)));
+
 const code = async (input: SasInput): Promise<string> => (await deriveSas(input)).indices.join(',');
 
 describe('the short authentication string', () => {
@@ -42,6 +45,9 @@ describe('the short authentication string', () => {
       toHex(new TextEncoder().encode('dialtone-sas-v1')),
     );
     expect(sasInputBytes(vector1).length).toBe(15 + 32 + 32 + 2 + 36 + 32 + 32);
+    expect(await sha256Hex(sasInputBytes(vector1))).toBe(
+      '009d62968ab01460f2371afe579994fb211bdafad276ae77a16d2baafb7e49a2',
+    );
 
     const vector2: SasInput = {
       own: { fingerprint: new Uint8Array(32).fill(0xff), nonce: new Uint8Array(32) },
@@ -49,6 +55,9 @@ describe('the short authentication string', () => {
       callId: '',
     };
     expect((await deriveSas(vector2)).indices).toStrictEqual([26, 4, 56, 16]);
+    expect(await sha256Hex(sasInputBytes(vector2))).toBe(
+      '684e10b52e56e3ab08fba2f6cccdb92d7eb370ee01c939bd6a2816e7d9a3ab04',
+    );
   });
 
   it('is the same whichever side computes it', async () => {

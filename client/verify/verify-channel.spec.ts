@@ -69,6 +69,16 @@ function exchange(
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+/** Waits (WebCrypto answers asynchronously, later under load) until `done` holds. */
+async function until(done: () => boolean): Promise<void> {
+  for (let waited = 0; !done(); waited += 5) {
+    if (waited > 5000) {
+      throw new Error('still waiting after 5 s');
+    }
+    await tick();
+  }
+}
 const fingerprintA = new Uint8Array(32).fill(0xa);
 const fingerprintB = new Uint8Array(32).fill(0xb);
 
@@ -95,10 +105,11 @@ describe('the verification exchange', () => {
     const [a, peer] = channelPair();
     exchange(a, fingerprintA, [fingerprintB]);
     a.open();
+    await until(() => a.sent.length > 0);
     await tick();
     expect(a.types).toStrictEqual(['commit']);
     peer.send(JSON.stringify({ type: 'commit', commitment: toHex(await commitTo(newNonce())) }));
-    await tick();
+    await until(() => a.sent.length > 1);
     expect(a.types).toStrictEqual(['commit', 'reveal']);
   });
 
@@ -146,8 +157,8 @@ describe('the verification exchange', () => {
     b.open();
     await bob.outcome;
     bob.exchange.reportMismatch();
-    await tick();
-    expect(heard).toBe(true);
+    await until(() => heard);
+    expect(b.types).toStrictEqual(['commit', 'reveal', 'mismatch']);
   });
 
   it('parses only the three messages it knows', () => {
