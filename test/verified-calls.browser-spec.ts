@@ -1,8 +1,9 @@
 // Verified calls (issue 23): two people compare four pictures derived from the DTLS certificates
 // the call really uses, so that a man in the middle (even the server) is caught.
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { BrowserContext } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { en } from '../src/i18n/en.js';
 import { format } from '../src/i18n/translation.js';
 import { zhCN } from '../src/i18n/zh-cn.js';
@@ -10,11 +11,14 @@ import { SAS_EMOJI } from '../client/verify/sas-emoji.js';
 import { type Account, CallPageDriver } from './browser/call-page-driver.js';
 import { browserSuite } from './browser/browser-suite.js';
 import { eventually } from './browser/eventually.js';
+import { assertOnScreen } from './browser/on-screen.js';
+import { PHONE } from './browser/viewports.js';
 import { Attacker } from './browser/attacker.js';
 import { startSignalingProxy, type SignalingProxy } from './support/signaling-proxy.js';
 import { createUser } from './support/test-app.js';
 
 const t = en.verify;
+const ARTIFACTS = 'test-artifacts';
 
 interface ShownCode {
   sas: string;
@@ -45,8 +49,12 @@ describe('verified calls: the code both people compare', () => {
   }
 
   /** One person's browser (own cookies, own IndexedDB: one device), logged in at `baseUrl`. */
-  async function device(who: Account, baseUrl = suite.app.baseUrl): Promise<CallPageDriver> {
-    const context: BrowserContext = await suite.newContext();
+  async function device(
+    who: Account,
+    baseUrl = suite.app.baseUrl,
+    options: BrowserContextOptions = {},
+  ): Promise<CallPageDriver> {
+    const context: BrowserContext = await suite.newContext(options);
     return CallPageDriver.logIn(context, baseUrl, who);
   }
 
@@ -139,21 +147,35 @@ describe('verified calls: the code both people compare', () => {
     expect((await shownCode(bobElsewhere)).standing).toBe('unverified');
   });
 
-  it('3. "Doesn\'t match" ends the call with a clear warning on both pages', async () => {
+  it('3. "Doesn\'t match" ends the call with a clear warning on both pages (one a phone)', async () => {
     const alice = await device(await account('alice'));
-    const bob = await device(await account('bob'));
+    const bob = await device(await account('bob'), suite.app.baseUrl, PHONE);
     await connect(alice, bob);
     await shownCode(alice);
+    // On a phone the open Verify control is part of the bar over the video, all of it on screen.
+    await shownCode(bob);
+    for (const [what, locator] of [
+      ['the code', bob.page.getByRole('list', { name: t.verifyCode })],
+      ['Match', bob.page.getByRole('button', { name: t.verifyMatch, exact: true })],
+      ["Doesn't match", bob.page.getByRole('button', { name: t.verifyMismatch })],
+      ['Hang up', bob.page.getByRole('button', { name: en.ui.hangUp })],
+    ] as const) {
+      await assertOnScreen(bob.page, locator, what);
+    }
+    await mkdir(ARTIFACTS, { recursive: true });
+    await bob.page.screenshot({ path: `${ARTIFACTS}/verify-phone.png` });
+    await alice.page.screenshot({ path: `${ARTIFACTS}/verify-desktop.png` });
     await alice.page.getByRole('button', { name: t.verifyMismatch }).click();
 
     await Promise.all([alice.waitForCallState('idle'), bob.waitForCallState('idle')]);
     await expect(alice.page.getByRole('alert').innerText()).resolves.toBe(t.verifyMismatchWarning);
     await eventually(async () =>
       assert.equal(
-        await bob.page.locator('#verify-warning').innerText(),
+        await bob.page.getByRole('alert').innerText(),
         format(t.verifyPeerMismatch, { peer: alice.account.username }),
       ),
     );
+    await assertOnScreen(bob.page, bob.page.getByRole('alert'), "the peer's warning");
   });
 
   describe('behind a signaling proxy', () => {

@@ -39,6 +39,8 @@ export class CallVerification {
   private readonly panel: VerifyPanel;
   private certificate: Promise<RTCCertificate | undefined> | undefined;
   private current: Current | undefined;
+  /** A warning stays up after the call it was about ended, until the next call begins. */
+  private panelWarns = false;
 
   constructor(
     element: HTMLElement,
@@ -94,9 +96,6 @@ export class CallVerification {
     }
     this.panelWarns = false;
   }
-
-  /** A warning stays up after the call it was about ended, until the next call begins. */
-  private panelWarns = false;
 
   private async begin(current: Current): Promise<void> {
     const certificate = await this.certificate;

@@ -57,7 +57,12 @@ export class VerifyPanel {
     this.question,
     element('div', { class: 'verify-actions' }, this.matchButton, this.mismatchButton),
   );
-  private readonly warning = element('p', { id: 'verify-warning', class: 'verify-warning' });
+  /** An alert is announced at once: the person must hear it even while looking at the video. */
+  private readonly warning = element('p', {
+    id: 'verify-warning',
+    class: 'verify-warning',
+    role: 'alert',
+  });
 
   constructor(
     private readonly panel: HTMLElement,
@@ -126,8 +131,6 @@ export class VerifyPanel {
 
     const warning = view.kind === 'warning' || view.kind === 'failed' ? view.key : undefined;
     this.warning.hidden = warning === undefined;
-    // An alert is announced at once: the person must hear it even if looking at the video.
-    this.warning.setAttribute('role', warning ? 'alert' : 'none');
     this.warning.textContent = warning ? this.text(warning, { peer }) : '';
   }
 
