@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import type { BrowserContext, BrowserContextOptions } from 'playwright-core';
 import { en } from '../src/i18n/en.js';
 import { format } from '../src/i18n/translation.js';
+import { CLIENT_MESSAGE_TYPES } from '../src/signaling/protocol.js';
 import { zhCN } from '../src/i18n/zh-cn.js';
 import { SAS_EMOJI } from '../client/verify/sas-emoji.js';
 import { type Account, CallPageDriver } from './browser/call-page-driver.js';
@@ -19,6 +20,8 @@ import { createUser } from './support/test-app.js';
 
 const t = en.verify;
 const ARTIFACTS = 'test-artifacts';
+/** What a page may send the server: the call's messages, and protocol 2's resume and ping. */
+const SIGNALING_TYPES = new Set<string>([...CLIENT_MESSAGE_TYPES, 'resume', 'ping']);
 
 interface ShownCode {
   sas: string;
@@ -32,6 +35,15 @@ interface DtlsProbe {
   __dialtoneProbe: {
     peers: { getSenders(): { transport: { state: string } | null }[] }[];
   };
+}
+
+interface SentProbe {
+  __dialtoneProbe: { sent: { data: string }[] };
+}
+
+/** Every signaling frame the page sent, as sent. */
+function sentData(): string[] {
+  return (globalThis as unknown as SentProbe).__dialtoneProbe.sent.map(({ data }) => data);
 }
 
 /** The DTLS state of the page's latest peer connection ('new' before it has a transport). */
@@ -109,6 +121,26 @@ describe('verified calls: the code both people compare', () => {
     expect(await bobsPanel.getByRole('list').getAttribute('data-sas')).toBe(aliceSees.sas);
     await hangUp(alice, bob);
     await alice.page.locator('#verify-panel').waitFor({ state: 'hidden' });
+
+    // Nothing of the exchange went to the server: no commitment or nonce (64 hex digits; the SDP
+    // writes its fingerprint with colons), no picture, no verification message.
+    const frames = [
+      ...(await alice.page.evaluate(sentData)),
+      ...(await bob.page.evaluate(sentData)),
+    ];
+    const typeOf = (data: string) => (JSON.parse(data) as { type: string }).type;
+    expect(
+      [...new Set(frames.map(typeOf))].filter((type) => !SIGNALING_TYPES.has(type)),
+    ).toStrictEqual([]);
+    // The call's messages (a resume frame carries the session's own token).
+    const sent = frames.filter((data) =>
+      CLIENT_MESSAGE_TYPES.some((type) => type === typeOf(data)),
+    );
+    expect(sent.length).toBeGreaterThan(3);
+    expect(sent.filter((data) => /[0-9a-f]{64}|commit|reveal|mismatch/i.test(data))).toStrictEqual(
+      [],
+    );
+    expect(sent.filter((data) => pictures.some((emoji) => data.includes(emoji)))).toStrictEqual([]);
   });
 
   it('2. the next call between the same devices has a new code and says "verified"; a new device does not', async () => {
