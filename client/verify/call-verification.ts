@@ -90,8 +90,7 @@ export class CallVerification {
     const current = this.current;
     this.current = undefined;
     current?.exchange?.close();
-    const warned = this.panelWarns;
-    if (!warned) {
+    if (!this.panelWarns) {
       this.panel.show({ kind: 'hidden' });
     }
     this.panelWarns = false;

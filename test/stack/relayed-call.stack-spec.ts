@@ -118,6 +118,17 @@ describe('a relay-only call between two Chromium browsers through Caddy, the app
       );
     }
 
+    // Verified the same way through TURN (issue 23): coturn only forwards the encrypted packets.
+    const codes = await Promise.all(
+      [alicePage, bobPage].map(async (side) => {
+        const code = side.page.locator('#verify-code[data-sas]');
+        await code.waitFor({ state: 'attached', timeout: 15_000 });
+        return code.getAttribute('data-sas');
+      }),
+    );
+    assert.equal(codes[0]?.split(' ').length, 4, JSON.stringify(codes));
+    assert.equal(codes[0], codes[1]);
+
     await alicePage.hangUp();
     await alicePage.waitForCallState('idle');
     await bobPage.waitForCallState('idle');
