@@ -1,5 +1,6 @@
 import type { MessageCode } from '../signaling/protocol.js';
 import { privacyEn } from './privacy.en.js';
+import { trustEn } from './trust.en.js';
 
 /**
  * English, the reference language: its keys define what every other language must translate
@@ -155,6 +156,7 @@ export const en = {
     unavailable: '{peer} is not taking calls right now (do not disturb).',
   } satisfies Record<MessageCode, string>,
   privacy: privacyEn,
+  trust: trustEn,
   /** Why a registration is refused (src/users/password-policy.ts). */
   account: {
     passwordContainsName: 'The password must not contain your username or display name.',

@@ -1,6 +1,7 @@
 import type { MessageCode } from '../signaling/protocol.js';
 import type { en } from './en.js';
 import type { privacyEn } from './privacy.en.js';
+import type { trustEn } from './trust.en.js';
 
 /** A key of a page label or status sentence; English defines the set. */
 export type UiKey = keyof typeof en.ui;
@@ -8,6 +9,8 @@ export type UiKey = keyof typeof en.ui;
 export type AccountKey = keyof typeof en.account;
 /** A key of a sentence of contacts, privacy settings and the account page. */
 export type PrivacyKey = keyof typeof privacyEn;
+/** A key of a sentence of /trust, the page that hands out the local root certificate. */
+export type TrustKey = keyof typeof trustEn;
 
 /**
  * One language's sentences. Typed as records over the key unions so that a label or a server code
@@ -18,6 +21,7 @@ export interface Translation {
   codes: Record<MessageCode, string>;
   account: Record<AccountKey, string>;
   privacy: Record<PrivacyKey, string>;
+  trust: Record<TrustKey, string>;
 }
 
 /** Values for the `{name}` placeholders of a sentence. */

@@ -1,4 +1,5 @@
 import { privacyZhCN } from './privacy.zh-cn.js';
+import { trustZhCN } from './trust.zh-cn.js';
 import type { Translation } from './translation.js';
 
 /** Simplified Chinese. */
@@ -149,6 +150,7 @@ export const zhCN: Translation = {
     unavailable: '{peer} 现在不接听来电（勿扰模式）。',
   },
   privacy: privacyZhCN,
+  trust: trustZhCN,
   account: {
     passwordContainsName: '密码不能包含你的用户名或显示名称。',
     passwordCommon: '该密码是最常见的密码之一，攻击者会最先尝试；请另选一个。',
