@@ -186,14 +186,14 @@ function optionalOrigin(env: Env, name: string): string | undefined {
 
 function database(env: Env, dataDir: string): DatabaseConfig {
   const url = env.DATABASE_URL;
+  if (env.DATABASE_PASSWORD && !/^postgres(ql)?:\/\//.test(url ?? '')) {
+    throw new ConfigError('DATABASE_PASSWORD', 'needs a postgres:// DATABASE_URL');
+  }
   if (!url) {
     return { type: 'sqlite', path: join(dataDir, 'dialtone.sqlite') };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     return { type: 'postgres', url: withDatabasePassword(url, env.DATABASE_PASSWORD) };
-  }
-  if (env.DATABASE_PASSWORD) {
-    throw new ConfigError('DATABASE_PASSWORD', 'needs a postgres:// DATABASE_URL');
   }
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
