@@ -4,7 +4,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { LAPTOP, NO_DEFAULT, TWO_DEFAULTS } from '../../test/support/network-fixtures.js';
+import {
+  LAPTOP,
+  NO_DEFAULT,
+  TWO_DEFAULTS,
+  type Machine,
+} from '../../test/support/network-fixtures.js';
 import { runSetup, type SetupOptions } from './setup.js';
 import { SetupError } from './setup-error.js';
 
@@ -35,7 +40,7 @@ function envFile(path: string): Record<string, string> {
 describe('the setup step', () => {
   let dir: string;
   let lines: string[];
-  const options = (env: SetupOptions['env'] = {}, machine = LAPTOP): SetupOptions => ({
+  const options = (env: SetupOptions['env'] = {}, machine: Machine = LAPTOP): SetupOptions => ({
     env,
     dir,
     routeTable: () => machine.routes,

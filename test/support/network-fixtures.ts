@@ -3,6 +3,12 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import type { Interfaces } from '../../src/setup/lan-address.js';
 
+/** A made-up machine: its route table and its interfaces. */
+export interface Machine {
+  routes: string;
+  interfaces: Interfaces;
+}
+
 const HEADER =
   'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT';
 
@@ -51,7 +57,7 @@ function ipv6(address: string): NetworkInterfaceInfo {
 }
 
 /** A laptop on Wi-Fi (192.168.1.20/24 on wlan0) with Docker's bridge and a VPN interface. */
-export const LAPTOP = {
+export const LAPTOP: Machine = {
   routes: routeTable(
     route('wlan0', '00000000', '0101A8C0', 0x3, 600, '00000000'),
     route('wlan0', '0001A8C0', '00000000', 0x1, 600, '00FFFFFF'),
@@ -63,11 +69,11 @@ export const LAPTOP = {
     wlan0: [ipv6('fe80::1'), ipv4('192.168.1.20', 24)],
     docker0: [ipv4('172.17.0.1', 16)],
     tun0: [ipv4('10.8.0.5', 16)],
-  } satisfies Interfaces,
+  },
 };
 
 /** Wired and Wi-Fi both up: two default routes, the wired one with the lower metric wins. */
-export const TWO_DEFAULTS = {
+export const TWO_DEFAULTS: Machine = {
   routes: routeTable(
     route('wlan0', '00000000', '0101A8C0', 0x3, 600, '00000000'),
     route('eth0', '00000000', '01000A0A', 0x3, 100, '00000000'),
@@ -77,17 +83,17 @@ export const TWO_DEFAULTS = {
     lo: [ipv4('127.0.0.1', 8, true)],
     eth0: [ipv4('10.10.3.7', 16)],
     wlan0: [ipv4('192.168.1.20', 24)],
-  } satisfies Interfaces,
+  },
 };
 
 /** No default route at all (an isolated machine): detection must ask for DIALTONE_HOST. */
-export const NO_DEFAULT = {
+export const NO_DEFAULT: Machine = {
   routes: routeTable(route('eth0', '0001A8C0', '00000000', 0x1, 0, '00FFFFFF')),
   interfaces: { lo: [ipv4('127.0.0.1', 8, true)], eth0: [ipv4('192.168.1.20', 24)] },
 };
 
 /** A default route that is down, and one via an interface without an IPv4 address. */
-export const DEFAULT_WITHOUT_ADDRESS = {
+export const DEFAULT_WITHOUT_ADDRESS: Machine = {
   routes: routeTable(
     route('eth0', '00000000', '0101A8C0', 0x2, 0, '00000000'),
     route('wg0', '00000000', '00000000', 0x1, 10, '00000000'),
