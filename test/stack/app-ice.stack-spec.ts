@@ -127,7 +127,7 @@ describe('the app behind Caddy hands out TURN credentials that coturn accepts', 
       assert.equal(result.state, 'connected', detail);
       assert.equal(result.message, 'hello over relay', detail);
       assert.equal(result.selected?.local.type, 'relay', detail);
-      assert.equal(result.selected?.local.address, stack.host, detail);
+      assert.equal(result.selected?.local.address, stack.coturn.relayIp, detail);
     } finally {
       await page.close();
     }
