@@ -1025,7 +1025,7 @@ describe('docker-compose.yml', () => {
       expect(caddyfile).toMatch(/^\s*key \{\$DIALTONE_CA_KEY\}$/m);
       expect(caddyfile).toMatch(/^\s*https_port \{\$DIALTONE_HTTPS_PORT:443\}$/m);
       expect(caddyfile).toMatch(/^\s*http_port \{\$DIALTONE_HTTP_PORT:80\}$/m);
-      expect(caddyfile).toMatch(/^\s*handle \/trust\* \{$/m);
+      expect(caddyfile).toMatch(/^\s*@trust path \/trust \/trust\/\*$/m);
       expect(caddyfile).not.toMatch(/auto_https\s+(off|disable_redirects)/);
       const volumes = caddy.volumes ?? [];
       assert.ok(volumes.includes('./deploy/Caddyfile:/etc/caddy/Caddyfile:ro'));

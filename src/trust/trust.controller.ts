@@ -17,7 +17,7 @@ const PIXEL = Buffer.from(
 );
 
 /**
- * `/trust`: the page a phone opens over plain HTTP (Caddy forwards only /trust* on port 80) to get
+ * `/trust`: the page a phone opens over plain HTTP (Caddy forwards only /trust and /trust/* on port 80) to get
  * the local root CA, its fingerprint, per-platform steps and a QR code of the HTTPS address. It
  * exists only with LOCAL_CA_CERT (a LAN install); the assets it needs are served under /trust
  * too, since every other plain-HTTP path redirects to HTTPS, which the phone does not trust yet.
@@ -84,9 +84,10 @@ export class TrustController {
   certificate(@Res() response: Response): void {
     const ca = this.localCa();
     // DER, the form Android's installer, Windows and desktop browsers all take.
+    // attachment() sets a type from the file name: the explicit type comes after it.
     response
-      .type('application/x-x509-ca-cert')
       .attachment('dialtone-root.crt')
+      .type('application/x-x509-ca-cert')
       .setHeader('Cache-Control', 'no-cache');
     response.send(ca.der);
   }
@@ -96,10 +97,11 @@ export class TrustController {
     const ca = this.localCa();
     const host = new URL(this.httpsOrigin(request)).hostname;
     response
-      .type('application/x-apple-aspen-config')
       .attachment('dialtone.mobileconfig')
+      .type('application/x-apple-aspen-config')
       .setHeader('Cache-Control', 'no-cache');
-    response.send(rootCertificateProfile(ca.der, host));
+    // A Buffer, so that Express adds no "; charset" to the type iOS matches on.
+    response.send(Buffer.from(rootCertificateProfile(ca.der, host), 'utf8'));
   }
 
   @Get('qr.png')

@@ -830,29 +830,32 @@ export interface BrowserHome {
   dispose(): void;
 }
 
+/** Adds `certFile` (PEM or DER) to the NSS DB of a browser home as a CA trusted for websites. */
+export async function trustInBrowserHome(home: string, certFile: string, nickname: string) {
+  requireExecutable(BIN.certutil);
+  const nssdb = `sql:${join(home, '.pki', 'nssdb')}`;
+  await runChecked(BIN.certutil, ['-d', nssdb, '-A', '-t', 'C,,', '-n', nickname, '-i', certFile]);
+}
+
+/**
+ * A HOME for Chromium with an NSS DB ($HOME/.pki/nssdb) that trusts `rootCa`, or nothing at all
+ * when it is undefined (a phone before /trust).
+ */
 export async function prepareBrowserHome(
-  rootCa: string,
+  rootCa: string | undefined,
   netns?: BrowserNetns,
 ): Promise<BrowserHome> {
   requireExecutable(BIN.chromium);
   requireExecutable(BIN.certutil);
   const home = tempDir('chromium');
   const nssdb = `sql:${join(home, '.pki', 'nssdb')}`;
-  const caFile = join(home, 'caddy-root.crt');
-  writeFileSync(caFile, rootCa);
   await runChecked('/bin/mkdir', ['-p', join(home, '.pki', 'nssdb')]);
   await runChecked(BIN.certutil, ['-d', nssdb, '-N', '--empty-password']);
-  await runChecked(BIN.certutil, [
-    '-d',
-    nssdb,
-    '-A',
-    '-t',
-    'C,,',
-    '-n',
-    'Dialtone test Caddy CA',
-    '-i',
-    caFile,
-  ]);
+  if (rootCa !== undefined) {
+    const caFile = join(home, 'caddy-root.crt');
+    writeFileSync(caFile, rootCa);
+    await trustInBrowserHome(home, caFile, 'Dialtone test Caddy CA');
+  }
   let executablePath: string = BIN.chromium;
   if (netns !== undefined) {
     executablePath = join(home, 'chromium-in-netns.sh');
