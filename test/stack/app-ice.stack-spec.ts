@@ -83,7 +83,10 @@ describe('the app behind Caddy hands out TURN credentials that coturn accepts', 
         credential: s.credential ?? '',
       }));
     assert.equal(iceServers.length, 1, res.body);
-    expect(iceServers[0].urls).toStrictEqual([stack.coturn.url]);
+    // The TURN URLs the setup step wrote into app.env (UDP and TCP, as in compose), UDP first:
+    // the one this coturn answers on.
+    expect(iceServers[0].urls).toStrictEqual(stack.setup.env.app.TURN_URLS.split(','));
+    expect(iceServers[0].urls[0]).toBe(stack.coturn.url);
     const [expiry] = iceServers[0].username.split(':');
     assert.ok(Number(expiry) > Date.now() / 1000, 'the username starts with a future expiry');
   });
