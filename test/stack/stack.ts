@@ -39,6 +39,7 @@ import {
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
+import { connect, type DetailedPeerCertificate } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/paths.js';
@@ -404,6 +405,26 @@ export function httpCall(
 
 export function httpGet(url: string, options: HttpOptions = {}): Promise<HttpResult> {
   return httpCall('GET', url, options);
+}
+
+/**
+ * The certificate chain a TLS server presents, trusting only `ca`. No servername: like a browser
+ * opening https://<IP>/, the handshake carries no SNI.
+ */
+export function peerCertificate(
+  host: string,
+  port: number,
+  ca: string,
+): Promise<DetailedPeerCertificate> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, ca, rejectUnauthorized: true, timeout: 5_000 }, () => {
+      const cert = socket.getPeerCertificate(true);
+      socket.end();
+      resolve(cert);
+    });
+    socket.on('timeout', () => socket.destroy(new Error('TLS handshake timed out')));
+    socket.on('error', reject);
+  });
 }
 
 /** One STUN Binding request over UDP; resolves true when a Binding success response arrives. */

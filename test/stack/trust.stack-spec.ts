@@ -12,12 +12,12 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { connect, type DetailedPeerCertificate } from 'node:tls';
 import { chromium, type Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { CHROMIUM_ARGS } from '../browser/chromium.js';
 import {
   httpGet,
+  peerCertificate,
   prepareBrowserHome,
   REPO_ROOT,
   run,
@@ -54,18 +54,12 @@ function httpBytes(url: string): Promise<{ status: number; type: string; body: B
 }
 
 /** The root at the top of the chain Caddy presents (no SNI, as a browser opening an IP). */
-function servedRoot(host: string, port: number, ca: string): Promise<X509Certificate> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port, ca, rejectUnauthorized: true, timeout: 5_000 }, () => {
-      let cert: DetailedPeerCertificate = socket.getPeerCertificate(true);
-      while (cert.issuerCertificate !== undefined && cert.issuerCertificate !== cert) {
-        cert = cert.issuerCertificate;
-      }
-      socket.end();
-      resolve(new X509Certificate(cert.raw));
-    });
-    socket.on('error', reject);
-  });
+async function servedRoot(host: string, port: number, ca: string): Promise<X509Certificate> {
+  let cert = await peerCertificate(host, port, ca);
+  while (cert.issuerCertificate !== undefined && cert.issuerCertificate !== cert) {
+    cert = cert.issuerCertificate;
+  }
+  return new X509Certificate(cert.raw);
 }
 
 describe('/trust: a phone trusts the stack in one minute', () => {
