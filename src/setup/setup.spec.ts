@@ -194,6 +194,19 @@ describe('the setup step', () => {
     );
   });
 
+  it('says so when the host is a name on a LAN: the relay then gets no LAN range', async () => {
+    await runSetup(options({ DIALTONE_HOST: 'dialtone.lan' }));
+    expect(envFile(join(dir, 'coturn', 'coturn.env'))).toMatchObject({
+      TURN_REALM: 'dialtone.lan',
+      TURN_EXTERNAL_IP: 'dialtone.lan',
+      TURN_ALLOWED_PEER_IPS: '',
+    });
+    assert.ok(
+      lines.some((line) => /set TURN_ALLOWED_PEER_IPS/.test(line)),
+      lines.join('\n'),
+    );
+  });
+
   it('refuses values that would break the files it writes', async () => {
     await expect(runSetup(options({ DIALTONE_HOST: 'a b' }))).rejects.toThrow(SetupError);
     await expect(runSetup(options({ DIALTONE_HTTPS_PORT: '99999' }))).rejects.toThrow(

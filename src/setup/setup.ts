@@ -162,6 +162,11 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     const excluded = env.DIALTONE_WEB_SUBNET ? [env.DIALTONE_WEB_SUBNET] : [];
     peerRanges = lanPeerRanges(lan, excluded).join(',');
     log(`TURN relay may reach ${peerRanges} (the LAN ${lan} without ${host})`);
+  } else if (peerRanges === '' && localCa) {
+    log(
+      `DIALTONE_HOST ${host} is not an IPv4 address: the TURN relay reaches public addresses ` +
+        'only; set TURN_ALLOWED_PEER_IPS for calls relayed inside the LAN',
+    );
   }
 
   const files: SetupResult['files'] = { app: {}, postgres: {}, coturn: {}, caddy: {} };
@@ -190,7 +195,8 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
   };
   put('app', 'app.env', envFile(app));
   put('postgres', 'postgres_password', secret('postgres_password'));
-  const externalIp = env.TURN_EXTERNAL_IP?.trim() || (isIP(host) !== 0 ? host : undefined);
+  // A name is resolved by coturn when it starts.
+  const externalIp = env.TURN_EXTERNAL_IP?.trim() || host;
   put(
     'coturn',
     'coturn.env',
