@@ -4,7 +4,8 @@
 # they are put into its configuration, for docker-compose.yml (the coturn service's entrypoint)
 # and for the native stack test (test/stack/stack.ts) alike.
 #
-#   TURN_SECRET            required  shared secret of the TURN REST API (same value as the app's)
+#   TURN_SECRET            required  shared secret of the TURN REST API (same value as the app's),
+#                                    or TURN_SECRET_FILE: the file holding it (the setup step's)
 #   TURN_REALM             required  realm announced to clients (compose: DIALTONE_HOST)
 #   TURN_EXTERNAL_IP       optional  address clients reach coturn on, when it sits behind NAT or in
 #                                    a Docker bridge network ("public" or "public/private")
@@ -22,6 +23,13 @@ template=${TURNSERVER_TEMPLATE:-/etc/coturn/turnserver.conf}
 config=${TURNSERVER_CONFIG:-/tmp/turnserver.conf}
 turnserver=${TURNSERVER_BIN:-turnserver}
 
+if [ -n "${TURN_SECRET_FILE:-}" ]; then
+  if [ -n "${TURN_SECRET:-}" ]; then
+    echo "coturn-entrypoint: set TURN_SECRET or TURN_SECRET_FILE, not both" >&2
+    exit 64
+  fi
+  TURN_SECRET=$(cat "$TURN_SECRET_FILE")
+fi
 : "${TURN_SECRET:?TURN_SECRET must be set (the same secret the app signs TURN credentials with)}"
 : "${TURN_REALM:?TURN_REALM must be set (compose uses DIALTONE_HOST)}"
 

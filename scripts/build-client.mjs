@@ -9,7 +9,7 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.client.json'], { stdio: 'inherit' });
 
 await build({
-  entryPoints: ['client/call-page.ts', 'client/account-page.ts'],
+  entryPoints: ['client/call-page.ts', 'client/account-page.ts', 'client/trust-page.ts'],
   bundle: true,
   format: 'esm',
   target: ['es2022'],

@@ -13,6 +13,7 @@ import { PagesModule } from './pages/pages.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { SignalingBackendModule } from './signaling/backend/signaling-backend.module.js';
 import { SignalingModule } from './signaling/signaling.module.js';
+import { TrustModule } from './trust/trust.module.js';
 import { TurnModule } from './turn/turn.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -30,6 +31,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         TurnModule,
+        TrustModule,
         CallsModule,
         ContactsModule,
         DirectoryModule,

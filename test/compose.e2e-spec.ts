@@ -1,12 +1,13 @@
 // docker-compose.yml, checked without a Docker engine: interpolated the way Compose interpolates
-// (with the values .env.example documents), validated against the Compose Specification JSON
-// schema vendored in deploy/compose-spec.schema.json, and its wiring asserted: healthchecks,
-// required secrets, the app's environment, one TURN secret for app and coturn, Caddy -> app.
-import { describe, expect, it } from '@jest/globals';
+// (with no .env at all, as on a fresh clone), validated against the Compose Specification JSON
+// schema vendored in deploy/compose-spec.schema.json, and its wiring asserted together with what
+// the setup step (src/setup, the `setup` service) writes into the setup volume for a LAN machine:
+// ordering, healthchecks, every secret read from that volume, the app's environment, one TURN
+// secret for app and coturn, Caddy -> app.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,8 @@ import { PROJECT_ROOT } from '../src/config/paths.js';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
 import { loadConfig } from '../src/config/load-config.js';
+import { runSetup, type SetupResult } from '../src/setup/setup.js';
+import { LAPTOP } from './support/network-fixtures.js';
 
 const ROOT = PROJECT_ROOT;
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -148,8 +151,15 @@ function stringsIn(node: Json): string[] {
 // ---------------------------------------------------------------------------------------------
 // the files
 
-const REQUIRED = ['DIALTONE_HOST', 'JWT_SECRET', 'TURN_SECRET', 'POSTGRES_PASSWORD'] as const;
-const SECRETS = ['JWT_SECRET', 'TURN_SECRET', 'POSTGRES_PASSWORD'] as const;
+/** Secrets the setup step generates; .env may still set each (the setup service passes it on). */
+const SECRETS = [
+  'JWT_SECRET',
+  'TURN_SECRET',
+  'POSTGRES_PASSWORD',
+  'METRICS_TOKEN',
+  'VAPID_PUBLIC_KEY',
+  'VAPID_PRIVATE_KEY',
+] as const;
 /** What the app reads at start (the issue's list); production refuses to start without JWT_SECRET. */
 const APP_ENV = [
   'NODE_ENV',
@@ -157,19 +167,22 @@ const APP_ENV = [
   'HOST',
   'DATA_DIR',
   'DATABASE_URL',
-  'JWT_SECRET',
+  'DATABASE_PASSWORD_FILE',
+  'JWT_SECRET_FILE',
   'JWT_TTL',
   'TRUST_PROXY',
-  'PUBLIC_URL',
   'ALLOWED_ORIGINS',
-  'STUN_URLS',
-  'TURN_URLS',
-  'TURN_SECRET',
+  'TURN_SECRET_FILE',
   'TURN_TTL',
+  'METRICS_TOKEN_FILE',
   'MAX_SESSIONS_PER_USER',
   'RING_TIMEOUT_MS',
   'RESUME_WINDOW_MS',
 ] as const;
+/** Where every service mounts the setup volume. */
+const SETUP_MOUNT = '/setup';
+/** One-shot services: they run to completion and serve nothing. */
+const ONE_SHOT = ['setup', 'ready'];
 
 interface Healthcheck {
   test?: string | string[];
@@ -177,17 +190,20 @@ interface Healthcheck {
 }
 interface Service {
   image?: string;
+  user?: string;
+  restart?: string;
+  network_mode?: string;
   build?: string | { context: string };
   entrypoint?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: Healthcheck;
+  command?: string[];
   ports?: string[];
   expose?: string[];
   volumes?: string[];
   networks?: string[];
   extends?: { service: string };
-  command?: string[];
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -211,17 +227,39 @@ function parseDotenv(text: string): Record<string, string> {
 
 const envExampleText = read('.env.example');
 const envExample = parseDotenv(envExampleText);
-/** .env.example as a user fills it in for a LAN. */
-const sampleEnv: Env = {
-  ...envExample,
-  DIALTONE_HOST: '192.168.1.20',
-  JWT_SECRET: randomBytes(32).toString('hex'),
-  TURN_SECRET: randomBytes(32).toString('hex'),
-  POSTGRES_PASSWORD: randomBytes(24).toString('hex'),
-  TURN_ALLOWED_PEER_IPS: '192.168.1.0-192.168.1.255',
-};
-const compose = interpolateTree(raw, sampleEnv) as unknown as ComposeFile;
+/** A fresh clone: no .env at all. */
+const compose = interpolateTree(raw, {}) as unknown as ComposeFile;
 const rawCompose = raw as unknown as ComposeFile;
+/** .env.example copied to .env as it is: the same as no .env. */
+const withExample = interpolateTree(raw, envExample) as unknown as ComposeFile;
+
+/**
+ * The setup step run for a LAN laptop (192.168.1.20/24 on wlan0) with the setup service's own
+ * environment, into a temp folder standing for the setup volume. `generated(service, file)` reads
+ * what it wrote; `local(path)` maps a path as the services see it (/setup/...) to the temp folder.
+ */
+let setupDir: string;
+let setup: SetupResult;
+const local = (path: string) => path.replace(new RegExp(`^${SETUP_MOUNT}/`), `${setupDir}/`);
+const generatedEnv = (service: string): Record<string, string> =>
+  parseDotenv(readFileSync(join(setupDir, service, `${service}.env`), 'utf8'));
+
+beforeAll(async () => {
+  setupDir = mkdtempSync(join(tmpdir(), 'dialtone-compose-setup-'));
+  const env = Object.fromEntries(
+    Object.entries(compose.services.setup?.environment ?? {}).map(([k, v]) => [k, String(v)]),
+  );
+  setup = await runSetup({
+    env,
+    dir: setupDir,
+    mountPoint: SETUP_MOUNT,
+    routeTable: () => LAPTOP.routes,
+    interfaces: () => LAPTOP.interfaces,
+    log: () => undefined,
+  });
+});
+afterAll(() => rmSync(setupDir, { recursive: true, force: true }));
+
 function healthcheckCommand(svc: Service): string {
   const test = svc.healthcheck?.test;
   assert.ok(Array.isArray(test), 'healthcheck test is an exec-form list');
@@ -349,16 +387,52 @@ describe('docker-compose.yml', () => {
     });
   });
 
-  it('gives every service a healthcheck, and the app waits for a healthy database', () => {
+  it('validates with .env.example copied to .env as it is: the same as no .env', () => {
+    expect(withExample).toStrictEqual(compose);
+  });
+
+  it('orders the start: setup to completion first, then the rest, the ready line last', () => {
     expect(Object.keys(compose.services).sort()).toStrictEqual([
       'app',
       'app2',
       'caddy',
       'coturn',
       'postgres',
+      'ready',
       'redis',
+      'setup',
     ]);
+    for (const name of ONE_SHOT) {
+      const svc = service(name);
+      expect([name, svc.restart]).toStrictEqual([name, 'no']);
+      expect([name, svc.healthcheck?.disable]).toStrictEqual([name, true]);
+    }
+    for (const name of ['app', 'postgres', 'coturn', 'caddy']) {
+      expect([name, service(name).depends_on?.setup?.condition]).toStrictEqual([
+        name,
+        'service_completed_successfully',
+      ]);
+    }
+    // Redis holds no secret and depends on nothing the setup step writes.
+    expect(service('redis').depends_on).toBe(undefined);
+    expect(service('ready').depends_on).toStrictEqual({
+      caddy: { condition: 'service_healthy' },
+    });
+    // The setup step sees the host's routes and interfaces, and may hand files to other users.
+    expect(service('setup').network_mode).toBe('host');
+    expect(service('setup').user).toBe('root');
+    expect(service('setup').command).toStrictEqual(['node', 'dist/setup/main.js']);
+    expect(service('ready').command).toStrictEqual(['node', 'dist/setup/announce.js']);
+    for (const name of ONE_SHOT) {
+      expect(service(name).image).toBe(service('app').image);
+    }
+  });
+
+  it('gives every long-running service a healthcheck, and the app waits for a healthy database', () => {
     for (const [name, own] of Object.entries(compose.services)) {
+      if (ONE_SHOT.includes(name)) {
+        continue;
+      }
       // `extends` takes the other service's definition, healthcheck included.
       const svc = own.extends ? { ...service(own.extends.service), ...own } : own;
       const test = svc.healthcheck?.test;
@@ -392,78 +466,82 @@ describe('docker-compose.yml', () => {
       }
     }
 
-    it('references every required variable only as ${VAR:?message}', () => {
-      for (const name of REQUIRED) {
-        const refs = refsByName.get(name) ?? [];
-        assert.ok(refs.length > 0, `${name} is used`);
+    it('requires nothing: no ${VAR:?message} or ${VAR?message} is left', () => {
+      for (const [name, refs] of refsByName) {
         for (const ref of refs) {
-          assert.equal(ref.op, ':?', `\${${name}} is written \${${name}:?...}`);
-          assert.match(
-            ref.arg,
-            new RegExp(`${name}.*\\.env`),
-            `${name}'s message says what to set`,
-          );
+          assert.ok(!ref.op.includes('?'), `\${${name}${ref.op}...} stops a fresh clone`);
         }
       }
+      expect(() => interpolateTree(raw, {})).not.toThrow();
     });
 
-    it('stops with the message when a required variable is missing or empty', () => {
-      for (const name of REQUIRED) {
-        for (const env of [
-          { ...sampleEnv, [name]: undefined },
-          { ...sampleEnv, [name]: '' },
-        ]) {
-          assert.throws(
-            () => interpolateTree(raw, env),
-            (error: Error) =>
-              error instanceof InterpolationError && error.message.includes(`set ${name} in .env`),
-          );
-        }
-      }
-    });
-
-    it('hard-codes no secret: secret-looking settings are all references', () => {
+    it('hands secrets to the setup service only, as optional overrides', () => {
       for (const [name, svc] of Object.entries(rawCompose.services)) {
         for (const [key, value] of Object.entries(svc.environment ?? {})) {
-          if (/SECRET|PASSWORD|TOKEN|_KEY$/.test(key)) {
-            const refs = references(String(value));
-            assert.equal(refs.length, 1, `${name}.${key} is a single reference`);
-            // Required (`:?`), or optional with no default at all (METRICS_TOKEN: empty = off).
-            const { name: ref, arg } = refs[0];
-            assert.ok(
-              [`\${${ref}:?${arg}}`, `\${${ref}:-}`].includes(String(value)),
-              `${name}.${key} is \${${ref}:?...} or \${${ref}:-}, never a value`,
-            );
+          if (!/SECRET|PASSWORD|TOKEN|_KEY$/.test(key)) {
+            continue;
+          }
+          if (name === 'setup') {
+            expect(String(value)).toBe(`\${${key}:-}`);
+          } else {
+            // Everyone else reads a file of the setup volume, never a value.
+            assert.match(key, /_FILE$/, `${name}.${key} is a *_FILE variable`);
+            assert.match(String(value), new RegExp(`^${SETUP_MOUNT}/[a-z]+/[a-z_]+$`));
           }
         }
       }
-      const url = rawCompose.services.app.environment?.DATABASE_URL ?? '';
-      expect(url).toMatch(
-        /^postgres:\/\/dialtone:\$\{POSTGRES_PASSWORD:\?[^}]*\}@postgres:5432\/dialtone$/,
-      );
-      // .env.example carries no values for the secrets (nor for the host).
-      for (const name of REQUIRED) {
+      for (const name of SECRETS) {
+        assert.ok(name in (rawCompose.services.setup.environment ?? {}), `setup gets ${name}`);
         assert.equal(envExample[name], '', `.env.example leaves ${name} empty`);
       }
-      for (const name of SECRETS) {
-        assert.ok(
-          !rawText.includes(sampleEnv[name] ?? '-'),
-          'no sample secret leaked into the file',
-        );
+      expect(envExample.DIALTONE_HOST).toBe('');
+    });
+
+    it('reads every secret from the setup volume, each service from its own folder', () => {
+      const mounts = (name: string) => service(name).volumes ?? [];
+      expect(mounts('setup')).toContain(`setup:${SETUP_MOUNT}`);
+      for (const name of ['app', 'postgres', 'coturn', 'caddy', 'ready']) {
+        assert.ok(mounts(name).includes(`setup:${SETUP_MOUNT}:ro`), `${name} mounts it read-only`);
       }
+      assert.ok('setup' in compose.volumes, 'a named volume: it outlives the containers');
+      const app = service('app').environment ?? {};
+      const appEnv = generatedEnv('app');
+      for (const key of [
+        'JWT_SECRET_FILE',
+        'TURN_SECRET_FILE',
+        'DATABASE_PASSWORD_FILE',
+        'METRICS_TOKEN_FILE',
+        'VAPID_PUBLIC_KEY_FILE',
+        'VAPID_PRIVATE_KEY_FILE',
+      ]) {
+        expect([key, app[key]]).toStrictEqual([key, appEnv[key]]);
+        assert.match(app[key], new RegExp(`^${SETUP_MOUNT}/app/`));
+        readFileSync(local(app[key]));
+      }
+      const postgres = service('postgres').environment ?? {};
+      expect(postgres.POSTGRES_PASSWORD_FILE).toBe(`${SETUP_MOUNT}/postgres/postgres_password`);
+      expect(postgres.POSTGRES_PASSWORD).toBe(undefined);
+      expect(readFileSync(local(postgres.POSTGRES_PASSWORD_FILE), 'utf8')).toBe(
+        readFileSync(local(app.DATABASE_PASSWORD_FILE), 'utf8'),
+      );
+      expect(generatedEnv('coturn').TURN_SECRET_FILE).toBe(`${SETUP_MOUNT}/coturn/turn_secret`);
     });
 
     it('documents every variable it references in .env.example', () => {
       for (const name of refsByName.keys()) {
         assert.ok(name in envExample, `.env.example has a ${name}= line`);
         const before = envExampleText.slice(0, envExampleText.indexOf(`\n${name}=`));
-        assert.match(before.split('\n').at(-1) ?? '', /^# /, `${name} has an explanation above it`);
+        const above = before.split('\n').at(-1) ?? '';
+        // A line of its own, or the second of a pair explained together (VAPID_*_KEY).
+        assert.ok(/^# /.test(above) || /^[A-Z_]+=/.test(above), `${name} is explained`);
       }
     });
   });
 
   describe('app', () => {
     const env = service('app').environment ?? {};
+    /** What the app process gets: compose's environment, then the setup step's app.env. */
+    const appProcessEnv = () => ({ ...env, ...generatedEnv('app') });
 
     it('is built from the Dockerfile and gets every variable it reads in production', () => {
       const build = service('app').build;
@@ -472,22 +550,70 @@ describe('docker-compose.yml', () => {
         assert.ok(name in env, `app.environment.${name}`);
       }
       expect(env.NODE_ENV).toBe('production');
-      expect(env.JWT_SECRET).toBe(sampleEnv.JWT_SECRET);
-      assert.ok(Buffer.byteLength(env.JWT_SECRET) >= 32);
-      expect(env.PUBLIC_URL).toBe('https://192.168.1.20');
       expect(env.DATA_DIR).toBe('/data');
       assert.ok(
         (service('app').volumes ?? []).includes('app_data:/data'),
         'DATA_DIR is on a volume',
       );
       expect(Number(env.TURN_TTL)).toBe(3600);
+      // The setup step's app.env is exported by deploy/with-env.sh before the app starts.
+      expect(service('app').entrypoint).toStrictEqual([
+        '/bin/sh',
+        '/deploy/with-env.sh',
+        `${SETUP_MOUNT}/app/app.env`,
+      ]);
+      expect(service('app').command).toStrictEqual(['node', 'dist/main.js']);
+      assert.ok(
+        (service('app').volumes ?? []).includes('./deploy/with-env.sh:/deploy/with-env.sh:ro'),
+      );
+      expect(generatedEnv('app').PUBLIC_URL).toBe('https://192.168.1.20');
+    });
+
+    it('gets exactly the generated files through deploy/with-env.sh, literally', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'dialtone-with-env-'));
+      try {
+        const file = join(dir, 'app.env');
+        writeFileSync(
+          file,
+          readFileSync(join(setupDir, 'app', 'app.env'), 'utf8') + 'TRICKY=$HOME `x` "y" a=b\n',
+        );
+        const printed = execFileSync(
+          '/bin/sh',
+          [join(ROOT, 'deploy/with-env.sh'), file, '/usr/bin/env'],
+          { env: { PATH: '/usr/bin:/bin', PUBLIC_URL: 'overridden' }, encoding: 'utf8' },
+        );
+        const seen = parseDotenv(printed);
+        expect(seen).toMatchObject(generatedEnv('app'));
+        expect(seen.TRICKY).toBe('$HOME `x` "y" a=b');
+        writeFileSync(file, 'not a variable line\n');
+        assert.throws(() =>
+          execFileSync('/bin/sh', [join(ROOT, 'deploy/with-env.sh'), file, '/bin/true'], {
+            stdio: 'ignore',
+          }),
+        );
+        assert.throws(() =>
+          execFileSync(
+            '/bin/sh',
+            [join(ROOT, 'deploy/with-env.sh'), join(dir, 'missing'), '/bin/true'],
+            { stdio: 'ignore' },
+          ),
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('passes the app’s own configuration check, and sets everything it reads', () => {
       // The real loader the server runs at start (src/config/load-config.ts), recording which
-      // variables it looks at.
+      // variables it looks at, with the files of the setup volume.
       const looked = new Set<string>();
-      const watched = new Proxy(env, {
+      const processEnv = Object.fromEntries(
+        Object.entries(appProcessEnv()).map(([key, value]) => [
+          key,
+          key.endsWith('_FILE') ? local(value) : value,
+        ]),
+      );
+      const watched = new Proxy(processEnv, {
         get(target, key) {
           if (typeof key === 'string') {
             looked.add(key);
@@ -496,13 +622,20 @@ describe('docker-compose.yml', () => {
         },
       }) as Record<string, string | undefined>;
       const config = loadConfig(watched);
+      const secret = (name: string) => readFileSync(join(setupDir, 'generated', name), 'utf8');
       expect(config.production).toBe(true);
-      expect(config.database).toStrictEqual({ type: 'postgres', url: env.DATABASE_URL });
+      assert.equal(config.database.type, 'postgres');
+      expect(config.database.url).toBe(
+        `postgres://dialtone:${secret('postgres_password')}@postgres:5432/dialtone`,
+      );
+      expect(config.jwt.secret.toString()).toBe(secret('jwt_secret'));
+      expect(config.metrics.token).toBe(secret('metrics_token'));
       expect(config.port).toBe(3000);
       expect(config.trustProxy).toStrictEqual(['172.30.57.0/24']);
       expect(config.publicOrigin).toBe('https://192.168.1.20');
-      expect(config.ice.turnSecret).toBe(sampleEnv.TURN_SECRET);
+      expect(config.ice.turnSecret).toBe(secret('turn_secret'));
       expect(config.ice.turnUrls.length).toBe(2);
+      expect(config.localCa?.sha256).toBe(setup.caSha256);
       expect(config.redis).toStrictEqual({ url: 'redis://redis:6379', keyPrefix: 'dialtone:' });
       // Tuning knobs compose deliberately leaves at the app's defaults.
       const leftToDefaults = new Set([
@@ -538,23 +671,35 @@ describe('docker-compose.yml', () => {
         'CONTACT_REQUEST_RATE',
         'MAX_CONTACTS',
         'USERNAME_COOLING_OFF',
+        // Each is read from its *_FILE (the plain variable is checked first, and is unset).
+        'JWT_SECRET',
+        'TURN_SECRET',
+        'METRICS_TOKEN',
+        'DATABASE_PASSWORD',
+        'LOCAL_CA_CERT',
+        'REDIS_URL_FILE',
+        'DATABASE_URL_FILE',
+        'LOCAL_CA_CERT_FILE',
       ]);
       for (const name of looked) {
         assert.ok(
-          name in env || leftToDefaults.has(name),
+          name in processEnv || leftToDefaults.has(name),
           `the app reads ${name}: set it in docker-compose.yml (and .env.example) or list it here`,
         );
       }
     });
 
-    it('reaches PostgreSQL with the postgres service’s own user, password and database', () => {
+    it('reaches PostgreSQL with the postgres service’s own user, password file and database', () => {
       const url = new URL(env.DATABASE_URL);
       const pg = service('postgres').environment ?? {};
       expect(url.protocol).toBe('postgres:');
       expect(url.hostname).toBe('postgres');
       expect(url.port).toBe('5432');
       expect(url.username).toBe(pg.POSTGRES_USER);
-      expect(decodeURIComponent(url.password)).toBe(pg.POSTGRES_PASSWORD);
+      expect(url.password).toBe('');
+      expect(readFileSync(local(env.DATABASE_PASSWORD_FILE), 'utf8')).toBe(
+        readFileSync(local(pg.POSTGRES_PASSWORD_FILE), 'utf8'),
+      );
       expect(url.pathname).toBe(`/${pg.POSTGRES_DB}`);
       const shared = (service('app').networks ?? []).filter((n) =>
         (service('postgres').networks ?? []).includes(n),
@@ -577,11 +722,12 @@ describe('docker-compose.yml', () => {
       assert.ok(!(service('postgres').ports ?? []).length, 'PostgreSQL publishes no port');
     });
 
-    it('hands out TURN and STUN URLs that point at coturn on DIALTONE_HOST', () => {
+    it('hands out TURN and STUN URLs that point at coturn on the detected address', () => {
       const port = turnConf().get('listening-port')?.[0];
       expect(port).toBe('3478');
-      const urls = env.TURN_URLS.split(',');
-      assert.ok(urls.includes(`turn:192.168.1.20:${port}?transport=udp`), env.TURN_URLS);
+      const generated = generatedEnv('app');
+      const urls = generated.TURN_URLS.split(',');
+      assert.ok(urls.includes(`turn:192.168.1.20:${port}?transport=udp`), generated.TURN_URLS);
       for (const url of urls) {
         const transport = /^turn:192\.168\.1\.20:3478\?transport=(udp|tcp)$/.exec(url)?.[1];
         assert.ok(transport, url);
@@ -590,7 +736,7 @@ describe('docker-compose.yml', () => {
           `coturn publishes ${port}/${transport}`,
         );
       }
-      expect(env.STUN_URLS).toBe(`stun:192.168.1.20:${port}`);
+      expect(generated.STUN_URLS).toBe(`stun:192.168.1.20:${port}`);
     });
   });
 
@@ -599,65 +745,111 @@ describe('docker-compose.yml', () => {
     const env = coturn.environment ?? {};
     const conf = turnConf();
 
-    it('checks credentials with the same variable the app signs them with', () => {
-      const appSecret = rawCompose.services.app.environment?.TURN_SECRET ?? '';
-      const turnSecret = rawCompose.services.coturn.environment?.TURN_SECRET ?? '';
-      expect(references(appSecret).map((r) => r.name)).toStrictEqual(['TURN_SECRET']);
-      expect(references(turnSecret).map((r) => r.name)).toStrictEqual(['TURN_SECRET']);
-      expect(env.TURN_SECRET).toBe(service('app').environment?.TURN_SECRET);
+    it('checks credentials with the same secret the app signs them with', () => {
+      const generated = generatedEnv('coturn');
+      const appFile = service('app').environment?.TURN_SECRET_FILE ?? '';
+      expect(readFileSync(local(generated.TURN_SECRET_FILE), 'utf8')).toBe(
+        readFileSync(local(appFile), 'utf8'),
+      );
+      // Two copies of one secret: each readable by its own service's user only.
+      expect(generated.TURN_SECRET_FILE).not.toBe(appFile);
       expect(conf.get('use-auth-secret')).toStrictEqual(['']);
       assert.equal(conf.get('static-auth-secret'), undefined, 'no secret in the committed file');
+      expect(env.TURN_SECRET).toBe(undefined);
     });
 
-    it('fills deploy/turnserver.conf through deploy/coturn-entrypoint.sh with those values', () => {
-      expect(coturn.entrypoint).toStrictEqual(['/bin/sh', '/etc/coturn/coturn-entrypoint.sh']);
+    it('fills deploy/turnserver.conf through with-env.sh and coturn-entrypoint.sh from the setup step', () => {
+      expect(coturn.entrypoint).toStrictEqual([
+        '/bin/sh',
+        '/etc/coturn/with-env.sh',
+        `${SETUP_MOUNT}/coturn/coturn.env`,
+        '/bin/sh',
+        '/etc/coturn/coturn-entrypoint.sh',
+      ]);
       const volumes = coturn.volumes ?? [];
       assert.ok(
         volumes.includes('./deploy/coturn-entrypoint.sh:/etc/coturn/coturn-entrypoint.sh:ro'),
       );
+      assert.ok(volumes.includes('./deploy/with-env.sh:/etc/coturn/with-env.sh:ro'));
       assert.ok(volumes.includes(`./deploy/turnserver.conf:${env.TURNSERVER_TEMPLATE}:ro`));
-      // Run the script as the container would, with compose's resolved environment, but with
-      // /bin/echo in place of turnserver, and read what it wrote.
+      // Run both scripts as the container would, with compose's environment and the setup step's
+      // coturn.env (its paths mapped to the temp volume), /bin/echo in place of turnserver.
       const dir = mkdtempSync(join(tmpdir(), 'dialtone-compose-'));
       try {
         const config = join(dir, 'turnserver.conf');
-        const printed = execFileSync('/bin/sh', [join(ROOT, 'deploy/coturn-entrypoint.sh')], {
-          env: {
-            ...env,
-            TURNSERVER_TEMPLATE: join(ROOT, 'deploy/turnserver.conf'),
-            TURNSERVER_CONFIG: config,
-            TURNSERVER_BIN: '/bin/echo',
+        const envFile = join(dir, 'coturn.env');
+        writeFileSync(
+          envFile,
+          readFileSync(join(setupDir, 'coturn', 'coturn.env'), 'utf8').replaceAll(
+            `${SETUP_MOUNT}/`,
+            `${setupDir}/`,
+          ),
+        );
+        const printed = execFileSync(
+          '/bin/sh',
+          [
+            join(ROOT, 'deploy/with-env.sh'),
+            envFile,
+            '/bin/sh',
+            join(ROOT, 'deploy/coturn-entrypoint.sh'),
+          ],
+          {
+            env: {
+              ...env,
+              PATH: '/usr/bin:/bin',
+              TURNSERVER_TEMPLATE: join(ROOT, 'deploy/turnserver.conf'),
+              TURNSERVER_CONFIG: config,
+              TURNSERVER_BIN: '/bin/echo',
+            },
+            encoding: 'utf8',
           },
-          encoding: 'utf8',
-        });
+        );
         expect(printed.trim()).toBe(`-c ${config}`);
         const filled = readFileSync(config, 'utf8').split('\n');
-        assert.ok(filled.includes(`static-auth-secret=${sampleEnv.TURN_SECRET}`));
+        const secret = readFileSync(join(setupDir, 'generated', 'turn_secret'), 'utf8');
+        assert.ok(filled.includes(`static-auth-secret=${secret}`));
         assert.ok(filled.includes('realm=192.168.1.20'));
-        assert.ok(
-          filled.includes('external-ip=192.168.1.20'),
-          'external-ip defaults to DIALTONE_HOST',
+        assert.ok(filled.includes('external-ip=192.168.1.20'), 'external-ip is the host');
+        // The LAN, split around the host itself: the relay reaches the phones, not this machine.
+        const allowed = filled
+          .filter((line) => line.startsWith('allowed-peer-ip='))
+          .map((line) => line.slice('allowed-peer-ip='.length));
+        expect(allowed).toStrictEqual(['192.168.1.0-192.168.1.19', '192.168.1.21-192.168.1.255']);
+        assert.ok(!inRanges('192.168.1.20', allowed), 'the host is never allowed');
+        for (const phone of ['192.168.1.2', '192.168.1.19', '192.168.1.21', '192.168.1.254']) {
+          assert.ok(inRanges(phone, allowed), `${phone} is reachable`);
+        }
+        // Setting both the secret and its file is refused.
+        assert.throws(() =>
+          execFileSync('/bin/sh', [join(ROOT, 'deploy/coturn-entrypoint.sh')], {
+            env: {
+              PATH: '/usr/bin:/bin',
+              TURN_SECRET: 'x'.repeat(32),
+              TURN_SECRET_FILE: local(`${SETUP_MOUNT}/coturn/turn_secret`),
+              TURN_REALM: 'h',
+              TURNSERVER_BIN: '/bin/echo',
+              TURNSERVER_CONFIG: config,
+              TURNSERVER_TEMPLATE: join(ROOT, 'deploy/turnserver.conf'),
+            },
+            stdio: 'ignore',
+          }),
         );
-        assert.ok(filled.includes('allowed-peer-ip=192.168.1.0-192.168.1.255'));
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
     });
 
-    it('takes external-ip and the re-allowed LAN range from the environment', () => {
-      const withIp = interpolateTree(raw, {
-        ...sampleEnv,
+    it('passes TURN_EXTERNAL_IP and TURN_ALLOWED_PEER_IPS from .env on to the setup step', () => {
+      const overridden = interpolateTree(raw, {
         TURN_EXTERNAL_IP: '198.51.100.7',
+        TURN_ALLOWED_PEER_IPS: '192.168.7.0-192.168.7.9',
       }) as unknown as ComposeFile;
-      expect(withIp.services.coturn.environment?.TURN_EXTERNAL_IP).toBe('198.51.100.7');
-      expect(env.TURN_EXTERNAL_IP).toBe('192.168.1.20');
-      expect(env.TURN_ALLOWED_PEER_IPS).toBe('192.168.1.0-192.168.1.255');
-      const none = interpolateTree(raw, {
-        ...sampleEnv,
-        TURN_ALLOWED_PEER_IPS: undefined,
-      }) as unknown as ComposeFile;
-      expect(none.services.coturn.environment?.TURN_ALLOWED_PEER_IPS).toBe('');
-      expect(env.TURN_REALM).toBe('192.168.1.20');
+      expect(overridden.services.setup.environment?.TURN_EXTERNAL_IP).toBe('198.51.100.7');
+      expect(overridden.services.setup.environment?.TURN_ALLOWED_PEER_IPS).toBe(
+        '192.168.7.0-192.168.7.9',
+      );
+      expect(service('setup').environment?.TURN_ALLOWED_PEER_IPS).toBe('');
+      expect(generatedEnv('coturn').TURN_REALM).toBe('192.168.1.20');
     });
 
     it('has the hardening flags and a documented relay range, published as UDP', () => {
@@ -809,19 +1001,39 @@ describe('docker-compose.yml', () => {
       );
     });
 
-    it('serves HTTPS on 443 from its internal CA for DIALTONE_HOST, and redirects HTTP', () => {
-      expect(caddy.environment?.DIALTONE_HOST).toBe('192.168.1.20');
+    it('serves HTTPS on 443 from the setup step’s root CA for the detected address, and /trust on 80', () => {
+      expect(caddy.environment?.DIALTONE_HOST).toBe(undefined);
+      expect(caddy.command?.slice(-2)).toStrictEqual([
+        '--envfile',
+        `${SETUP_MOUNT}/caddy/caddy.env`,
+      ]);
+      const generated = generatedEnv('caddy');
+      expect(generated).toStrictEqual({
+        DIALTONE_HOST: '192.168.1.20',
+        DIALTONE_TLS: 'internal',
+        DIALTONE_HTTP_PORT: '80',
+        DIALTONE_HTTPS_PORT: '443',
+        DIALTONE_CA_CERT: `${SETUP_MOUNT}/ca/root.crt`,
+        DIALTONE_CA_KEY: `${SETUP_MOUNT}/ca/root.key`,
+      });
       assert.ok((caddy.ports ?? []).includes('443:443/tcp'));
       assert.ok((caddy.ports ?? []).includes('80:80/tcp'));
       expect(caddyfile).toMatch(/^\{\$DIALTONE_HOST\} \{$/m);
-      expect(caddyfile).toMatch(/^\s*tls internal$/m);
+      expect(caddyfile).toMatch(/^\s*tls \{\$DIALTONE_TLS:internal\}$/m);
       expect(caddyfile).toMatch(/^\s*default_sni \{\$DIALTONE_HOST\}$/m);
+      expect(caddyfile).toMatch(/^\s*cert \{\$DIALTONE_CA_CERT\}$/m);
+      expect(caddyfile).toMatch(/^\s*key \{\$DIALTONE_CA_KEY\}$/m);
       expect(caddyfile).toMatch(/^\s*https_port \{\$DIALTONE_HTTPS_PORT:443\}$/m);
       expect(caddyfile).toMatch(/^\s*http_port \{\$DIALTONE_HTTP_PORT:80\}$/m);
+      expect(caddyfile).toMatch(/^\s*@trust path \/trust \/trust\/\*$/m);
       expect(caddyfile).not.toMatch(/auto_https\s+(off|disable_redirects)/);
       const volumes = caddy.volumes ?? [];
       assert.ok(volumes.includes('./deploy/Caddyfile:/etc/caddy/Caddyfile:ro'));
-      assert.ok(volumes.includes('caddy_data:/data'), 'the CA and certificates survive restarts');
+      assert.ok(volumes.includes('caddy_data:/data'), 'the certificates survive restarts');
+      // A port changed in .env is published and listened on alike.
+      const moved = interpolateTree(raw, { DIALTONE_HTTPS_PORT: '8443' }) as unknown as ComposeFile;
+      assert.ok((moved.services.caddy.ports ?? []).includes('8443:8443/tcp'));
+      expect(moved.services.setup.environment?.DIALTONE_HTTPS_PORT).toBe('8443');
     });
   });
 

@@ -78,6 +78,18 @@ export abstract class AppConfig {
   abstract readonly metrics: {
     readonly token: string | undefined;
   };
+  /**
+   * The local CA behind the HTTPS certificate (LOCAL_CA_CERT), offered at /trust; unset on a
+   * server with a publicly trusted certificate.
+   */
+  abstract readonly localCa:
+    | {
+        readonly pem: string;
+        readonly der: Buffer;
+        /** Colon-separated upper-case hex, as browsers and `openssl x509 -fingerprint` show it. */
+        readonly sha256: string;
+      }
+    | undefined;
   abstract readonly signaling: {
     readonly maxSessionsPerUser: number;
     readonly ringTimeoutMs: number;

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import {
@@ -9,6 +10,7 @@ import {
 } from '../logging/log-settings.js';
 import { AppConfig, DatabaseConfig, TrustProxy } from './app-config.js';
 import { ConfigError } from './config-error.js';
+import { withFileVariables } from './file-variables.js';
 import { developmentJwtSecret } from './jwt-secret.js';
 import { redisConfig } from './redis-config.js';
 
@@ -19,7 +21,9 @@ const MIN_METRICS_TOKEN_LENGTH = 24;
 const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 
 /** Reads and validates the environment once; throws ConfigError naming the first bad variable. */
-export function loadConfig(env: Env): AppConfig {
+export function loadConfig(plainEnv: Env): AppConfig {
+  // JWT_SECRET_FILE and friends become JWT_SECRET etc. first, so both are validated alike.
+  const env = withFileVariables(plainEnv);
   const nodeEnv = env.NODE_ENV ?? 'development';
   if (!['development', 'production', 'test'].includes(nodeEnv)) {
     throw new ConfigError('NODE_ENV', 'must be development, production or test');
@@ -70,6 +74,7 @@ export function loadConfig(env: Env): AppConfig {
       usernameCoolingOffSeconds: duration(env, 'USERNAME_COOLING_OFF', 30 * 86400),
     },
     metrics: { token: metricsToken(env, production) },
+    localCa: localCa(env),
     signaling: {
       maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 5, 1, 100),
       ringTimeoutMs: integer(env, 'RING_TIMEOUT_MS', 30_000, 100, 600_000),
@@ -181,17 +186,56 @@ function optionalOrigin(env: Env, name: string): string | undefined {
 
 function database(env: Env, dataDir: string): DatabaseConfig {
   const url = env.DATABASE_URL;
+  if (env.DATABASE_PASSWORD && !/^postgres(ql)?:\/\//.test(url ?? '')) {
+    throw new ConfigError('DATABASE_PASSWORD', 'needs a postgres:// DATABASE_URL');
+  }
   if (!url) {
     return { type: 'sqlite', path: join(dataDir, 'dialtone.sqlite') };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    return { type: 'postgres', url };
+    return { type: 'postgres', url: withDatabasePassword(url, env.DATABASE_PASSWORD) };
   }
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length);
     return { type: 'sqlite', path: isAbsolute(path) ? path : resolve(path) };
   }
   throw new ConfigError('DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
+}
+
+/** DATABASE_PASSWORD (or its _FILE) replaces the password of the PostgreSQL URL, encoded. */
+function withDatabasePassword(url: string, password: string | undefined): string {
+  if (!password) {
+    return url;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('DATABASE_URL', 'is not a valid URL');
+  }
+  parsed.password = password;
+  return parsed.href;
+}
+
+/**
+ * LOCAL_CA_CERT: the PEM root certificate of the local CA that signs the HTTPS certificate (the
+ * compose setup step makes one for Caddy). Set, /trust offers it to phones; it must be a CA.
+ */
+function localCa(env: Env): AppConfig['localCa'] {
+  const pem = env.LOCAL_CA_CERT;
+  if (!pem) {
+    return undefined;
+  }
+  let cert: X509Certificate;
+  try {
+    cert = new X509Certificate(pem);
+  } catch {
+    throw new ConfigError('LOCAL_CA_CERT', 'must be a PEM certificate');
+  }
+  if (!cert.ca) {
+    throw new ConfigError('LOCAL_CA_CERT', 'must be a CA certificate (basicConstraints CA:TRUE)');
+  }
+  return { pem: cert.toString(), der: cert.raw, sha256: cert.fingerprint256 };
 }
 
 function jwtSecret(env: Env, production: boolean, dataDir: string): Buffer {

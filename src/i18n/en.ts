@@ -1,6 +1,7 @@
 import type { MessageCode } from '../signaling/protocol.js';
 import { privacyEn } from './privacy.en.js';
 import { verifyEn } from './verify.en.js';
+import { trustEn } from './trust.en.js';
 
 /**
  * English, the reference language: its keys define what every other language must translate
@@ -157,6 +158,7 @@ export const en = {
   } satisfies Record<MessageCode, string>,
   privacy: privacyEn,
   verify: verifyEn,
+  trust: trustEn,
   /** Why a registration is refused (src/users/password-policy.ts). */
   account: {
     passwordContainsName: 'The password must not contain your username or display name.',

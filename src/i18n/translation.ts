@@ -2,6 +2,7 @@ import type { MessageCode } from '../signaling/protocol.js';
 import type { en } from './en.js';
 import type { privacyEn } from './privacy.en.js';
 import type { verifyEn } from './verify.en.js';
+import type { trustEn } from './trust.en.js';
 
 /** A key of a page label or status sentence; English defines the set. */
 export type UiKey = keyof typeof en.ui;
@@ -11,6 +12,8 @@ export type AccountKey = keyof typeof en.account;
 export type PrivacyKey = keyof typeof privacyEn;
 /** A key of a sentence of call verification (client/verify/). */
 export type VerifyKey = keyof typeof verifyEn;
+/** A key of a sentence of /trust, the page that hands out the local root certificate. */
+export type TrustKey = keyof typeof trustEn;
 
 /**
  * One language's sentences. Typed as records over the key unions so that a label or a server code
@@ -22,6 +25,7 @@ export interface Translation {
   account: Record<AccountKey, string>;
   privacy: Record<PrivacyKey, string>;
   verify: Record<VerifyKey, string>;
+  trust: Record<TrustKey, string>;
 }
 
 /** Values for the `{name}` placeholders of a sentence. */

@@ -1,5 +1,6 @@
 import { privacyZhCN } from './privacy.zh-cn.js';
 import { verifyZhCN } from './verify.zh-cn.js';
+import { trustZhCN } from './trust.zh-cn.js';
 import type { Translation } from './translation.js';
 
 /** Simplified Chinese. */
@@ -151,6 +152,7 @@ export const zhCN: Translation = {
   },
   privacy: privacyZhCN,
   verify: verifyZhCN,
+  trust: trustZhCN,
   account: {
     passwordContainsName: '密码不能包含你的用户名或显示名称。',
     passwordCommon: '该密码是最常见的密码之一，攻击者会最先尝试；请另选一个。',

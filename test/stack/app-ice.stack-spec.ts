@@ -83,7 +83,10 @@ describe('the app behind Caddy hands out TURN credentials that coturn accepts', 
         credential: s.credential ?? '',
       }));
     assert.equal(iceServers.length, 1, res.body);
-    expect(iceServers[0].urls).toStrictEqual([stack.coturn.url]);
+    // The TURN URLs the setup step wrote into app.env (UDP and TCP, as in compose), UDP first:
+    // the one this coturn answers on.
+    expect(iceServers[0].urls).toStrictEqual(stack.setup.env.app.TURN_URLS.split(','));
+    expect(iceServers[0].urls[0]).toBe(stack.coturn.url);
     const [expiry] = iceServers[0].username.split(':');
     assert.ok(Number(expiry) > Date.now() / 1000, 'the username starts with a future expiry');
   });
@@ -127,7 +130,7 @@ describe('the app behind Caddy hands out TURN credentials that coturn accepts', 
       assert.equal(result.state, 'connected', detail);
       assert.equal(result.message, 'hello over relay', detail);
       assert.equal(result.selected?.local.type, 'relay', detail);
-      assert.equal(result.selected?.local.address, stack.host, detail);
+      assert.equal(result.selected?.local.address, stack.coturn.relayIp, detail);
     } finally {
       await page.close();
     }

@@ -4,28 +4,11 @@
 // and the admin endpoint the compose healthcheck polls.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { connect, type PeerCertificate } from 'node:tls';
 import WebSocket from 'ws';
 import { startProbeServer, type ProbeServer } from './relay-probe.js';
-import { httpGet, startCaddy, Teardown, type Caddy } from './stack.js';
+import { httpGet, peerCertificate, startCaddy, Teardown, type Caddy } from './stack.js';
 
 const HOST = '127.0.0.1';
-
-function peerCertificate(port: number, ca: string): Promise<PeerCertificate> {
-  return new Promise((resolve, reject) => {
-    // No servername: like a browser opening https://<IP>/, the handshake carries no SNI.
-    const socket = connect(
-      { host: HOST, port, ca, rejectUnauthorized: true, timeout: 5_000 },
-      () => {
-        const cert = socket.getPeerCertificate(true);
-        socket.end();
-        resolve(cert);
-      },
-    );
-    socket.on('timeout', () => socket.destroy(new Error('TLS handshake timed out')));
-    socket.on('error', reject);
-  });
-}
 
 describe('Caddy from deploy/Caddyfile', () => {
   const teardown = new Teardown();
@@ -45,7 +28,7 @@ describe('Caddy from deploy/Caddyfile', () => {
     const res = await httpGet(`${caddy.origin}/health`, { ca: caddy.rootCa });
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body)).toStrictEqual({ status: 'ok' });
-    const cert = await peerCertificate(caddy.httpsPort, caddy.rootCa);
+    const cert = await peerCertificate(HOST, caddy.httpsPort, caddy.rootCa);
     expect(cert.subjectaltname ?? '').toMatch(/IP Address:127\.0\.0\.1/);
     expect(String(cert.issuer.CN)).toMatch(/Caddy Local Authority/);
   });

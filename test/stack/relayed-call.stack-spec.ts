@@ -100,9 +100,9 @@ describe('a relay-only call between two Chromium browsers through Caddy, the app
       const detail = `${who}: ${JSON.stringify(path)}`;
       assert.equal(path.iceTransportPolicy, 'relay', detail);
       assert.equal(path.local?.candidateType, 'relay', detail);
-      // A relay candidate's address is coturn's relay address, here the namespace's host end.
-      assert.equal(path.local?.address, stack.host, detail);
-      assert.equal(path.remote?.address, stack.host, detail);
+      // A relay candidate's address is coturn's announced relay address (10.99.N.3, beside the host).
+      assert.equal(path.local?.address, stack.coturn.relayIp, detail);
+      assert.equal(path.remote?.address, stack.coturn.relayIp, detail);
       // The credentials are the app's TURN REST ones ("<expiry>:<user id>"), for this coturn,
       // and coturn allocated a relay for exactly that username.
       const turn = path.turnServers.find((server) => server.urls.includes(coturnUrl));

@@ -1,15 +1,22 @@
-// Native stand-in for docker-compose.yml: starts coturn, Caddy and (once it is built) the app
-// from the same deploy/ files the containers use, bound to loopback or to network namespaces
-// this module creates itself, and tears everything down again.
+// Native stand-in for docker-compose.yml: runs the setup step (node dist/setup/main.js, the
+// compose `setup` service) into a temp folder standing for the setup volume, then starts coturn,
+// Caddy and the app from the files it generated and the same deploy/ files the containers use,
+// bound to loopback or to network namespaces this module creates itself, and tears everything
+// down again.
 //
-//   coturn  deploy/coturn-entrypoint.sh fills deploy/turnserver.conf from TURN_* variables (the
-//           compose service's entrypoint), plus test-only flags on the command line: listening
-//           and relay address, ports, a temp user DB, --allow-loopback-peers in loopback mode.
-//   Caddy   deploy/Caddyfile with DIALTONE_HOST / DIALTONE_BIND / DIALTONE_HTTP(S)_PORT /
-//           DIALTONE_UPSTREAM / DIALTONE_CADDY_ADMIN, HOME and XDG_* in a temp dir so its local CA
-//           (root.crt) lands there; clients trust that root (Node: `ca`, Chromium: an NSS DB).
-//   app     node dist/main.js, NODE_ENV=production, a fresh PostgreSQL database on
-//           127.0.0.1:5432, TRUST_PROXY=loopback.
+//   setup   finds the host's address itself in 'netns' mode (a route table naming our veth as the
+//           default route, DIALTONE_ROUTE_TABLE); DIALTONE_HOST=127.0.0.1 in 'loopback' mode.
+//           Generates the secrets and the root CA Caddy issues from, and the env files below.
+//   coturn  deploy/with-env.sh coturn/coturn.env deploy/coturn-entrypoint.sh (the compose
+//           service's entrypoint), plus test-only flags on the command line: listening and relay
+//           address, ports, a temp user DB, --allow-loopback-peers in loopback mode. It relays on
+//           an address of its own beside the host (compose: the container's), which the LAN range
+//           the setup step allows contains, unlike the host itself.
+//   Caddy   deploy/Caddyfile with --envfile caddy/caddy.env (host, ports, the root CA), plus
+//           DIALTONE_BIND / DIALTONE_UPSTREAM / DIALTONE_CADDY_ADMIN, HOME and XDG_* in a temp dir;
+//           clients trust the setup step's root (Node: `ca`, Chromium: an NSS DB).
+//   app     deploy/with-env.sh app/app.env node dist/main.js, NODE_ENV=production, a fresh
+//           PostgreSQL database on 127.0.0.1:5432, TRUST_PROXY=loopback.
 //   network 'loopback': everything on 127.0.0.1. 'netns': a veth pair into a namespace of our
 //           own; coturn and Caddy listen on 10.99.N.1, Chromium runs inside the namespace
 //           (10.99.N.2) and reaches nothing else.
@@ -32,6 +39,7 @@ import {
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
+import { connect, type DetailedPeerCertificate } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/paths.js';
@@ -399,6 +407,26 @@ export function httpGet(url: string, options: HttpOptions = {}): Promise<HttpRes
   return httpCall('GET', url, options);
 }
 
+/**
+ * The certificate chain a TLS server presents, trusting only `ca`. No servername: like a browser
+ * opening https://<IP>/, the handshake carries no SNI.
+ */
+export function peerCertificate(
+  host: string,
+  port: number,
+  ca: string,
+): Promise<DetailedPeerCertificate> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, ca, rejectUnauthorized: true, timeout: 5_000 }, () => {
+      const cert = socket.getPeerCertificate(true);
+      socket.end();
+      resolve(cert);
+    });
+    socket.on('timeout', () => socket.destroy(new Error('TLS handshake timed out')));
+    socket.on('error', reject);
+  });
+}
+
 /** One STUN Binding request over UDP; resolves true when a Binding success response arrives. */
 export function stunBinding(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {
@@ -427,12 +455,127 @@ export function stunBinding(host: string, port: number, timeoutMs = 1_000): Prom
 }
 
 // ---------------------------------------------------------------------------------------------
+// the setup step
+
+export interface SetupStep {
+  /** The temp folder standing for the setup volume. */
+  dir: string;
+  /** What the setup step printed (its log lines). */
+  output: string;
+  host: string;
+  httpPort: number;
+  httpsPort: number;
+  turnPort: number;
+  /** Env files, parsed: app/app.env, coturn/coturn.env, caddy/caddy.env. */
+  env: Record<'app' | 'coturn' | 'caddy', Record<string, string>>;
+  envFile: Record<'app' | 'coturn' | 'caddy', string>;
+  /** The root CA the setup step generated, which Caddy issues from. */
+  rootCaPath: string;
+  rootCa: string;
+  /** The generated TURN secret (coturn's and the app's copies hold it). */
+  turnSecret: string;
+}
+
+export interface SetupStepOptions {
+  /** Where everything listens. */
+  host: string;
+  /**
+   * Find `host` the way compose does, from a route table naming this interface (which carries
+   * `host`) as the default route; otherwise DIALTONE_HOST=host is given explicitly.
+   */
+  detectVia?: string;
+  /** TURN_EXTERNAL_IP, as .env would set it: the address coturn announces in relay candidates. */
+  turnExternalIp?: string;
+  httpPort?: number;
+  httpsPort?: number;
+  turnPort?: number;
+}
+
+export function parseEnvFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (match !== null) {
+      values[match[1]] = match[2];
+    }
+  }
+  return values;
+}
+
+/** Runs `node dist/setup/main.js` (build first) into a fresh temp folder, as the compose service. */
+export async function runSetupStep(options: SetupStepOptions): Promise<SetupStep> {
+  const entry = join(REPO_ROOT, 'dist', 'setup', 'main.js');
+  if (!existsSync(entry)) {
+    throw new Error(`${entry} is missing: run npm run build first`);
+  }
+  const dir = tempDir('setup');
+  const httpPort = options.httpPort ?? (await freeTcpPort(options.host));
+  const httpsPort = options.httpsPort ?? (await freeTcpPort(options.host));
+  const turnPort = options.turnPort ?? (await freeTcpPort(options.host));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    SETUP_DIR: join(dir, 'volume'),
+    DIALTONE_CADDY_CA_DIR: join(dir, 'no-caddy-data'),
+    DIALTONE_HTTP_PORT: String(httpPort),
+    DIALTONE_HTTPS_PORT: String(httpsPort),
+    DIALTONE_TURN_PORT: String(turnPort),
+    ...(options.turnExternalIp === undefined ? {} : { TURN_EXTERNAL_IP: options.turnExternalIp }),
+  };
+  if (options.detectVia !== undefined) {
+    const routes = join(dir, 'route');
+    writeFileSync(
+      routes,
+      'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n' +
+        `${options.detectVia}\t00000000\t00000000\t0003\t0\t0\t0\t00000000\t0\t0\t0\n`,
+    );
+    env.DIALTONE_ROUTE_TABLE = routes;
+  } else {
+    env.DIALTONE_HOST = options.host;
+  }
+  const result = await run(process.execPath, [entry], { env });
+  if (result.code !== 0) {
+    throw new Error(`the setup step failed (${result.code}):\n${result.stdout}${result.stderr}`);
+  }
+  const volume = join(dir, 'volume');
+  const envFile = {
+    app: join(volume, 'app', 'app.env'),
+    coturn: join(volume, 'coturn', 'coturn.env'),
+    caddy: join(volume, 'caddy', 'caddy.env'),
+  };
+  const parsed = {
+    app: parseEnvFile(readFileSync(envFile.app, 'utf8')),
+    coturn: parseEnvFile(readFileSync(envFile.coturn, 'utf8')),
+    caddy: parseEnvFile(readFileSync(envFile.caddy, 'utf8')),
+  };
+  if (parsed.caddy.DIALTONE_HOST !== options.host) {
+    throw new Error(`the setup step chose ${parsed.caddy.DIALTONE_HOST}, not ${options.host}`);
+  }
+  return {
+    dir: volume,
+    output: result.stdout + result.stderr,
+    host: options.host,
+    httpPort,
+    httpsPort,
+    turnPort,
+    env: parsed,
+    envFile,
+    rootCaPath: parsed.caddy.DIALTONE_CA_CERT,
+    rootCa: readFileSync(parsed.caddy.DIALTONE_CA_CERT, 'utf8'),
+    turnSecret: readFileSync(parsed.coturn.TURN_SECRET_FILE, 'utf8'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // coturn
 
 export interface CoturnOptions {
-  /** Address coturn listens and relays on (127.0.0.1, or the namespace address). */
+  /** Address coturn listens on (127.0.0.1, or the namespace address). */
   host: string;
-  secret: string;
+  /** Address it relays on (default: `host`). */
+  relayIp?: string;
+  /** The setup step's files: TURN_* come from its coturn.env, as in compose. */
+  setup?: SetupStep;
+  secret?: string;
   realm?: string;
   /** TURN_ALLOWED_PEER_IPS: addresses/ranges re-allowed past the deny list (the LAN mechanism). */
   allowedPeerIps?: string[];
@@ -443,6 +586,8 @@ export interface CoturnOptions {
 
 export interface Coturn {
   host: string;
+  /** The address of relay candidates. */
+  relayIp: string;
   port: number;
   relayRange: [number, number];
   secret: string;
@@ -458,22 +603,35 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   requireExecutable(BIN.turnserver);
   requireExecutable(BIN.sh);
   const dir = tempDir('coturn');
-  const port = await freeTcpPort(options.host);
-  const relayRange = await freeUdpRange(options.host, options.relayPorts ?? 21);
+  const port = options.setup?.turnPort ?? (await freeTcpPort(options.host));
+  const relayIp = options.relayIp ?? options.host;
+  const relayRange = await freeUdpRange(relayIp, options.relayPorts ?? 21);
   const configPath = join(dir, 'turnserver.conf');
+  const secret = options.setup?.turnSecret ?? options.secret;
+  if (secret === undefined) {
+    throw new Error('startCoturn: give `setup` or `secret`');
+  }
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
-    TURN_SECRET: options.secret,
-    TURN_REALM: options.realm ?? options.host,
-    TURN_ALLOWED_PEER_IPS: (options.allowedPeerIps ?? []).join(','),
+    ...(options.setup === undefined
+      ? {
+          TURN_SECRET: secret,
+          TURN_REALM: options.realm ?? options.host,
+          TURN_ALLOWED_PEER_IPS: (options.allowedPeerIps ?? []).join(','),
+        }
+      : {}),
     TURNSERVER_TEMPLATE: join(DEPLOY_DIR, 'turnserver.conf'),
     TURNSERVER_CONFIG: configPath,
     TURNSERVER_BIN: BIN.turnserver,
   };
   const args = [
+    // As compose runs it: with-env.sh exports the setup step's coturn.env first.
+    ...(options.setup === undefined
+      ? []
+      : [join(DEPLOY_DIR, 'with-env.sh'), options.setup.envFile.coturn, BIN.sh]),
     join(DEPLOY_DIR, 'coturn-entrypoint.sh'),
     `--listening-ip=${options.host}`,
-    `--relay-ip=${options.host}`,
+    `--relay-ip=${relayIp}`,
     `--listening-port=${port}`,
     `--min-port=${relayRange[0]}`,
     `--max-port=${relayRange[1]}`,
@@ -501,14 +659,14 @@ export async function startCoturn(options: CoturnOptions): Promise<Coturn> {
   }
   return {
     host: options.host,
+    relayIp,
     port,
     relayRange,
-    secret: options.secret,
+    secret,
     configPath,
     process: proc,
     url: `turn:${options.host}:${port}?transport=udp`,
-    mint: (userId, ttlSeconds = 600) =>
-      turnCredential(options.secret, userId, ttlSeconds, Date.now()),
+    mint: (userId, ttlSeconds = 600) => turnCredential(secret, userId, ttlSeconds, Date.now()),
     stop,
   };
 }
@@ -523,6 +681,8 @@ export interface CaddyOptions {
   bind: string;
   /** DIALTONE_UPSTREAM: host:port of the app. */
   upstream: string;
+  /** The setup step's files (host, ports, root CA); run here for `host` when not given. */
+  setup?: SetupStep;
 }
 
 export interface Caddy {
@@ -532,7 +692,7 @@ export interface Caddy {
   httpPort: number;
   /** host:port of Caddy's admin endpoint (DIALTONE_CADDY_ADMIN). */
   admin: string;
-  /** PEM of Caddy's local root CA, found in its data dir (XDG_DATA_HOME/caddy/pki/...). */
+  /** PEM of the root CA Caddy issues from: the setup step's (Caddyfile `pki`). */
   rootCa: string;
   rootCaPath: string;
   process: Managed;
@@ -541,42 +701,37 @@ export interface Caddy {
 
 export async function startCaddy(options: CaddyOptions): Promise<Caddy> {
   requireExecutable(BIN.caddy);
+  const setup = options.setup ?? (await runSetupStep({ host: options.host }));
   const dir = tempDir('caddy');
-  const httpPort = await freeTcpPort(options.bind);
-  const httpsPort = await freeTcpPort(options.bind);
+  const { httpPort, httpsPort } = setup;
   const adminPort = await freeTcpPort('127.0.0.1');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: dir,
     XDG_DATA_HOME: join(dir, 'data'),
     XDG_CONFIG_HOME: join(dir, 'config'),
-    DIALTONE_HOST: options.host,
     DIALTONE_BIND: options.bind,
-    DIALTONE_HTTP_PORT: String(httpPort),
-    DIALTONE_HTTPS_PORT: String(httpsPort),
     DIALTONE_UPSTREAM: options.upstream,
     DIALTONE_CADDY_ADMIN: `127.0.0.1:${adminPort}`,
   };
   const proc = startProcess(
     'caddy',
     BIN.caddy,
-    ['run', '--config', join(DEPLOY_DIR, 'Caddyfile'), '--adapter', 'caddyfile'],
+    [
+      ...['run', '--config', join(DEPLOY_DIR, 'Caddyfile'), '--adapter', 'caddyfile'],
+      // As compose runs it: the host, the ports and the root CA from the setup step.
+      ...['--envfile', setup.envFile.caddy],
+    ],
     env,
   );
   const stop = async () => {
     await proc.stop();
     rmSync(dir, { recursive: true, force: true });
   };
-  const rootCaPath = join(dir, 'data', 'caddy', 'pki', 'authorities', 'local', 'root.crt');
+  const { rootCaPath, rootCa } = setup;
   const hostPart = options.host.includes(':') ? `[${options.host}]` : options.host;
   const origin = `https://${hostPart}:${httpsPort}`;
   try {
-    const rootCa = await waitFor('Caddy to create its local root CA', 20_000, () => {
-      if (proc.child.exitCode !== null) {
-        throw new Error(`caddy exited (${proc.child.exitCode}):\n${proc.output()}`);
-      }
-      return existsSync(rootCaPath) ? readFileSync(rootCaPath, 'utf8') : undefined;
-    });
     // The site certificate is issued asynchronously; wait until a handshake that trusts only
     // this root succeeds (the upstream may still be down: any HTTP status will do).
     await waitFor('Caddy to serve HTTPS with a certificate from its local CA', 20_000, async () => {
@@ -610,6 +765,10 @@ export interface BrowserNetns {
   name: string;
   /** Our end of the veth pair (root namespace): coturn and Caddy listen here. */
   hostAddress: string;
+  /** The interface holding it, which the setup step finds as the default route's. */
+  hostInterface: string;
+  /** A second address on our end: coturn's relay address (10.99.N.3). */
+  relayAddress: string;
   /** The browser's address inside the namespace. */
   browserAddress: string;
   destroy(): Promise<void>;
@@ -641,6 +800,7 @@ export async function createBrowserNetns(): Promise<BrowserNetns> {
   }
   const hostAddress = `10.99.${subnet}.1`;
   const browserAddress = `10.99.${subnet}.2`;
+  const relayAddress = `10.99.${subnet}.3`;
   const destroy = async () => {
     await run(BIN.ip, ['link', 'del', outside]);
     await run(BIN.ip, ['netns', 'del', name]);
@@ -660,6 +820,7 @@ export async function createBrowserNetns(): Promise<BrowserNetns> {
     await runChecked(BIN.ip, ['link', 'add', outside, 'type', 'veth', 'peer', 'name', inside]);
     await runChecked(BIN.ip, ['link', 'set', inside, 'netns', name]);
     await runChecked(BIN.ip, ['addr', 'add', `${hostAddress}/24`, 'dev', outside]);
+    await runChecked(BIN.ip, ['addr', 'add', `${relayAddress}/24`, 'dev', outside]);
     await runChecked(BIN.ip, ['link', 'set', outside, 'up']);
     await runChecked(BIN.ip, ['-n', name, 'addr', 'add', `${browserAddress}/24`, 'dev', inside]);
     await runChecked(BIN.ip, ['-n', name, 'link', 'set', inside, 'up']);
@@ -675,7 +836,7 @@ export async function createBrowserNetns(): Promise<BrowserNetns> {
     await destroy();
     throw error;
   }
-  return { name, hostAddress, browserAddress, destroy };
+  return { name, hostAddress, hostInterface: outside, relayAddress, browserAddress, destroy };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -690,29 +851,32 @@ export interface BrowserHome {
   dispose(): void;
 }
 
+/** Adds `certFile` (PEM or DER) to the NSS DB of a browser home as a CA trusted for websites. */
+export async function trustInBrowserHome(home: string, certFile: string, nickname: string) {
+  requireExecutable(BIN.certutil);
+  const nssdb = `sql:${join(home, '.pki', 'nssdb')}`;
+  await runChecked(BIN.certutil, ['-d', nssdb, '-A', '-t', 'C,,', '-n', nickname, '-i', certFile]);
+}
+
+/**
+ * A HOME for Chromium with an NSS DB ($HOME/.pki/nssdb) that trusts `rootCa`, or nothing at all
+ * when it is undefined (a phone before /trust).
+ */
 export async function prepareBrowserHome(
-  rootCa: string,
+  rootCa: string | undefined,
   netns?: BrowserNetns,
 ): Promise<BrowserHome> {
   requireExecutable(BIN.chromium);
   requireExecutable(BIN.certutil);
   const home = tempDir('chromium');
   const nssdb = `sql:${join(home, '.pki', 'nssdb')}`;
-  const caFile = join(home, 'caddy-root.crt');
-  writeFileSync(caFile, rootCa);
   await runChecked('/bin/mkdir', ['-p', join(home, '.pki', 'nssdb')]);
   await runChecked(BIN.certutil, ['-d', nssdb, '-N', '--empty-password']);
-  await runChecked(BIN.certutil, [
-    '-d',
-    nssdb,
-    '-A',
-    '-t',
-    'C,,',
-    '-n',
-    'Dialtone test Caddy CA',
-    '-i',
-    caFile,
-  ]);
+  if (rootCa !== undefined) {
+    const caFile = join(home, 'caddy-root.crt');
+    writeFileSync(caFile, rootCa);
+    await trustInBrowserHome(home, caFile, 'Dialtone test Caddy CA');
+  }
   let executablePath: string = BIN.chromium;
   if (netns !== undefined) {
     executablePath = join(home, 'chromium-in-netns.sh');
@@ -770,9 +934,15 @@ export async function createDatabase(): Promise<Database> {
 
 export interface AppOptions {
   databaseUrl: string;
-  publicUrl: string;
-  turnUrls: string[];
-  turnSecret: string;
+  /**
+   * The setup step's files: the app starts as compose starts it, through deploy/with-env.sh and
+   * app/app.env (PUBLIC_URL, STUN/TURN URLs, the *_FILE secrets, LOCAL_CA_CERT_FILE), and the
+   * three settings below are not used.
+   */
+  setup?: SetupStep;
+  publicUrl?: string;
+  turnUrls?: string[];
+  turnSecret?: string;
   jwtSecret?: string;
   allowedOrigins?: string[];
   /** Defaults to a free port on 127.0.0.1. */
@@ -804,19 +974,31 @@ export async function startApp(options: AppOptions): Promise<App> {
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     DATABASE_URL: options.databaseUrl,
-    JWT_SECRET: options.jwtSecret ?? randomBytes(32).toString('hex'),
     JWT_TTL: '1h',
     TRUST_PROXY: 'loopback',
-    PUBLIC_URL: options.publicUrl,
     ...(options.allowedOrigins !== undefined && options.allowedOrigins.length > 0
       ? { ALLOWED_ORIGINS: options.allowedOrigins.join(',') }
       : {}),
-    TURN_URLS: options.turnUrls.join(','),
-    TURN_SECRET: options.turnSecret,
+    ...(options.setup === undefined
+      ? {
+          JWT_SECRET: options.jwtSecret ?? randomBytes(32).toString('hex'),
+          PUBLIC_URL: options.publicUrl,
+          TURN_URLS: (options.turnUrls ?? []).join(','),
+          TURN_SECRET: options.turnSecret,
+        }
+      : {}),
     TURN_TTL: '600',
     ...options.extraEnv,
   };
-  const proc = startProcess('app', process.execPath, [entry], env);
+  const proc =
+    options.setup === undefined
+      ? startProcess('app', process.execPath, [entry], env)
+      : startProcess(
+          'app',
+          BIN.sh,
+          [join(DEPLOY_DIR, 'with-env.sh'), options.setup.envFile.app, process.execPath, entry],
+          env,
+        );
   const stop = async () => {
     await proc.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -860,6 +1042,8 @@ export interface StackOptions {
 export interface Stack {
   /** DIALTONE_HOST: where Caddy and coturn listen, and what the browser opens. */
   host: string;
+  /** What the setup step generated, which everything was started from. */
+  setup: SetupStep;
   netns?: BrowserNetns;
   coturn: Coturn;
   caddy: Caddy;
@@ -926,14 +1110,23 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       teardown.add('network namespace', () => netns!.destroy());
       host = netns.hostAddress;
     }
-    const turnSecret = randomBytes(24).toString('base64');
+    // coturn relays on an address of its own next to the host, which the LAN range the setup
+    // step allows holds (the host itself it never does), and announces it (TURN_EXTERNAL_IP, as
+    // .env sets it). Relay-to-relay calls need that: through the host's own address the split
+    // range would refuse them (docs/deploy.md, "Relay-only calls inside the LAN").
+    const relayIp = netns?.relayAddress ?? '127.0.0.2';
+    // The setup step, as compose runs it first: in the namespace it finds the host from a route
+    // table naming our veth end as the default route, on loopback it is told DIALTONE_HOST.
+    const setup = await runSetupStep({
+      host,
+      detectVia: netns?.hostInterface,
+      turnExternalIp: relayIp,
+    });
+    const turnSecret = setup.turnSecret;
     const coturn = await startCoturn({
       host,
-      secret: turnSecret,
-      realm: host,
-      // The relay addresses are the peers of a relay-to-relay call: re-allow exactly that address
-      // through the same variable a LAN deployment uses for its range.
-      allowedPeerIps: [host],
+      relayIp,
+      setup,
       allowLoopbackPeers: options.network === 'loopback',
     });
     teardown.add('coturn', () => coturn.stop());
@@ -958,13 +1151,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       host,
       bind: host,
       upstream: upstream ?? appPorts.map((port) => `127.0.0.1:${port}`).join(' '),
+      setup,
     });
     teardown.add('caddy', () => caddy.stop());
     const apps: App[] = [];
     let redis: Stack['redis'];
     if (options.app === true && database !== undefined) {
-      // Instances of one deployment share the JWT secret and, when several, Redis.
-      const jwtSecret = randomBytes(32).toString('hex');
+      // Instances of one deployment share the setup step's secrets and, when several, Redis.
       redis =
         appPorts.length > 1
           ? {
@@ -976,10 +1169,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       for (const port of appPorts) {
         const started = await startApp({
           databaseUrl: database.url,
-          publicUrl: caddy.origin,
-          turnUrls: [coturn.url],
-          turnSecret,
-          jwtSecret,
+          setup,
           port,
           entry: options.appEntry,
           extraEnv: shared,
@@ -1001,6 +1191,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     teardown.add('browser home', () => browser.dispose());
     return {
       host,
+      setup,
       netns,
       coturn,
       caddy,

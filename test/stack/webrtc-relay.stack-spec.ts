@@ -60,14 +60,14 @@ for (const network of ['loopback', 'netns'] satisfies StackNetwork[]) {
       assert.ok(all.length >= 2, detail);
       for (const candidate of all) {
         expect(candidate).toMatch(
-          new RegExp(` ${stack.host.replace(/\./g, '\\.')} \\d+ typ relay `),
+          new RegExp(` ${stack.coturn.relayIp.replace(/\./g, '\\.')} \\d+ typ relay `),
         );
       }
       assert.ok(result.selected, detail);
       const [low, high] = stack.coturn.relayRange;
       for (const end of [result.selected.local, result.selected.remote]) {
         assert.equal(end.type, 'relay', detail);
-        assert.equal(end.address, stack.host, detail);
+        assert.equal(end.address, stack.coturn.relayIp, detail);
         assert.ok(end.port >= low && end.port <= high, `relay port ${end.port} in ${low}-${high}`);
       }
       await stack.coturn.process.waitForOutput(
