@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { call } from './support/http.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { createUser, startTestApp, type TestApp } from './support/test-app.js';
 
 const SOURCE_MAP = '/js/call-page.js.map';
 
@@ -61,5 +61,48 @@ describe('source maps in production', () => {
       ]);
     }
     expect((await call(app.baseUrl, 'GET', '/js/call-page.js')).status).toBe(200);
+  });
+});
+
+describe('Cache-Control', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'headers-e2e-0123456789-0123456789-0123456789',
+    });
+  });
+  afterAll(() => app.close());
+
+  it('is no-store on every page and API answer that shows an account, while assets stay cacheable', async () => {
+    const me = await createUser(app.baseUrl, 'cached');
+    const pages = ['/account', `/webrtc/${me.username}`];
+    const api = [
+      '/users/me',
+      '/users/me/data',
+      '/calls',
+      '/contacts',
+      '/blocks',
+      '/privacy',
+      '/ice-servers',
+      '/users?search=cac',
+    ];
+    const answers = [
+      ...(await Promise.all(
+        pages.map((path) => call(app.baseUrl, 'GET', path, { cookie: me.token })),
+      )),
+      ...(await Promise.all(
+        api.map((path) => call(app.baseUrl, 'GET', path, { token: me.token })),
+      )),
+    ];
+    expect(
+      answers.map((reply, n) => [
+        [...pages, ...api][n],
+        reply.status,
+        reply.headers.get('cache-control'),
+      ]),
+    ).toStrictEqual([...pages, ...api].map((path) => [path, 200, 'no-store']));
+    const script = await call(app.baseUrl, 'GET', '/js/call-page.js');
+    expect(script.headers.get('cache-control')).toBe('public, max-age=3600');
   });
 });
