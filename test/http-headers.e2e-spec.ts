@@ -36,7 +36,7 @@ describe('Permissions-Policy', () => {
   });
 });
 
-describe('source maps in production', () => {
+describe('in production', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({
@@ -46,7 +46,7 @@ describe('source maps in production', () => {
   });
   afterAll(() => app.close());
 
-  it('are not served, while the scripts are', async () => {
+  it('source maps are not served, while the scripts are', async () => {
     const map = await call(app.baseUrl, 'GET', SOURCE_MAP);
     expect(map.status).toBe(404);
     expect(map.text).not.toMatch(/sourcesContent|"sources"/);
@@ -62,19 +62,8 @@ describe('source maps in production', () => {
     }
     expect((await call(app.baseUrl, 'GET', '/js/call-page.js')).status).toBe(200);
   });
-});
 
-describe('Cache-Control', () => {
-  let app: TestApp;
-  beforeAll(async () => {
-    app = await startTestApp({
-      NODE_ENV: 'production',
-      JWT_SECRET: 'headers-e2e-0123456789-0123456789-0123456789',
-    });
-  });
-  afterAll(() => app.close());
-
-  it('is no-store on every page and API answer that shows an account, while assets stay cacheable', async () => {
+  it('Cache-Control is no-store on every page and API answer that shows an account, while assets stay cacheable', async () => {
     const me = await createUser(app.baseUrl, 'cached');
     const pages = ['/account', `/webrtc/${me.username}`];
     const api = [
