@@ -1,8 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AccountModule } from './account/account.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { AppConfig } from './config/app-config.js';
+import { NoStoreInterceptor } from './common/no-store.interceptor.js';
 import { ConfigModule } from './config/config.module.js';
 import { ContactsModule } from './contacts/contacts.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -40,6 +42,7 @@ export class AppModule {
         SignalingBackendModule.forRoot(config),
         SignalingModule.forRoot(config),
       ],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: NoStoreInterceptor }],
     };
   }
 }

@@ -12,6 +12,7 @@ import { PinoLoggerService } from './logging/pino-logger.service.js';
 import { requestLogging } from './logging/request-logging.js';
 import { createRootLogger } from './logging/root-logger.js';
 import { SignalingWsAdapter } from './signaling/signaling-ws.adapter.js';
+import { UpgradeAdmission } from './signaling/upgrade-admission.js';
 import { UpgradeAuthenticator } from './signaling/upgrade-authenticator.js';
 
 const BODY_LIMIT = '16kb';
@@ -118,7 +119,9 @@ export async function createApp(
     });
   }
   app.useStaticAssets(PUBLIC_DIR, { index: false, maxAge: config.production ? '1h' : 0 });
-  app.useWebSocketAdapter(new SignalingWsAdapter(app, app.get(UpgradeAuthenticator)));
+  app.useWebSocketAdapter(
+    new SignalingWsAdapter(app, app.get(UpgradeAuthenticator), app.get(UpgradeAdmission)),
+  );
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   return app;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { call, type Reply } from './support/http.js';
-import { createUser, startTestApp, type TestApp } from './support/test-app.js';
+import { createUser, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 /** Statuses counted: `{401: 5, 429: 95}`. */
 function tally(replies: Reply[]): Record<number, number> {
@@ -104,31 +104,45 @@ describe('limits on unauthenticated account work', () => {
     expect(statuses).toStrictEqual([401, 401, 429]);
   });
 
-  it('limits all addresses together (AUTH_RATE_GLOBAL)', async () => {
+  it('limits the argon2 work of all addresses together (AUTH_RATE_GLOBAL)', async () => {
     const { baseUrl } = await start({
       AUTH_RATE_PER_ADDRESS: '100',
-      AUTH_RATE_GLOBAL: '5',
+      AUTH_RATE_GLOBAL: '7',
       TRUST_PROXY: 'loopback',
     });
+    const victim = await createUser(baseUrl, 'sprayed'); // a registration and a login: 2 hashes
     const statuses = [];
     for (let n = 1; n <= 6; n += 1) {
-      const reply = await login(baseUrl, 'nobody', 'wrong password', {
+      const reply = await login(baseUrl, victim.username, 'wrong password', {
         'x-forwarded-for': `198.51.100.${n}`,
       });
       statuses.push(reply.status);
       if (reply.status === 429) {
         expect(reply.json().message).toMatch(/The server is receiving too many account requests/);
-        expect(retryAfter(reply)).toBe(12);
+        expect(retryAfter(reply)).toBe(9); // 7 a minute: the next one in 9 s
       }
     }
     expect(statuses).toStrictEqual([401, 401, 401, 401, 401, 429]);
+    // Refused before argon2: no guess was evaluated, so the lock-out does not hold it.
+    const sameAddress = await login(baseUrl, victim.username, 'wrong password', {
+      'x-forwarded-for': '198.51.100.6',
+    });
+    expect(sameAddress.json().message).toMatch(/The server is receiving too many/);
   });
 
   it('answers 503 with Retry-After beyond the argon2 queue, and keeps serving afterwards', async () => {
     const { baseUrl } = await start({ PASSWORD_HASH_CONCURRENCY: '1', PASSWORD_HASH_QUEUE: '2' });
     const alice = await createUser(baseUrl, 'alice');
+    // Wrong passwords of existing accounts (a name with no account costs no hash), 5 each: all
+    // within the lock-out, so every one reaches the queue.
+    const targets: TestUser[] = [];
+    for (let n = 0; n < 8; n += 1) {
+      targets.push(await createUser(baseUrl, `target${n}`)); // one at a time: the queue is short
+    }
     const flood = await Promise.all(
-      Array.from({ length: 40 }, (_, n) => login(baseUrl, `bogus${n}`, 'wrong password')),
+      Array.from({ length: 40 }, (_, n) =>
+        login(baseUrl, targets[n % 8].username, 'wrong password'),
+      ),
     );
     const counts = tally(flood);
     expect(Object.keys(counts).sort()).toStrictEqual(['401', '503']);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { call } from './support/http.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
+import { createUser, startTestApp, type TestApp } from './support/test-app.js';
 
 const SOURCE_MAP = '/js/call-page.js.map';
 
@@ -36,7 +36,7 @@ describe('Permissions-Policy', () => {
   });
 });
 
-describe('source maps in production', () => {
+describe('in production', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({
@@ -46,7 +46,7 @@ describe('source maps in production', () => {
   });
   afterAll(() => app.close());
 
-  it('are not served, while the scripts are', async () => {
+  it('source maps are not served, while the scripts are', async () => {
     const map = await call(app.baseUrl, 'GET', SOURCE_MAP);
     expect(map.status).toBe(404);
     expect(map.text).not.toMatch(/sourcesContent|"sources"/);
@@ -61,5 +61,37 @@ describe('source maps in production', () => {
       ]);
     }
     expect((await call(app.baseUrl, 'GET', '/js/call-page.js')).status).toBe(200);
+  });
+
+  it('Cache-Control is no-store on every page and API answer that shows an account, while assets stay cacheable', async () => {
+    const me = await createUser(app.baseUrl, 'cached');
+    const pages = ['/account', `/webrtc/${me.username}`];
+    const api = [
+      '/users/me',
+      '/users/me/data',
+      '/calls',
+      '/contacts',
+      '/blocks',
+      '/privacy',
+      '/ice-servers',
+      '/users?search=cac',
+    ];
+    const answers = [
+      ...(await Promise.all(
+        pages.map((path) => call(app.baseUrl, 'GET', path, { cookie: me.token })),
+      )),
+      ...(await Promise.all(
+        api.map((path) => call(app.baseUrl, 'GET', path, { token: me.token })),
+      )),
+    ];
+    expect(
+      answers.map((reply, n) => [
+        [...pages, ...api][n],
+        reply.status,
+        reply.headers.get('cache-control'),
+      ]),
+    ).toStrictEqual([...pages, ...api].map((path) => [path, 200, 'no-store']));
+    const script = await call(app.baseUrl, 'GET', '/js/call-page.js');
+    expect(script.headers.get('cache-control')).toBe('public, max-age=3600');
   });
 });

@@ -40,6 +40,7 @@ describe('scale-out: faults', () => {
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
       AUTH_RATE_PER_ADDRESS: '1000',
+      WS_UPGRADES_PER_ADDRESS: '1000000',
       RING_TIMEOUT_MS: '1500',
       RESUME_WINDOW_MS: '15000',
     };

@@ -29,6 +29,7 @@ describe('scale-out: instances on Redis', () => {
       REDIS_URL,
       REDIS_KEY_PREFIX: `dialtone-e2e-${randomBytes(4).toString('hex')}:`,
       AUTH_RATE_PER_ADDRESS: '1000',
+      WS_UPGRADES_PER_ADDRESS: '1000000',
       RING_TIMEOUT_MS: '1500',
       RESUME_WINDOW_MS: '8000',
       RESUME_MAX_FAILURES: '3',

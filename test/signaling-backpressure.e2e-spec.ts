@@ -32,6 +32,7 @@ describe('signaling: a client that stops reading is dropped, and the server stay
   beforeAll(async () => {
     server = await startServerProcess({
       AUTH_RATE_PER_ADDRESS: '100000',
+      WS_UPGRADES_PER_ADDRESS: '1000000',
       WS_MAX_BUFFERED_BYTES: String(MiB),
     });
   });

@@ -17,7 +17,10 @@ describe('signaling: no frame can crash the server (node dist/main.js)', () => {
 
   // One server per test, so that each attack is shown to be harmless on its own.
   beforeEach(async () => {
-    server = await startServerProcess({ AUTH_RATE_PER_ADDRESS: '100000' });
+    server = await startServerProcess({
+      AUTH_RATE_PER_ADDRESS: '100000',
+      WS_UPGRADES_PER_ADDRESS: '1000000',
+    });
   });
   afterEach(() => server.stop());
 

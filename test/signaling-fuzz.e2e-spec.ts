@@ -32,6 +32,7 @@ describe('signaling fuzz: no generated frame crashes, bloats or disturbs the ser
   beforeAll(async () => {
     server = await startServerProcess({
       AUTH_RATE_PER_ADDRESS: '100000',
+      WS_UPGRADES_PER_ADDRESS: '1000000',
       // The fuzz waits for each reply, so it never floods; the limits stay out of its way.
       WS_MESSAGE_RATE: '100000',
       WS_MESSAGE_BURST: '100000',

@@ -43,6 +43,7 @@ describe('signaling: liveness cannot be faked with pongs nobody asked for', () =
     app = await startTestApp({
       WS_PING_INTERVAL_MS: String(PING_INTERVAL_MS),
       AUTH_RATE_PER_ADDRESS: '100000',
+      WS_UPGRADES_PER_ADDRESS: '1000000',
     });
     observer = await createUser(app.baseUrl, 'watch');
   });

@@ -41,6 +41,7 @@ describe('signaling: the upgrade Origin is compared whole (scheme, host, port)',
     app = await startTestApp({
       PUBLIC_URL: 'https://calls.example',
       AUTH_RATE_PER_ADDRESS: '100000',
+      WS_UPGRADES_PER_ADDRESS: '1000000',
     });
     // Behind a TLS proxy the upgrade reaches the app as plain http, addressed to HOST.
     const viaProxy = { host: 'calls.example' };

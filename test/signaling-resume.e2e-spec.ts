@@ -1,6 +1,7 @@
 // Protocol 2, session resume: every rule of docs/protocol.md "Version 2", with real `ws` clients
 // against a real listening server.
 import assert from 'node:assert/strict';
+import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CallHistoryService } from '../src/calls/call-history.service.js';
@@ -297,6 +298,18 @@ describe('signaling protocol 2: session resume', () => {
       ws.close();
       bob.ws.close();
     });
+    it('a lastSeq above anything the session sent fails "expired" (the token was right), and the session can still be resumed', async () => {
+      const alice = await partyV2(app.baseUrl, 'alice');
+      await cut(app, alice);
+      const sent = alice.ws.lastSeq; // the welcome and the pong
+      const ahead = await tryResume(app.baseUrl, alice, { lastSeq: sent + 5 });
+      expect(ahead.reply).toStrictEqual({ type: 'resume_failed', code: 'expired' });
+      await welcomeV2(ahead.ws);
+      ahead.ws.close();
+      const resumed = await resumeV2(app.baseUrl, alice, sent);
+      expect(resumed.sessionId).toBe(alice.sessionId);
+      alice.ws.close();
+    });
   });
 
   describe('refusals', () => {
@@ -366,6 +379,36 @@ describe('signaling protocol 2: session resume', () => {
       expect((await alice.ws.next('answer')).sdp).toBe('v=0 after');
       expect(await drain(old, 0)).toStrictEqual([]);
       closeAll(alice, bob);
+    });
+  });
+
+  describe('a session the server is closing', () => {
+    it('is not resumed while a client that stopped reading holds up its close: "expired", and the new session is the one rung', async () => {
+      const alice = await partyV2(app.baseUrl, 'alice');
+      const bob = await partyV2(app.baseUrl, 'bob');
+      const old = alice.ws;
+      // The old client stops reading: the server's close frame (4001) is never answered.
+      (old.socket as unknown as { _socket: Socket })._socket.pause();
+      const out = await call(app.baseUrl, 'POST', '/auth/logout', { token: alice.user.token });
+      expect(out.status).toBe(204);
+      await sleep(100);
+      expect(app.app.get(SessionRegistry).get(alice.sessionId)).toBeDefined(); // still closing
+      const again = await call(app.baseUrl, 'POST', '/auth/login', {
+        json: { username: alice.user.username, password: alice.user.password },
+      });
+      const token = again.json<{ accessToken: string }>().accessToken;
+      const attempt = await tryResume(app.baseUrl, alice, { token });
+      expect(attempt.reply).toStrictEqual({ type: 'resume_failed', code: 'expired' });
+      const fresh = await welcomeV2(attempt.ws);
+      expect(fresh.sessionId).not.toBe(alice.sessionId);
+      // The live session answers, and a call reaches it.
+      attempt.ws.send({ type: 'ping' });
+      await attempt.ws.next('pong');
+      bob.ws.send({ type: 'call_start', toUser: alice.user.username, msg: '1' });
+      expect(await attempt.ws.next('call_start')).toMatchObject({ fromUser: bob.user.username });
+      old.socket.terminate();
+      attempt.ws.close();
+      bob.ws.close();
     });
   });
 

@@ -27,6 +27,8 @@ export async function startDialtone(env = {}, { core, nodeArgs = [] } = {}) {
       NODE_ENV: 'production',
       JWT_SECRET: BENCH_JWT_SECRET,
       AUTH_RATE_PER_ADDRESS: '100000',
+      WS_UPGRADES_PER_ADDRESS: '1000000',
+      WS_MAX_PENDING_PER_USER: '10000',
       AUTH_RATE_GLOBAL: '100000',
       ...env,
     },

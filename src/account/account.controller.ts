@@ -3,7 +3,6 @@ import {
   Controller,
   Delete,
   Get,
-  Header,
   HttpCode,
   Patch,
   Post,
@@ -92,7 +91,6 @@ export class AccountController {
 
   /** Everything kept about you, as a JSON file to download. */
   @Get('data')
-  @Header('Cache-Control', 'no-store')
   async export(
     @CurrentUser() user: AuthenticatedUser,
     @Res({ passthrough: true }) response: Response,

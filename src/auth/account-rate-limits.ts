@@ -8,9 +8,14 @@ import { RateBuckets } from './rate-buckets.js';
 const GLOBAL = '';
 
 /**
- * The request budgets of the account routes, which anyone may call and which cost an argon2 hash:
- * AUTH_RATE_PER_ADDRESS per client address (TRUST_PROXY decides which address that is) and
- * AUTH_RATE_GLOBAL for everyone together. One instance serves the API and the form routes alike.
+ * The request budgets of the account routes, which anyone may call. AUTH_RATE_PER_ADDRESS counts
+ * every login, registration and password check of one client address (TRUST_PROXY decides which
+ * address that is), so one source is stopped whatever it sends. AUTH_RATE_GLOBAL counts only the
+ * argon2 work that nobody has proved a right to: a login of an existing account and a
+ * registration. It protects the CPU, and since anyone with many addresses can empty it, nothing
+ * cheap spends it — a logout, a login for a name that has no account, a request with a valid
+ * token — so that none of those can be turned against everyone else's logins. One instance
+ * serves the API and the form routes alike.
  */
 @Injectable()
 export class AccountRateLimits {
@@ -19,24 +24,27 @@ export class AccountRateLimits {
     private readonly buckets: RateBuckets,
   ) {}
 
-  /** Counts one request; throws a 429 with Retry-After when a budget is spent. */
+  /** Counts one request of this address; throws a 429 with Retry-After when its budget is spent. */
   async admit(ip: string): Promise<void> {
-    const { ratePerAddress, rateGlobal } = this.config.accounts;
-    // The address first: a flood from one address is stopped before it drains the global budget.
-    const fromAddress = await this.buckets.take('account', clientAddressKey(ip), ratePerAddress);
-    if (fromAddress > 0) {
+    const { ratePerAddress } = this.config.accounts;
+    const wait = await this.buckets.take('account', clientAddressKey(ip), ratePerAddress);
+    if (wait > 0) {
       throw new RetryLaterException(
-        `Too many account requests from your address; try again in ${fromAddress} seconds`,
+        `Too many account requests from your address; try again in ${wait} seconds`,
         HttpStatus.TOO_MANY_REQUESTS,
-        fromAddress,
+        wait,
       );
     }
-    const overall = await this.buckets.take('account-global', GLOBAL, rateGlobal);
-    if (overall > 0) {
+  }
+
+  /** Counts one anonymous argon2 computation; throws a 429 with Retry-After when all are spent. */
+  async spendHash(): Promise<void> {
+    const wait = await this.buckets.take('account-global', GLOBAL, this.config.accounts.rateGlobal);
+    if (wait > 0) {
       throw new RetryLaterException(
-        `The server is receiving too many account requests; try again in ${overall} seconds`,
+        `The server is receiving too many account requests; try again in ${wait} seconds`,
         HttpStatus.TOO_MANY_REQUESTS,
-        overall,
+        wait,
       );
     }
   }

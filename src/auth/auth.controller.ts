@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { requestLocale } from '../i18n/request-locale.js';
 import { CreateUserDto } from '../users/dto/create-user.dto.js';
 import type { UserProfileDto } from '../users/dto/user-profile.dto.js';
-import { AccountRoute } from './account-route.decorator.js';
+import { AccountRoute, LogoutRoute } from './account-route.decorator.js';
 import { AUTH_COOKIE, authCookieOptions, clearAuthCookie } from './auth-cookie.js';
 import { AuthService } from './auth.service.js';
 import { CurrentUser } from './current-user.decorator.js';
@@ -13,11 +13,11 @@ import { Public } from './public.decorator.js';
 import type { AuthenticatedUser } from './token.service.js';
 
 @Controller('auth')
-@AccountRoute()
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
+  @AccountRoute()
   @Public()
   @UseGuards(JsonBodyGuard)
   register(@Body() dto: CreateUserDto, @Req() request: Request): Promise<UserProfileDto> {
@@ -25,6 +25,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @AccountRoute()
   @Public()
   @UseGuards(JsonBodyGuard)
   @HttpCode(200)
@@ -44,6 +45,7 @@ export class AuthController {
 
   /** Revokes the token of this request (header or cookie) and clears the cookie. */
   @Post('logout')
+  @LogoutRoute()
   @Public()
   @HttpCode(204)
   async logout(
@@ -57,6 +59,7 @@ export class AuthController {
 
   /** Revokes every token of the account and closes its sockets, on every device. */
   @Post('logout-all')
+  @LogoutRoute()
   @HttpCode(204)
   async logoutAll(
     @CurrentUser() user: AuthenticatedUser,

@@ -9,6 +9,8 @@ import { CreateUserDto } from '../users/dto/create-user.dto.js';
 import { toProfile, UserProfileDto } from '../users/dto/user-profile.dto.js';
 import { passwordProblem, type PasswordProblem } from '../users/password-policy.js';
 import { UsersService } from '../users/users.service.js';
+import { AccountRateLimits } from './account-rate-limits.js';
+import { clientAddressKey } from './client-address.js';
 import { LoginDto, LoginResponseDto } from './dto/login.dto.js';
 import { LoginThrottle } from './login-throttle.js';
 import type { AuthenticatedUser } from './token.service.js';
@@ -28,6 +30,7 @@ export class AuthService {
     private readonly revocations: TokenRevocations,
     private readonly config: AppConfig,
     private readonly metrics: SignalingMetrics,
+    private readonly limits: AccountRateLimits,
   ) {}
 
   /** `locale` is the language of the reason a weak password is refused. */
@@ -36,11 +39,14 @@ export class AuthService {
     if (problem) {
       throw new WeakPasswordException(problem, locale);
     }
-    return toProfile(await this.users.create(dto));
+    return toProfile(await this.users.create(dto, () => this.limits.spendHash()));
   }
 
   async login(dto: LoginDto, ip: string): Promise<LoginResponseDto> {
-    const user = await this.checkPassword(dto.username, dto.password, ip);
+    // Nobody has proved anything yet: the hash spends the global budget (AUTH_RATE_GLOBAL).
+    const user = await this.checkPassword(dto.username, dto.password, ip, () =>
+      this.limits.spendHash(),
+    );
     if (!user) {
       throw new UnauthorizedException(BAD_CREDENTIALS);
     }
@@ -50,23 +56,31 @@ export class AuthService {
   /**
    * The account if `password` is its password, under the login lock-out (changing the password
    * and deleting the account ask for it too, and share the count). An attempt counts before the
-   * password is checked, so that concurrent guesses cannot pass the limit.
+   * password is checked, so that concurrent guesses cannot pass the limit. The lock-out counts
+   * per account and client address key (an IPv6 client by its /64, as every per-address limit);
+   * `beforeHash` runs just before argon2, for an existing account only.
    */
-  async checkPassword(username: string, password: string, ip: string): Promise<User | undefined> {
-    const retryAfter = await this.attempts.begin(username, ip);
+  async checkPassword(
+    username: string,
+    password: string,
+    ip: string,
+    beforeHash?: () => Promise<void>,
+  ): Promise<User | undefined> {
+    const client = clientAddressKey(ip);
+    const retryAfter = await this.attempts.begin(username, client);
     if (retryAfter > 0) {
       this.metrics.rateLimited('login_lockout');
       throw new TooManyLoginAttempts(retryAfter);
     }
     let user;
     try {
-      user = await this.users.verifyCredentials(username, password);
+      user = await this.users.verifyCredentials(username, password, beforeHash);
     } catch (error) {
-      await this.attempts.abandon(username, ip); // never evaluated (e.g. the server was busy)
+      await this.attempts.abandon(username, client); // never evaluated (busy, or over budget)
       throw error;
     }
     if (user) {
-      await this.attempts.succeeded(username, ip);
+      await this.attempts.succeeded(username, client);
     }
     return user;
   }

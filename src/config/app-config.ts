@@ -99,6 +99,17 @@ export abstract class AppConfig {
     /** Frames a second one session may send, sustained, and the burst allowed above that. */
     readonly messageRate: number;
     readonly messageBurst: number;
+    /** What sockets cost before they are sessions (see UpgradeAdmission). */
+    readonly sockets: {
+      /** WebSockets this process holds at most, pending or not; beyond, upgrades get 503. */
+      readonly maxSockets: number;
+      /** Protocol 2 sockets of one account that have not sent their first frame yet. */
+      readonly maxPendingPerUser: number;
+      /** WebSocket upgrades a minute per client address (the burst is the same number). */
+      readonly upgradesPerAddress: number;
+      /** How long a protocol 2 socket may take to send its first frame before it is cut. */
+      readonly firstFrameMs: number;
+    };
     /** Ring-bombing limits on `call_start`, per caller (see CallStartLimiter). */
     readonly callStarts: {
       /** Calls a caller may start to one callee per window (a bucket refilling over the window). */

@@ -4,6 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigError } from './config-error.js';
+import { openFileLimit } from './file-limit.js';
 import { loadConfig } from './load-config.js';
 
 const SECRET = 'k'.repeat(32);
@@ -294,6 +295,26 @@ describe('loadConfig', () => {
       for (const value of values) {
         assertRejects({ [variable]: value, JWT_SECRET: SECRET }, variable);
       }
+    }
+  });
+
+  it('names each socket limit that is not a sensible number, and a socket cap above the file limit', () => {
+    const cases: Record<string, string[]> = {
+      WS_MAX_SOCKETS: ['0', 'many', '1.5', '10000001'],
+      WS_MAX_PENDING_PER_USER: ['0', 'ten'],
+      WS_UPGRADES_PER_ADDRESS: ['0', '-5'],
+      WS_FIRST_FRAME_TIMEOUT_MS: ['99', '600001', '5s'],
+    };
+    for (const [variable, values] of Object.entries(cases)) {
+      for (const value of values) {
+        assertRejects({ [variable]: value, JWT_SECRET: SECRET }, variable);
+      }
+    }
+    const fileLimit = openFileLimit();
+    if (fileLimit !== undefined) {
+      assertRejects({ WS_MAX_SOCKETS: String(fileLimit), JWT_SECRET: SECRET }, 'WS_MAX_SOCKETS');
+      const config = loadConfig({ WS_MAX_SOCKETS: String(fileLimit - 64), JWT_SECRET: SECRET });
+      expect(config.signaling.sockets.maxSockets).toBe(fileLimit - 64);
     }
   });
 

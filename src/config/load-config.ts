@@ -11,6 +11,7 @@ import {
 import { AppConfig, DatabaseConfig, TrustProxy } from './app-config.js';
 import { ConfigError } from './config-error.js';
 import { withFileVariables } from './file-variables.js';
+import { defaultMaxSockets, MIN_DESCRIPTOR_RESERVE, openFileLimit } from './file-limit.js';
 import { developmentJwtSecret } from './jwt-secret.js';
 import { redisConfig } from './redis-config.js';
 
@@ -82,6 +83,7 @@ export function loadConfig(plainEnv: Env): AppConfig {
       maxBufferedBytes: integer(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 64 * 1024, 2 ** 30),
       messageRate: integer(env, 'WS_MESSAGE_RATE', 50, 1, 100_000),
       messageBurst: integer(env, 'WS_MESSAGE_BURST', 200, 1, 1_000_000),
+      sockets: sockets(env),
       callStarts: {
         perCallee: integer(env, 'CALL_STARTS_PER_CALLEE', 4, 1, 100_000),
         perCaller: integer(env, 'CALL_STARTS_PER_CALLER', 20, 1, 1_000_000),
@@ -97,6 +99,32 @@ export function loadConfig(plainEnv: Env): AppConfig {
         failureWindowMs: integer(env, 'RESUME_FAILURE_WINDOW_MS', 300_000, 1000, 86_400_000),
       },
     },
+  };
+}
+
+/**
+ * What a socket costs before it is a session (docs/security.md, "Signaling"): the process-wide
+ * cap, derived from the file limit unless WS_MAX_SOCKETS says otherwise, which may not leave
+ * fewer than MIN_DESCRIPTOR_RESERVE descriptors for everything else.
+ */
+function sockets(env: Env): AppConfig['signaling']['sockets'] {
+  const fileLimit = openFileLimit();
+  const ceiling =
+    fileLimit === undefined ? 10_000_000 : Math.max(1, fileLimit - MIN_DESCRIPTOR_RESERVE);
+  const maxSockets = env.WS_MAX_SOCKETS
+    ? integer(env, 'WS_MAX_SOCKETS', 0, 1, 10_000_000)
+    : defaultMaxSockets(fileLimit);
+  if (maxSockets > ceiling) {
+    throw new ConfigError(
+      'WS_MAX_SOCKETS',
+      `must leave ${MIN_DESCRIPTOR_RESERVE} file descriptors for HTTP and the rest: at most ${ceiling} with this process's file limit of ${fileLimit} (ulimit -n), got "${env.WS_MAX_SOCKETS}"`,
+    );
+  }
+  return {
+    maxSockets,
+    maxPendingPerUser: integer(env, 'WS_MAX_PENDING_PER_USER', 10, 1, 10_000),
+    upgradesPerAddress: integer(env, 'WS_UPGRADES_PER_ADDRESS', 120, 1, 10_000_000),
+    firstFrameMs: integer(env, 'WS_FIRST_FRAME_TIMEOUT_MS', 5_000, 100, 600_000),
   };
 }
 

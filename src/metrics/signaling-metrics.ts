@@ -16,9 +16,11 @@ export interface SignalingCensus {
 
 /**
  * The limiters whose refusals are counted: a socket's message rate, call starts, the login
- * lock-out, and the HTTP request budgets by name (`http:account`, `http:contact requests`…).
+ * lock-out, the upgrades refused for the process's socket cap or an account's pending sockets,
+ * and the request budgets by name (`http:account`, `http:contact requests`, `http:ws upgrades`…).
  */
-export type Limiter = 'ws_messages' | 'call_starts' | 'login_lockout' | `http:${string}`;
+export type Limiter =
+  'ws_messages' | 'call_starts' | 'login_lockout' | 'ws_sockets' | 'ws_pending' | `http:${string}`;
 
 const RELAYED_TYPES = ['offer', 'answer', '_ice', 'media_state'] as const;
 type RelayedType = (typeof RELAYED_TYPES)[number];

@@ -14,7 +14,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import type { Request, Response } from 'express';
 import { AUTH_COOKIE, authCookieOptions, clearAuthCookie } from '../auth/auth-cookie.js';
-import { AccountRoute } from '../auth/account-route.decorator.js';
+import { AccountRoute, LogoutRoute } from '../auth/account-route.decorator.js';
 import { AuthService } from '../auth/auth.service.js';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import { Public } from '../auth/public.decorator.js';
@@ -92,7 +92,7 @@ export class PagesController {
   }
 
   @Post('logout')
-  @AccountRoute()
+  @LogoutRoute()
   async logout(
     @CurrentUser() user: AuthenticatedUser | undefined,
     @Req() request: Request,
@@ -104,7 +104,7 @@ export class PagesController {
 
   /** The call page's "Log out everywhere": every token of the account, on every device. */
   @Post('logout-all')
-  @AccountRoute()
+  @LogoutRoute()
   async logoutAll(
     @CurrentUser() user: AuthenticatedUser | undefined,
     @Req() request: Request,

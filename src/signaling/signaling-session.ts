@@ -144,6 +144,7 @@ export class SignalingSession implements SessionRef {
     if (this.resumable?.away) {
       this.resumable.closeWhileAway(); // no socket to close: the session ends at once
     } else {
+      this.resumable?.closing(); // ends with the socket's close: not resumable meanwhile
       this.socket.close(code, reason);
     }
   }

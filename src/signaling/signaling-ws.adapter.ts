@@ -3,13 +3,20 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES, SUBPROTOCOL_V2 } from './protocol.js';
+import { UpgradeAdmission } from './upgrade-admission.js';
 import { UpgradeAuthenticator } from './upgrade-authenticator.js';
 
-type VerifyDone = (ok: boolean, status?: number, reason?: string) => void;
+type VerifyDone = (
+  ok: boolean,
+  status?: number,
+  reason?: string,
+  headers?: Record<string, string>,
+) => void;
 
 /**
- * @nestjs/platform-ws with two changes. The upgrade is authenticated in `verifyClient`, so a bad
- * token gets an HTTP 401/403 and no socket. And frames are not dispatched through Nest's
+ * @nestjs/platform-ws with two changes. The upgrade is admitted and authenticated in
+ * `verifyClient` (UpgradeAdmission, then UpgradeAuthenticator), so a refusal is an HTTP status
+ * (503 at the socket cap, 429 over a budget, 401/403 for the token) and no socket. And frames are not dispatched through Nest's
  * `{event, data}` pipeline: that pipeline silently drops frames it cannot parse, and its rxjs
  * plumbing costs more per message than the relay itself — SignalingGateway reads its sockets
  * directly instead.
@@ -18,6 +25,7 @@ export class SignalingWsAdapter extends WsAdapter {
   constructor(
     app: INestApplicationContext,
     private readonly authenticator: UpgradeAuthenticator,
+    private readonly admission: UpgradeAdmission,
   ) {
     super(app);
   }
@@ -34,14 +42,40 @@ export class SignalingWsAdapter extends WsAdapter {
       handleProtocols: (offered: Set<string>) =>
         offered.has(SUBPROTOCOL_V2) ? SUBPROTOCOL_V2 : (offered.values().next().value ?? false),
       verifyClient: (info: { req: IncomingMessage }, done: VerifyDone) => {
-        const verdict = this.authenticator.verify(info.req);
-        if (verdict.ok) {
-          done(true);
-        } else {
-          done(false, verdict.status, verdict.reason);
-        }
+        this.verify(info.req).then(
+          (refusal) => {
+            if (refusal) {
+              const { status, reason, retryAfterSeconds } = refusal;
+              const retry: Record<string, string> = retryAfterSeconds
+                ? { 'Retry-After': String(retryAfterSeconds) }
+                : {};
+              done(false, status, reason, retry);
+            } else {
+              done(true);
+            }
+          },
+          (error: unknown) => {
+            this.logger.error(error);
+            done(false, 500, 'Internal error');
+          },
+        );
       },
     });
+  }
+
+  /** Undefined when the upgrade may go ahead (it is then counted by UpgradeAdmission). */
+  private async verify(
+    request: IncomingMessage,
+  ): Promise<{ status: number; reason: string; retryAfterSeconds?: number } | undefined> {
+    const refusal = await this.admission.admitConnection(request);
+    if (refusal) {
+      return refusal;
+    }
+    const verdict = this.authenticator.verify(request);
+    if (!verdict.ok) {
+      return verdict;
+    }
+    return this.admission.admitUser(request, verdict.user);
   }
 
   /**
@@ -49,9 +83,10 @@ export class SignalingWsAdapter extends WsAdapter {
    * its socket before closing it; that is the client's fault, so it is not logged as ours.
    */
   override bindErrorHandler(server: WebSocketServer): WebSocketServer {
-    server.on('connection', (socket: WebSocket) =>
-      socket.on('error', (error) => this.logger.debug(`client socket: ${error.message}`)),
-    );
+    server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+      socket.on('error', (error) => this.logger.debug(`client socket: ${error.message}`));
+      this.admission.opened(socket, request);
+    });
     server.on('error', (error) => this.logger.error(error));
     return server;
   }

@@ -9,6 +9,7 @@ import { ClusterSignalingGateway } from './backend/redis/cluster-signaling.gatew
 import { ResumeService } from './resume/resume.service.js';
 import { SessionRegistry } from './session-registry.js';
 import { SignalingGateway } from './signaling.gateway.js';
+import { UpgradeAdmission } from './upgrade-admission.js';
 import { UpgradeAuthenticator } from './upgrade-authenticator.js';
 
 /**
@@ -22,8 +23,8 @@ export class SignalingModule {
     return {
       module: SignalingModule,
       imports: [AuthModule, UsersModule, CallsModule, ContactsModule, PrivacyModule],
-      providers: [...gateway, SessionRegistry, UpgradeAuthenticator],
-      exports: [UpgradeAuthenticator],
+      providers: [...gateway, SessionRegistry, UpgradeAuthenticator, UpgradeAdmission],
+      exports: [UpgradeAuthenticator, UpgradeAdmission],
     };
   }
 }

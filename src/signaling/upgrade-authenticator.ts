@@ -7,7 +7,7 @@ import { ThrottledLog } from '../common/throttled-log.js';
 import { isTrustedOrigin } from '../common/trusted-origin.js';
 import { AppConfig } from '../config/app-config.js';
 import { redactUrl } from '../logging/redaction.js';
-import type { TrustProxyFn } from './resume/upgrade-address.js';
+import { expressTrust } from './resume/upgrade-address.js';
 import { upgradeOrigin } from './upgrade-origin.js';
 
 export type UpgradeVerdict =
@@ -69,13 +69,10 @@ export class UpgradeAuthenticator {
       // Not a browser: Origin is what browsers use to say which site opened the socket.
       return true;
     }
-    return isTrustedOrigin(origin, upgradeOrigin(request, this.trust()), this.config);
-  }
-
-  /** Express's compiled TRUST_PROXY rule, so that upgrades and HTTP requests agree. */
-  private trust(): TrustProxyFn {
-    return this.adapterHost.httpAdapter
-      .getInstance<{ get(name: 'trust proxy fn'): TrustProxyFn }>()
-      .get('trust proxy fn');
+    return isTrustedOrigin(
+      origin,
+      upgradeOrigin(request, expressTrust(this.adapterHost)),
+      this.config,
+    );
   }
 }

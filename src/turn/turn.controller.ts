@@ -1,4 +1,4 @@
-import { Controller, Get, Header } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { CurrentUser } from '../auth/current-user.decorator.js';
 import type { AuthenticatedUser } from '../auth/token.service.js';
 import { AppConfig } from '../config/app-config.js';
@@ -11,8 +11,6 @@ export class TurnController {
   constructor(private readonly config: AppConfig) {}
 
   @Get()
-  // The answer carries credentials: no shared cache may keep it.
-  @Header('Cache-Control', 'no-store')
   iceServers(@CurrentUser() user: AuthenticatedUser): IceServersDto {
     return iceServersFor(this.config.ice, user.id, Date.now());
   }

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { HttpStatus, Injectable } from '@nestjs/common';
 import type * as Argon2 from '@node-rs/argon2';
 import { RetryLaterException } from '../common/retry-later.exception.js';
@@ -30,11 +31,20 @@ async function verify(passwordHash: string, password: string): Promise<boolean> 
  * PASSWORD_HASH_QUEUE): a flood of bogus logins or registrations waits its turn or gets a 503,
  * instead of every login in flight, the genuine ones included, slowing down together.
  */
+/** How much each new verification moves the typical duration (an exponential average). */
+const SMOOTHING = 0.2;
+
+/**
+ * argon2id hashing and verification through one bounded queue (PASSWORD_HASH_CONCURRENCY,
+ * PASSWORD_HASH_QUEUE): a flood of bogus logins or registrations waits its turn or gets a 503,
+ * instead of every login in flight, the genuine ones included, slowing down together.
+ */
 @Injectable()
 export class PasswordHasher {
   private readonly queue: BoundedWorkQueue;
-  /** Verified against when an account does not exist, so both failures cost the same time. */
-  private dummyHash: Promise<string> | undefined;
+  /** How long a verification takes here, measured: what a login for no account waits. */
+  private typicalVerifyMs: number | undefined;
+  private calibration: Promise<void> | undefined;
 
   constructor(config: AppConfig) {
     this.queue = new BoundedWorkQueue(
@@ -47,11 +57,37 @@ export class PasswordHasher {
     return this.queued(() => hash(password));
   }
 
-  async verify(passwordHash: string | undefined, password: string): Promise<boolean> {
-    this.dummyHash ??= hash('dialtone-dummy-password');
-    const target = passwordHash ?? (await this.dummyHash);
-    const matches = await this.queued(() => verify(target, password));
-    return matches && passwordHash !== undefined;
+  verify(passwordHash: string, password: string): Promise<boolean> {
+    return this.queued(async () => {
+      const started = performance.now();
+      const matches = await verify(passwordHash, password);
+      this.measured(performance.now() - started);
+      return matches;
+    });
+  }
+
+  /**
+   * Waits about as long as a verification takes, without computing one (a name with no account
+   * has no hash to check): such logins cost no CPU and hold no place in the queue, so a flood of
+   * them cannot slow anyone's real login, yet their answers take the time a wrong password does.
+   * The first one in a process measures a verification once.
+   */
+  async imitateVerify(): Promise<void> {
+    if (this.typicalVerifyMs === undefined) {
+      this.calibration ??= this.hash('dialtone-calibration')
+        .then((calibration) => this.verify(calibration, 'dialtone'))
+        .then(() => undefined);
+      await this.calibration;
+    }
+    const jitter = 0.9 + Math.random() * 0.2;
+    await delay((this.typicalVerifyMs ?? 0) * jitter);
+  }
+
+  private measured(ms: number): void {
+    this.typicalVerifyMs =
+      this.typicalVerifyMs === undefined
+        ? ms
+        : this.typicalVerifyMs + (ms - this.typicalVerifyMs) * SMOOTHING;
   }
 
   private async queued<T>(task: () => Promise<T>): Promise<T> {

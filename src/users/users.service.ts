@@ -18,7 +18,8 @@ export class UsersService {
     private readonly config: AppConfig,
   ) {}
 
-  async create(dto: CreateUserDto): Promise<User> {
+  /** `beforeHash` runs once the name is known to be free, just before the argon2 hash. */
+  async create(dto: CreateUserDto, beforeHash?: () => Promise<void>): Promise<User> {
     const username = dto.username.toLowerCase();
     // A deleted account's name is taken until its cooling-off ends: same answer, no tell.
     const [taken, reserved] = await Promise.all([
@@ -28,6 +29,7 @@ export class UsersService {
     if (taken || reserved) {
       throw new ConflictException(`The username "${username}" is already taken`);
     }
+    await beforeHash?.();
     const user = this.users.create({
       id: randomUUID(),
       username,
@@ -48,8 +50,16 @@ export class UsersService {
     return this.users.findOneByOrFail({ id: user.id });
   }
 
-  /** The account if the password matches; otherwise undefined, after the same amount of work. */
-  async verifyCredentials(rawUsername: string, password: string): Promise<User | undefined> {
+  /**
+   * The account if the password matches; otherwise undefined. `beforeHash` runs just before the
+   * argon2 verification, which only an existing account costs: for a name without one, the
+   * answer waits as long as a verification takes instead, so the time does not tell them apart.
+   */
+  async verifyCredentials(
+    rawUsername: string,
+    password: string,
+    beforeHash?: () => Promise<void>,
+  ): Promise<User | undefined> {
     const username = normalizeUsername(rawUsername);
     const withHash = username
       ? await this.users
@@ -58,8 +68,12 @@ export class UsersService {
           .where('user.username = :username', { username })
           .getOne()
       : null;
-    const ok = await this.hasher.verify(withHash?.passwordHash, password);
-    if (!ok || !withHash) {
+    if (!withHash) {
+      await this.hasher.imitateVerify();
+      return undefined;
+    }
+    await beforeHash?.();
+    if (!(await this.hasher.verify(withHash.passwordHash, password))) {
       return undefined;
     }
     const { passwordHash, ...user } = withHash;

@@ -12,6 +12,7 @@ export const CALL_LIMITS_ENV = {
   HISTORY_MAX_PER_USER: '5',
   HISTORY_MERGE_WINDOW: '10m',
   AUTH_RATE_PER_ADDRESS: '100000',
+  WS_UPGRADES_PER_ADDRESS: '1000000',
 };
 
 async function historyOf(app: TestApp, user: TestUser): Promise<CallHistoryEntryDto[]> {

@@ -26,12 +26,24 @@ export interface ServerProcess {
 
 /**
  * Starts the built server in production mode on a free loopback port, with a fresh data folder;
- * `env` adds or overrides variables. Resolves once it says where it listens.
+ * `env` adds or overrides variables; `fileLimit` runs it under that `ulimit -n`. Resolves once it
+ * says where it listens.
  */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess> {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  options: { fileLimit?: number } = {},
+): Promise<ServerProcess> {
   assert.ok(existsSync(MAIN), `${MAIN} is missing: run "npm run build" first`);
   const dataDir = mkdtempSync(join(tmpdir(), 'dialtone-process-'));
-  const server = spawn(process.execPath, [MAIN], {
+  // `ulimit -n` for the server alone: bash sets it, then becomes node.
+  const [command, args] =
+    options.fileLimit === undefined
+      ? [process.execPath, [MAIN]]
+      : [
+          'bash',
+          ['-c', `ulimit -n ${options.fileLimit} && exec "$0" "$1"`, process.execPath, MAIN],
+        ];
+  const server = spawn(command, args, {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'production',

@@ -36,6 +36,7 @@ const TEST_DEFAULTS: Record<string, string> = {
   NODE_ENV: 'test',
   PORT: '0',
   AUTH_RATE_PER_ADDRESS: '100000',
+  WS_UPGRADES_PER_ADDRESS: '1000000',
   AUTH_RATE_GLOBAL: '100000',
 };
 

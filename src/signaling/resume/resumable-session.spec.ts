@@ -88,7 +88,18 @@ describe('ResumableSession (fake timers)', () => {
     jest.advanceTimersByTime(WINDOW_MS);
     expect(lapses).toStrictEqual(['window_over']);
     expect(s.resume(0)).toBeUndefined(); // over: a late resume cannot win
-    expect(s.accepts(s.issueToken())).toBe(false);
+    expect(s.accepts(s.issueToken())).toBe(true); // not even with the right token:
+    expect(s.resume(0)).toBeUndefined(); // the resumer answers "expired", not "unknown"
+  });
+
+  it('a session whose socket the server is closing cannot be resumed, nor wait in a window', () => {
+    const s = session();
+    s.closing();
+    expect(s.resume(0)).toBeUndefined();
+    s.leave(); // the close arrives: no window starts
+    expect(s.away).toBe(false);
+    jest.advanceTimersByTime(WINDOW_MS * 2);
+    expect(lapses).toStrictEqual([]);
   });
 
   it('a second drop restarts the window from that drop', () => {

@@ -60,8 +60,9 @@ export class ResumableSession {
     return issued.token;
   }
 
+  /** Whether `token` is this session's current one (whether it can still be resumed is apart). */
   accepts(token: string): boolean {
-    return !this.lapsing && tokenMatches(this.tokenHash, token);
+    return tokenMatches(this.tokenHash, token);
   }
 
   /** Numbers `message`, keeps it for replay, and returns the frame to send (if a socket is open). */
@@ -94,8 +95,8 @@ export class ResumableSession {
 
   /**
    * A client with a valid token is back, having handled everything up to `lastSeq`. Undefined
-   * when that cannot be continued exactly: the session is ending, `lastSeq` was never sent, or
-   * frames after it are no longer held.
+   * when that cannot be continued exactly: the session is ending or closing, `lastSeq` was never
+   * sent, or frames after it are no longer held.
    */
   resume(lastSeq: number): Resumption | undefined {
     if (this.lapsing || lastSeq > this.seq || !this.holdsAfter(lastSeq)) {
@@ -104,6 +105,17 @@ export class ResumableSession {
     this.stopWindow();
     this.awayAfterSeq = undefined;
     return { token: this.issueToken(), missed: this.deps.buffer.after(lastSeq) };
+  }
+
+  /**
+   * The server is closing the session's socket (logout, expiry, session cap, a client that does
+   * not read): its close ends the session, so no resume may take it over meanwhile. A client that
+   * stops reading never completes the close handshake, and its session would otherwise be
+   * resumable as a zombie that nothing reaches until ws gives up on the handshake.
+   */
+  closing(): void {
+    this.lapsing = true;
+    this.stopWindow();
   }
 
   /** The server ends the session while its client is away (there is no socket to close). */

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { clientAddressKey } from '../../auth/client-address.js';
 import { LoginAttempts } from '../../auth/login-attempts.js';
 import { AppConfig } from '../../config/app-config.js';
 import { nodeTimers } from '../node-timers.js';
@@ -13,7 +12,7 @@ import { MemoryReplayBuffer } from './replay-buffer.js';
 import { type LapseReason, ResumableSession } from './resumable-session.js';
 import { type ResumeDecision, SessionResumer } from './session-resumer.js';
 import { SilenceWatch } from './silence-watch.js';
-import { type TrustProxyFn, upgradeAddress } from './upgrade-address.js';
+import { expressTrust, upgradeClientKey } from './upgrade-address.js';
 
 /**
  * Protocol 2's state for the gateway: makes sessions resumable, decides resumes, and remembers
@@ -70,8 +69,7 @@ export class ResumeService {
     username: string,
     upgrade: IncomingMessage,
   ): ResumeDecision<SignalingSession> {
-    const trust = this.adapterHost.httpAdapter.getInstance<{ get(name: string): TrustProxyFn }>();
-    const address = clientAddressKey(upgradeAddress(upgrade, trust.get('trust proxy fn')));
+    const address = upgradeClientKey(upgrade, expressTrust(this.adapterHost));
     return this.resumer.decide(request, username, address);
   }
 

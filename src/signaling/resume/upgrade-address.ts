@@ -1,4 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import type { HttpAdapterHost } from '@nestjs/core';
+import { clientAddressKey } from '../../auth/client-address.js';
 
 /** Express's compiled `trust proxy` setting (`app.get('trust proxy fn')`). */
 export type TrustProxyFn = (address: string, hop: number) => boolean;
@@ -21,4 +23,19 @@ export function upgradeAddress(request: IncomingMessage, trust: TrustProxyFn): s
     hop += 1;
   }
   return hops[hop];
+}
+
+/**
+ * The key every per-address limit counts an upgrade under (clientAddressKey: an IPv6 client by
+ * its /64), by the same TRUST_PROXY rule as HTTP requests.
+ */
+export function upgradeClientKey(request: IncomingMessage, trust: TrustProxyFn): string {
+  return clientAddressKey(upgradeAddress(request, trust));
+}
+
+/** Express's compiled TRUST_PROXY rule, so that upgrades and HTTP requests agree. */
+export function expressTrust(adapterHost: HttpAdapterHost): TrustProxyFn {
+  return adapterHost.httpAdapter
+    .getInstance<{ get(name: 'trust proxy fn'): TrustProxyFn }>()
+    .get('trust proxy fn');
 }
