@@ -2,43 +2,14 @@
 // contrast included) of the pages people use, in the light and the dark colour scheme.
 import assert from 'node:assert/strict';
 import { describe, it } from '@jest/globals';
-import axe from 'axe-core';
-import type { Page } from 'playwright-core';
 import { en } from '../src/i18n/en.js';
+import { assertNoViolations } from './browser/axe-audit.js';
 import { CallPageDriver } from './browser/call-page-driver.js';
 import { browserSuite } from './browser/browser-suite.js';
 import { type InitScript, withoutCamera } from './browser/fake-devices.js';
 import { makeContacts } from './support/contacts.js';
 import { call } from './support/http.js';
 import { createUser, type TestUser } from './support/test-app.js';
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: unknown[]; failureSummary?: string }[];
-}
-
-interface AxeWindow {
-  axe: { run(context: unknown, options: unknown): Promise<{ violations: AxeViolation[] }> };
-  document: unknown;
-}
-
-/** Runs axe in the page (injected through DevTools, which the page's CSP does not govern). */
-async function assertNoViolations(page: Page, what: string): Promise<void> {
-  await page.evaluate(axe.source);
-  const violations = await page.evaluate(async () => {
-    const { axe: engine, document } = globalThis as unknown as AxeWindow;
-    const results = await engine.run(document, { resultTypes: ['violations'] });
-    return results.violations.map(({ id, impact, help, nodes }) => ({
-      id,
-      impact,
-      help,
-      nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary })),
-    }));
-  });
-  assert.deepEqual(violations, [], `${what}: ${JSON.stringify(violations, null, 2)}`);
-}
 
 const SCHEMES = ['light', 'dark'] as const;
 

@@ -14,6 +14,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { assertNoViolations } from '../browser/axe-audit.js';
 import { CHROMIUM_ARGS } from '../browser/chromium.js';
 import {
   httpGet,
@@ -184,6 +185,14 @@ describe('/trust: a phone trusts the stack in one minute', () => {
       expect(await checkState(after)).toBe(
         `trusted: Yes: this browser trusts the certificate. You can open ${stack.caddy.origin}/`,
       );
+      // Accessible in both colour schemes, green state included (axe, as the accessibility suite).
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const page = await after.newPage({ colorScheme });
+        await page.goto(trustUrl);
+        await page.locator('#trust-check[data-state="trusted"]').waitFor();
+        await assertNoViolations(page, `/trust (${colorScheme})`);
+        await page.close();
+      }
     });
   });
 });
