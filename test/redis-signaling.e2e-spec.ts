@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { RedisSessions } from '../src/signaling/backend/redis/redis-sessions.js';
+import { RedisSessions } from '../src/signaling/engines/redis/redis-sessions.js';
 import {
   type Peer,
   type RedisInstance,

@@ -1,7 +1,7 @@
 import { LoginThrottle } from '../../../auth/login-throttle.js';
 import { RateBuckets } from '../../../auth/rate-buckets.js';
-import { LuaScript } from '../../../redis/lua-script.js';
-import type { RedisConnection } from '../../../redis/redis-connection.js';
+import { LuaScript } from './lua-script.js';
+import type { RedisConnection } from './redis-connection.js';
 import type { RedisSignaling } from './redis-signaling.js';
 
 /**

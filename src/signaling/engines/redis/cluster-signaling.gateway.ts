@@ -9,7 +9,7 @@ import type { AuthenticatedUser } from '../../../auth/token.service.js';
 import { CallHistoryService } from '../../../calls/call-history.service.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { SignalingMetrics } from '../../../metrics/signaling-metrics.js';
-import { COMMAND_TIMEOUT_MS, RedisCommandError } from '../../../redis/redis-connection.js';
+import { COMMAND_TIMEOUT_MS, RedisCommandError } from './redis-connection.js';
 import { CallPolicy } from '../../../privacy/call-policy.js';
 import { CallLog } from '../../call-log.js';
 import { CallStartLimiter } from '../../call-start-limiter.js';

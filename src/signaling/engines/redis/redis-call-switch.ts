@@ -3,7 +3,7 @@ import type { CallAccess, SessionRef } from '../../call-machine.types.js';
 import type { CallBackCode, ClientHangupCode, ServerMessage } from '../../protocol.js';
 import { SYSTEM_USER } from '../../protocol.js';
 import { sentence } from '../../sentences.js';
-import type { CallSwitch, RelayRequest } from '../call-switch.js';
+import type { CallSwitch, RelayRequest } from '../../call-switch.js';
 import type { SignalingScripts } from './signaling-scripts.js';
 import type { TimerWheel } from './timer-wheel.js';
 

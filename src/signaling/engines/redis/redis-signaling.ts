@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../../config/app-config.js';
-import { type CommandTimer, RedisConnection } from '../../../redis/redis-connection.js';
+import { type CommandTimer, RedisConnection } from './redis-connection.js';
 import { ClusterBus } from './cluster-bus.js';
 import { RedisCallSwitch } from './redis-call-switch.js';
 import { RedisSessions } from './redis-sessions.js';

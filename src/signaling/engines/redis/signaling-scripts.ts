@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { LuaScript } from '../../../redis/lua-script.js';
-import type { RedisConnection } from '../../../redis/redis-connection.js';
+import { LuaScript } from './lua-script.js';
+import type { RedisConnection } from './redis-connection.js';
 import type { CallObserver, CallSummary, EndCode } from '../../call-machine.types.js';
 import { SCRIPT_BODIES, type ScriptName } from './lua/bodies.js';
 import { prelude } from './lua/prelude.js';
