@@ -18,6 +18,9 @@ export default {
   incrementalFile: 'reports/stryker-incremental.json',
   thresholds: { high: 95, low: 90, break: 90 },
   concurrency: 2,
+  // A mutant whose tests take longer than this is counted as detected (an endless loop); generous,
+  // so that a busy machine does not pass survivors off as timeouts.
+  timeoutMS: 15_000,
   reporters: ['clear-text', 'progress'],
   clearTextReporter: { allowColor: false, logTests: false },
   tempDirName: '.stryker-tmp',

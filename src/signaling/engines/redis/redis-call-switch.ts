@@ -20,7 +20,7 @@ export class RedisCallSwitch implements CallSwitch {
   ) {}
 
   async isInCall(sessionId: string): Promise<boolean> {
-    const key = `${this.scripts.prefix}s:${sessionId}`;
+    const key = this.scripts.keys.id.session(sessionId);
     return (await this.scripts.redis.command<number>(['HEXISTS', key, 'call'])) === 1;
   }
 

@@ -65,7 +65,7 @@ export class RedisSignaling {
       signaling.maxSessionsPerUser,
     );
     this.calls = new RedisCallSwitch(this.scripts, this.timers);
-    this.bus = new ClusterBus(connection, `${config.redis!.keyPrefix}bus`);
+    this.bus = new ClusterBus(connection, this.scripts.keys.one.bus);
   }
 
   /** Connects, loads the scripts and beats once; throws RedisUnavailableError (REDIS_URL). */

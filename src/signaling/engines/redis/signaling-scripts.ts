@@ -2,8 +2,8 @@ import { Logger } from '@nestjs/common';
 import { LuaScript } from './lua-script.js';
 import type { RedisConnection } from './redis-connection.js';
 import type { CallObserver, CallSummary, EndCode } from '../../call-machine.types.js';
-import { SCRIPT_BODIES, type ScriptName } from './lua/bodies.js';
-import { prelude } from './lua/prelude.js';
+import { RedisKeys } from './keys.js';
+import { type ScriptName, signalingScriptSources } from './lua/signaling-lua.js';
 
 /** What the scripts need to know; sent with every call (a few dozen bytes of JSON). */
 export interface ScriptLimits {
@@ -35,6 +35,8 @@ export class SignalingScripts {
   private readonly observers: CallObserver[] = [];
   private readonly presenceListeners: ((username: string, online: boolean) => void)[] = [];
   private readonly limits: string;
+  /** Every key and channel name (the scripts build the same ones from the prefix). */
+  readonly keys: RedisKeys;
 
   constructor(
     readonly redis: RedisConnection,
@@ -42,11 +44,11 @@ export class SignalingScripts {
     limits: ScriptLimits,
   ) {
     this.limits = JSON.stringify(limits);
-    const common = prelude();
+    this.keys = new RedisKeys(prefix);
     this.scripts = Object.fromEntries(
-      Object.entries(SCRIPT_BODIES).map(([name, body]) => [
+      Object.entries(signalingScriptSources()).map(([name, source]) => [
         name,
-        new LuaScript(name, `${common}\n${body}`),
+        new LuaScript(name, source),
       ]),
     ) as Record<ScriptName, LuaScript>;
   }
