@@ -73,8 +73,10 @@ export class SignalingScripts {
       this.limits,
       ...args,
     ]);
+    let failure: unknown;
     for (const event of events) {
-      this.report(event);
+      const error = this.report(event);
+      failure ??= error;
     }
     for (const sessionId of lapses) {
       setImmediate(() => {
@@ -83,13 +85,19 @@ export class SignalingScripts {
         );
       });
     }
+    if (failure !== undefined) {
+      // As in memory: the session whose request this was is closed with 1011 (the gateway's
+      // `failed`), its peer hears `disconnected`; the change itself is committed in Redis.
+      throw failure;
+    }
     return result;
   }
 
-  private report([kind, id, caller, callee, cs, ks, at, code, hidden]: ScriptEvent): void {
+  /** Tells every observer; the first one's error, if any, after all of them heard. */
+  private report([kind, id, caller, callee, cs, ks, at, code, hidden]: ScriptEvent): unknown {
     if (kind === 'presence') {
       this.presenceListeners.forEach((listener) => listener(id, caller === '1'));
-      return;
+      return undefined;
     }
     const call: CallSummary = {
       id,
@@ -100,6 +108,7 @@ export class SignalingScripts {
       ...(hidden === '1' ? { hiddenFromCallee: true } : {}),
     };
     const when = new Date(Number(at));
+    let failure: unknown;
     for (const observer of this.observers) {
       try {
         if (kind === 'started') {
@@ -111,7 +120,9 @@ export class SignalingScripts {
         }
       } catch (error) {
         this.logger.error(`a call observer failed on ${kind} ${id}: ${String(error)}`);
+        failure ??= error;
       }
     }
+    return failure;
   }
 }
