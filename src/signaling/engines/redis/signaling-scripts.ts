@@ -73,7 +73,7 @@ export class SignalingScripts {
       this.limits,
       ...args,
     ]);
-    let failure: unknown;
+    let failure: Error | undefined;
     for (const event of events) {
       const error = this.report(event);
       failure ??= error;
@@ -94,7 +94,8 @@ export class SignalingScripts {
   }
 
   /** Tells every observer; the first one's error, if any, after all of them heard. */
-  private report([kind, id, caller, callee, cs, ks, at, code, hidden]: ScriptEvent): unknown {
+  private report([kind, id, caller, callee, cs, ks, at, code, hidden]: ScriptEvent):
+    Error | undefined {
     if (kind === 'presence') {
       this.presenceListeners.forEach((listener) => listener(id, caller === '1'));
       return undefined;
@@ -108,7 +109,7 @@ export class SignalingScripts {
       ...(hidden === '1' ? { hiddenFromCallee: true } : {}),
     };
     const when = new Date(Number(at));
-    let failure: unknown;
+    let failure: Error | undefined;
     for (const observer of this.observers) {
       try {
         if (kind === 'started') {
@@ -120,7 +121,7 @@ export class SignalingScripts {
         }
       } catch (error) {
         this.logger.error(`a call observer failed on ${kind} ${id}: ${String(error)}`);
-        failure ??= error;
+        failure ??= error instanceof Error ? error : new Error(String(error));
       }
     }
     return failure;
