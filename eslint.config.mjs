@@ -4,7 +4,18 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-test/', 'public/', 'node_modules/', 'data/', 'test-artifacts/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-test/',
+      'public/',
+      'node_modules/',
+      'data/',
+      'test-artifacts/',
+      '.stryker-tmp/',
+      'reports/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

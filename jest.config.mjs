@@ -14,8 +14,11 @@ const swc = {
   sourceMaps: 'inline',
 };
 
-/** One Jest project per suite: `--selectProjects unit e2e` is what `npm test` runs. */
-function project(displayName, roots, testMatch, testTimeout) {
+/**
+ * One Jest project per suite: `--selectProjects unit e2e` is what `npm test` runs. Exported for
+ * jest.mutation.config.mjs, which needs one flat project (StrykerJS cannot mutate under `projects`).
+ */
+export function project(displayName, roots, testMatch, testTimeout) {
   return {
     displayName,
     roots,

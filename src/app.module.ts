@@ -13,7 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PagesModule } from './pages/pages.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
-import { SignalingBackendModule } from './signaling/backend/signaling-backend.module.js';
+import { SignalingEngineModule } from './signaling/engines/engine.module.js';
 import { SignalingModule } from './signaling/signaling.module.js';
 import { TrustModule } from './trust/trust.module.js';
 import { TurnModule } from './turn/turn.module.js';
@@ -39,7 +39,7 @@ export class AppModule {
         DirectoryModule,
         PrivacyModule,
         AccountModule,
-        SignalingBackendModule.forRoot(config),
+        SignalingEngineModule.forRoot(config),
         SignalingModule.forRoot(config),
       ],
       providers: [{ provide: APP_INTERCEPTOR, useClass: NoStoreInterceptor }],

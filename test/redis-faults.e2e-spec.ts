@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RedisSessions, decodeChannel } from '../src/signaling/backend/redis/redis-sessions.js';
-import { SignalingScripts } from '../src/signaling/backend/redis/signaling-scripts.js';
-import { TimerWheel } from '../src/signaling/backend/redis/timer-wheel.js';
-import { COMMAND_TIMEOUT_MS, RedisConnection } from '../src/redis/redis-connection.js';
+import { RedisSessions, decodeChannel } from '../src/signaling/engines/redis/redis-sessions.js';
+import { SignalingScripts } from '../src/signaling/engines/redis/signaling-scripts.js';
+import { TimerWheel } from '../src/signaling/engines/redis/timer-wheel.js';
+import {
+  COMMAND_TIMEOUT_MS,
+  RedisConnection,
+} from '../src/signaling/engines/redis/redis-connection.js';
 import { type OwnRedis, freePort, ownRedis } from './support/redis-server.js';
 import { uniquePrefix, welcomeOf } from './support/signaling-backends.js';
 

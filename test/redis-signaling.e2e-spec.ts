@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { RedisSessions } from '../src/signaling/backend/redis/redis-sessions.js';
+import { RedisSessions } from '../src/signaling/engines/redis/redis-sessions.js';
 import {
   type Peer,
   type RedisInstance,
@@ -56,6 +56,28 @@ describe('signaling on Redis, several instances', () => {
     await from.calls.start(caller, callee.username, 'ring');
     return (await callee.next('call_start')).callId!;
   }
+
+  it('an observer that throws: every other observer hears, and the request fails (the gateway closes it with 1011)', async () => {
+    const heard: string[] = [];
+    const c = await redisInstance(prefix, OPTIONS, [
+      {
+        callAnswered: () => {
+          throw new Error('disk on fire');
+        },
+      },
+      { callAnswered: (call) => heard.push(`answered ${call.id}`) },
+    ]);
+    try {
+      const alice = await openRedisPeer(c, 'alice', false);
+      const bob = await openRedisPeer(c, 'bob', false);
+      const callId = await call(alice, bob, c);
+      await expect(c.calls.answer(bob, 'alice', true, callId)).rejects.toThrow('disk on fire');
+      expect(heard).toStrictEqual([`answered ${callId}`]);
+      expect(await alice.next('call_back')).toMatchObject({ callId, msg: '1' });
+    } finally {
+      await c.close();
+    }
+  });
 
   it('glare across instances, 40 times: exactly one call each time, the other side hears glare', async () => {
     for (let round = 0; round < 40; round += 1) {

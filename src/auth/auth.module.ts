@@ -8,7 +8,7 @@ import { UsersModule } from '../users/users.module.js';
 import { AccountRateLimits } from './account-rate-limits.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { tokenRevocationsProvider } from '../signaling/backend/shared-state.providers.js';
+import { tokenRevocationsProvider } from '../signaling/engine-providers.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
 import { RevokedToken } from './revoked-token.entity.js';
 import { TokenRevocations } from './token-revocations.js';

@@ -5,7 +5,7 @@ import { UsersModule } from '../users/users.module.js';
 import { Block } from './block.entity.js';
 import { BlocksController } from './blocks.controller.js';
 import { BlocksService } from './blocks.service.js';
-import { contactEventsProvider } from '../signaling/backend/shared-state.providers.js';
+import { contactEventsProvider } from '../signaling/engine-providers.js';
 import { ContactEvents } from './contact-events.js';
 import { ContactLink } from './contact-link.entity.js';
 import { ContactPresence } from './contact-presence.js';

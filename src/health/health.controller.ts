@@ -1,4 +1,4 @@
-import { Controller, Get, Optional } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import {
   HealthCheck,
   HealthCheckService,
@@ -6,7 +6,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import type { HealthCheckResult, HealthIndicatorResult } from '@nestjs/terminus';
-import { RedisSignaling } from '../signaling/backend/redis/redis-signaling.js';
+import { type EngineHealth, SignalingEngine } from '../signaling/engine.js';
 import { Public } from '../auth/public.decorator.js';
 
 @Controller('health')
@@ -16,35 +16,26 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    @Optional() private readonly cluster?: RedisSignaling,
+    private readonly engine: SignalingEngine,
   ) {}
 
   /**
-   * 200 with the database status (and Redis's with REDIS_URL), or 503 when the database does not
-   * answer within 1.5 s — or, with REDIS_URL, while Redis does not answer, the instance is fenced
-   * or it is shutting down, so that a load balancer sends nobody new to it.
+   * 200 with the database status (and the engine's, if it has one: Redis's with REDIS_URL), or 503
+   * when the database does not answer within 1.5 s — or while the engine says it is not serving
+   * (Redis does not answer, the instance is fenced or shutting down), so that a load balancer
+   * sends nobody new to it.
    */
   @Get()
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
     const database = () => this.database.pingCheck('database', { timeout: 1500 });
-    return this.health.check(this.cluster ? [database, () => this.redis()] : [database]);
+    const engine = this.engine.health;
+    return this.health.check(engine ? [database, () => this.engineStatus(engine)] : [database]);
   }
 
-  private async redis(): Promise<HealthIndicatorResult> {
-    const redis = this.indicators.check('redis');
-    const cluster = this.cluster!;
-    if (cluster.draining) {
-      return redis.down({ message: 'shutting down' });
-    }
-    if (!cluster.serving) {
-      return redis.down({ message: 'Redis unreachable' });
-    }
-    try {
-      await cluster.connection.ping();
-      return redis.up();
-    } catch {
-      return redis.down({ message: 'Redis unreachable' });
-    }
+  private async engineStatus(engine: EngineHealth): Promise<HealthIndicatorResult> {
+    const indicator = this.indicators.check(engine.name);
+    const down = await engine.check();
+    return down === undefined ? indicator.up() : indicator.down({ message: down });
   }
 }

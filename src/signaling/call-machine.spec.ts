@@ -1196,6 +1196,106 @@ describe('CallMachine', () => {
     });
   });
 
+  describe('rules a mutation run found untested', () => {
+    it('a callee being rung who dials a third user hears "already_in_call", not "glare"', () => {
+      ring();
+      h.machine.start(b1, 'carol', 'ring');
+      expect(h.take()).toStrictEqual([
+        { to: 'b1', message: errorReply('bob', 'already_in_call', 'carol', 'call-1') },
+      ]);
+      expect(h.takeEvents()).toStrictEqual([]);
+      expect(h.pendingTimers()).toBe(1);
+    });
+
+    it('the caller cannot answer its own ringing call, from any tab', () => {
+      ring();
+      for (const session of [a1, a2]) {
+        h.machine.answer(session, 'alice', true, 'call-1');
+        h.machine.answer(session, 'bob', true, 'call-1');
+      }
+      expect(h.take()).toStrictEqual([
+        { to: 'a1', message: errorReply('alice', 'not_in_call', 'alice', 'call-1') },
+        { to: 'a1', message: errorReply('alice', 'not_in_call', 'bob', 'call-1') },
+        { to: 'a2', message: errorReply('alice', 'not_in_call', 'alice', 'call-1') },
+        { to: 'a2', message: errorReply('alice', 'not_in_call', 'bob', 'call-1') },
+      ]);
+      expect(h.takeEvents()).toStrictEqual([]);
+      expect(h.machine.isInCall('a2')).toBe(false);
+      expect(h.machine.census()).toStrictEqual({ ringing: 1, active: 0 });
+    });
+
+    it("a hangup naming the call's own callId ends it, while ringing and once active", () => {
+      ring();
+      h.machine.hangup(a1, 'bob', 'hangup', 'call-1');
+      const cancelled = peerHangup('alice', 'bob', 'cancelled', 'call-1');
+      expect(h.takeBySession()).toStrictEqual({ b1: [cancelled], b2: [cancelled] });
+      h.machine.start(a1, 'bob', 'ring');
+      h.machine.answer(b1, 'alice', true, 'call-2');
+      h.take();
+      h.machine.hangup(b1, 'alice', 'ice_failed', 'call-2');
+      expect(h.take()).toStrictEqual([
+        { to: 'a1', message: peerHangup('bob', 'alice', 'ice_failed', 'call-2') },
+      ]);
+      expect(h.machine.census()).toStrictEqual({ ringing: 0, active: 0 });
+    });
+
+    it('a ring timer that fires after its call was cancelled does nothing', () => {
+      ring();
+      const timer = h.pendingRingTimer();
+      h.machine.hangup(a1, 'bob');
+      h.take();
+      h.takeEvents();
+      timer.callback();
+      expect(h.take()).toStrictEqual([]);
+      expect(h.takeEvents()).toStrictEqual([]);
+    });
+
+    it("an old call's ring timer does not end the next call between the same users", () => {
+      ring();
+      const first = h.pendingRingTimer();
+      h.machine.hangup(a1, 'bob');
+      h.machine.start(a1, 'bob', 'ring');
+      h.take();
+      h.takeEvents();
+      first.callback();
+      expect(h.take()).toStrictEqual([]);
+      expect(h.machine.census()).toStrictEqual({ ringing: 1, active: 0 });
+    });
+
+    it('census counts ringing and active calls, and forgets ended ones', () => {
+      expect(h.machine.census()).toStrictEqual({ ringing: 0, active: 0 });
+      activeCall();
+      expect(h.machine.census()).toStrictEqual({ ringing: 0, active: 1 });
+      const d1 = h.connect('dave', 'd1');
+      h.connect('erin', 'e1');
+      h.machine.start(d1, 'erin', 'ring');
+      expect(h.machine.census()).toStrictEqual({ ringing: 1, active: 1 });
+      h.machine.hangup(a1, 'bob');
+      expect(h.machine.census()).toStrictEqual({ ringing: 1, active: 0 });
+      h.machine.hangup(d1, 'erin');
+      expect(h.machine.census()).toStrictEqual({ ringing: 0, active: 0 });
+    });
+
+    it('refuse answers only the caller, with no callId, and creates no call', () => {
+      h.machine.refuse(a1, 'bob', 'rate_limited');
+      expect(h.take()).toStrictEqual([
+        {
+          to: 'a1',
+          message: {
+            type: 'call_back',
+            fromUser: SYSTEM_USER,
+            toUser: 'alice',
+            msg: sentence('rate_limited', 'bob'),
+            code: 'rate_limited',
+          },
+        },
+      ]);
+      expect(h.takeEvents()).toStrictEqual([]);
+      expect(h.pendingTimers()).toBe(0);
+      expect(h.machine.census()).toStrictEqual({ ringing: 0, active: 0 });
+    });
+  });
+
   describe('sentences', () => {
     // A Record over every MessageCode, so a new code without a sentence fails to compile here.
     const codes: Record<MessageCode, true> = {

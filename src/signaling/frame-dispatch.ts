@@ -2,7 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { RawData } from 'ws';
 import { WebSocket } from 'ws';
 import type { CallPolicy } from '../privacy/call-policy.js';
-import type { CallSwitch } from './backend/call-switch.js';
+import type { CallSwitch } from './call-switch.js';
 import type { CallAccess } from './call-machine.types.js';
 import type { CallStartLimiter } from './call-start-limiter.js';
 import { BadFrame, parseClientMessage } from './dto/parse-client-message.js';

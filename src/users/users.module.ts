@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PasswordHasher } from './password-hasher.js';
 import { DeletedAccount } from './deleted-account.entity.js';
-import { presenceProvider } from '../signaling/backend/shared-state.providers.js';
+import { presenceProvider } from '../signaling/engine-providers.js';
 import { PresenceService } from './presence.service.js';
 import { User } from './user.entity.js';
 import { UsersController } from './users.controller.js';

@@ -1,14 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CallMachine } from '../../src/signaling/call-machine.js';
 import type { CallObserver, SessionRef } from '../../src/signaling/call-machine.types.js';
-import type { CallSwitch } from '../../src/signaling/backend/call-switch.js';
+import type { CallSwitch } from '../../src/signaling/call-switch.js';
 import { nodeTimers } from '../../src/signaling/node-timers.js';
 import type { ServerMessage } from '../../src/signaling/protocol.js';
-import { RedisCallSwitch } from '../../src/signaling/backend/redis/redis-call-switch.js';
-import { RedisSessions, decodeChannel } from '../../src/signaling/backend/redis/redis-sessions.js';
-import { SignalingScripts } from '../../src/signaling/backend/redis/signaling-scripts.js';
-import { TimerWheel } from '../../src/signaling/backend/redis/timer-wheel.js';
-import { RedisConnection } from '../../src/redis/redis-connection.js';
+import { RedisCallSwitch } from '../../src/signaling/engines/redis/redis-call-switch.js';
+import { RedisSessions, decodeChannel } from '../../src/signaling/engines/redis/redis-sessions.js';
+import { SignalingScripts } from '../../src/signaling/engines/redis/signaling-scripts.js';
+import { TimerWheel } from '../../src/signaling/engines/redis/timer-wheel.js';
+import { RedisConnection } from '../../src/signaling/engines/redis/redis-connection.js';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL || 'redis://127.0.0.1:6379';
 

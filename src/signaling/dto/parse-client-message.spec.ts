@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import type { ClientMessage } from '../protocol.js';
-import { MAX_ICE_CANDIDATE_CHARS, MAX_ICE_TAG_CHARS, MAX_SDP_CHARS } from '../protocol.js';
+import {
+  MAX_ICE_CANDIDATE_CHARS,
+  MAX_ICE_TAG_CHARS,
+  MAX_SDP_CHARS,
+  PROTOCOL_V2,
+  PROTOCOL_VERSION,
+} from '../protocol.js';
 import { BadFrame, parseClientMessage } from './parse-client-message.js';
 
 /** The problem a frame is refused with; fails when the frame is accepted. */
@@ -371,6 +377,35 @@ describe('parseClientMessage', () => {
         );
       }
     });
+  });
+});
+
+describe('parseClientMessage, protocol 1 and 2', () => {
+  const resume = { type: 'resume', sessionId: 's1', resumeToken: 't1', lastSeq: 3 };
+
+  it('protocol 2 reads ping and resume as control requests', () => {
+    expect(parseClientMessage('{"type":"ping"}', PROTOCOL_V2)).toStrictEqual({ type: 'ping' });
+    expect(parseClientMessage(JSON.stringify(resume), PROTOCOL_V2)).toStrictEqual(resume);
+  });
+
+  it('protocol 2 answers a bad resume with what is wrong with it', () => {
+    const result = parseClientMessage(JSON.stringify({ ...resume, lastSeq: -1 }), PROTOCOL_V2);
+    assert.ok(result instanceof BadFrame);
+    expect(result.problem).toBe('lastSeq must be a whole number, 0 or more');
+  });
+
+  it('protocol 1 (the default) knows neither: they are unknown types, as before protocol 2', () => {
+    for (const text of ['{"type":"ping"}', JSON.stringify(resume)]) {
+      for (const result of [parseClientMessage(text), parseClientMessage(text, PROTOCOL_VERSION)]) {
+        assert.ok(result instanceof BadFrame);
+        expect(result.problem).toMatch(/^type must be one of call_start, /);
+      }
+    }
+  });
+
+  it('protocol 2 still reads every call message as protocol 1 does', () => {
+    const frame = JSON.stringify({ type: 'call_start', toUser: 'bob' });
+    expect(parseClientMessage(frame, PROTOCOL_V2)).toStrictEqual(parseClientMessage(frame));
   });
 });
 

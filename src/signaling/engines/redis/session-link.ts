@@ -1,4 +1,4 @@
-import type { Channel } from '../../../redis/redis-connection.js';
+import type { Channel } from './redis-connection.js';
 import type { SignalingSession } from '../../signaling-session.js';
 
 /** The `seq` a v2 frame ends with (`…,"seq":N}`), or undefined for a v1 frame. */

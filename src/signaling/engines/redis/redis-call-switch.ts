@@ -3,7 +3,7 @@ import type { CallAccess, SessionRef } from '../../call-machine.types.js';
 import type { CallBackCode, ClientHangupCode, ServerMessage } from '../../protocol.js';
 import { SYSTEM_USER } from '../../protocol.js';
 import { sentence } from '../../sentences.js';
-import type { CallSwitch, RelayRequest } from '../call-switch.js';
+import type { CallSwitch, RelayRequest } from '../../call-switch.js';
 import type { SignalingScripts } from './signaling-scripts.js';
 import type { TimerWheel } from './timer-wheel.js';
 
@@ -20,7 +20,7 @@ export class RedisCallSwitch implements CallSwitch {
   ) {}
 
   async isInCall(sessionId: string): Promise<boolean> {
-    const key = `${this.scripts.prefix}s:${sessionId}`;
+    const key = this.scripts.keys.id.session(sessionId);
     return (await this.scripts.redis.command<number>(['HEXISTS', key, 'call'])) === 1;
   }
 

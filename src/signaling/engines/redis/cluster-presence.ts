@@ -27,7 +27,7 @@ export class ClusterPresence extends PresenceService {
   /** Reads the whole online set (at start and after a reconnect, when events may have been lost). */
   async load(): Promise<void> {
     try {
-      const key = `${this.cluster.scripts.prefix}online`;
+      const key = this.cluster.scripts.keys.one.online;
       const users = await this.cluster.connection.command<string[]>(['ZRANGE', key, '0', '-1']);
       this.online.clear();
       users.forEach((user) => this.online.add(user));

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { LuaScript } from '../../../redis/lua-script.js';
-import type { RedisConnection } from '../../../redis/redis-connection.js';
+import { LuaScript } from './lua-script.js';
+import type { RedisConnection } from './redis-connection.js';
 import type { CallObserver, CallSummary, EndCode } from '../../call-machine.types.js';
-import { SCRIPT_BODIES, type ScriptName } from './lua/bodies.js';
-import { prelude } from './lua/prelude.js';
+import { RedisKeys } from './keys.js';
+import { type ScriptName, signalingScriptSources } from './lua/signaling-lua.js';
 
 /** What the scripts need to know; sent with every call (a few dozen bytes of JSON). */
 export interface ScriptLimits {
@@ -35,6 +35,8 @@ export class SignalingScripts {
   private readonly observers: CallObserver[] = [];
   private readonly presenceListeners: ((username: string, online: boolean) => void)[] = [];
   private readonly limits: string;
+  /** Every key and channel name (the scripts build the same ones from the prefix). */
+  readonly keys: RedisKeys;
 
   constructor(
     readonly redis: RedisConnection,
@@ -42,11 +44,11 @@ export class SignalingScripts {
     limits: ScriptLimits,
   ) {
     this.limits = JSON.stringify(limits);
-    const common = prelude();
+    this.keys = new RedisKeys(prefix);
     this.scripts = Object.fromEntries(
-      Object.entries(SCRIPT_BODIES).map(([name, body]) => [
+      Object.entries(signalingScriptSources()).map(([name, source]) => [
         name,
-        new LuaScript(name, `${common}\n${body}`),
+        new LuaScript(name, source),
       ]),
     ) as Record<ScriptName, LuaScript>;
   }
@@ -71,8 +73,10 @@ export class SignalingScripts {
       this.limits,
       ...args,
     ]);
+    let failure: Error | undefined;
     for (const event of events) {
-      this.report(event);
+      const error = this.report(event);
+      failure ??= error;
     }
     for (const sessionId of lapses) {
       setImmediate(() => {
@@ -81,13 +85,20 @@ export class SignalingScripts {
         );
       });
     }
+    if (failure !== undefined) {
+      // As in memory: the session whose request this was is closed with 1011 (the gateway's
+      // `failed`), its peer hears `disconnected`; the change itself is committed in Redis.
+      throw failure;
+    }
     return result;
   }
 
-  private report([kind, id, caller, callee, cs, ks, at, code, hidden]: ScriptEvent): void {
+  /** Tells every observer; the first one's error, if any, after all of them heard. */
+  private report([kind, id, caller, callee, cs, ks, at, code, hidden]: ScriptEvent):
+    Error | undefined {
     if (kind === 'presence') {
       this.presenceListeners.forEach((listener) => listener(id, caller === '1'));
-      return;
+      return undefined;
     }
     const call: CallSummary = {
       id,
@@ -98,6 +109,7 @@ export class SignalingScripts {
       ...(hidden === '1' ? { hiddenFromCallee: true } : {}),
     };
     const when = new Date(Number(at));
+    let failure: Error | undefined;
     for (const observer of this.observers) {
       try {
         if (kind === 'started') {
@@ -109,7 +121,9 @@ export class SignalingScripts {
         }
       } catch (error) {
         this.logger.error(`a call observer failed on ${kind} ${id}: ${String(error)}`);
+        failure ??= error instanceof Error ? error : new Error(String(error));
       }
     }
+    return failure;
   }
 }

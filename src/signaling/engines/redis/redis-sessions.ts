@@ -28,7 +28,7 @@ export class RedisSessions {
   ) {}
 
   channel(sessionId: string): string {
-    return `${this.scripts.prefix}ch:${sessionId}`;
+    return this.scripts.keys.id.channel(sessionId);
   }
 
   /**
@@ -103,18 +103,14 @@ export class RedisSessions {
     address: string,
     { maxFailures, windowMs }: { maxFailures: number; windowMs: number },
   ): Promise<boolean> {
-    const pair = this.throttlePair(username, address);
-    const failures = await this.scripts.run<number>('resumeAttempt', [pair, String(windowMs)]);
+    const key = this.scripts.keys.resumeFailures(username, address);
+    const failures = await this.scripts.run<number>('resumeAttempt', [key, String(windowMs)]);
     return failures <= maxFailures;
   }
 
   async resumeSucceeded(username: string, address: string): Promise<void> {
-    const key = `${this.scripts.prefix}rt:${this.throttlePair(username, address)}`;
+    const key = this.scripts.keys.resumeFailures(username, address);
     await this.scripts.redis.command(['DEL', key]);
-  }
-
-  private throttlePair(username: string, address: string): string {
-    return `${username.toLowerCase()}\n${address}`;
   }
 
   async control(sessionId: string, control: ChannelControl): Promise<void> {
@@ -122,13 +118,13 @@ export class RedisSessions {
   }
 
   async isOnline(username: string): Promise<boolean> {
-    const key = `${this.scripts.prefix}online`;
+    const key = this.scripts.keys.one.online;
     return (await this.scripts.redis.command<string | null>(['ZSCORE', key, username])) !== null;
   }
 
   /** Online usernames starting with `prefix` (in name order), at most `max`. */
   onlineUsernames(prefix: string, max: number): Promise<string[]> {
-    const key = `${this.scripts.prefix}online`;
+    const key = this.scripts.keys.one.online;
     // Usernames are ASCII (USERNAME_PATTERN): DEL sorts after every character they may hold.
     const range = ['ZRANGEBYLEX', key, `[${prefix}`, `[${prefix}\x7f`];
     return this.scripts.redis.command<string[]>([...range, 'LIMIT', '0', String(max)]);
@@ -136,7 +132,7 @@ export class RedisSessions {
 
   /** Sessions of `username` in opening order (oldest first), on any instance. */
   sessionsOf(username: string): Promise<string[]> {
-    const key = `${this.scripts.prefix}us:${username}`;
+    const key = this.scripts.keys.id.userSessions(username);
     return this.scripts.redis.command<string[]>(['ZRANGE', key, '0', '-1']);
   }
 }

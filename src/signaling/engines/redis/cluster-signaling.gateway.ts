@@ -9,7 +9,7 @@ import type { AuthenticatedUser } from '../../../auth/token.service.js';
 import { CallHistoryService } from '../../../calls/call-history.service.js';
 import { AppConfig } from '../../../config/app-config.js';
 import { SignalingMetrics } from '../../../metrics/signaling-metrics.js';
-import { COMMAND_TIMEOUT_MS, RedisCommandError } from '../../../redis/redis-connection.js';
+import { COMMAND_TIMEOUT_MS, RedisCommandError } from './redis-connection.js';
 import { CallPolicy } from '../../../privacy/call-policy.js';
 import { CallLog } from '../../call-log.js';
 import { CallStartLimiter } from '../../call-start-limiter.js';
@@ -36,7 +36,7 @@ import { SignalingSession, sessionFields } from '../../signaling-session.js';
 import { DELIBERATE_CLOSES, closeWithinGrace } from '../../socket-closing.js';
 import { UpgradeAuthenticator } from '../../upgrade-authenticator.js';
 import { PipelinedCallSwitch } from './pipelined-call-switch.js';
-import { decodeChannel } from './redis-sessions.js';
+import { decodeChannel, encodeControl } from './redis-sessions.js';
 import { RedisSignaling } from './redis-signaling.js';
 import { SessionLink } from './session-link.js';
 
@@ -361,7 +361,7 @@ export class ClusterSignalingGateway
     const reached = await this.cluster.connection.command<number>([
       'PUBLISH',
       this.cluster.sessions.channel(victimId),
-      `!close ${control.code} ${control.reason}`,
+      encodeControl(control),
     ]);
     if (reached === 0) {
       await this.cluster.sessions.drop(victimId); // away: no socket to close

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { RedisConnection } from '../../../redis/redis-connection.js';
+import type { RedisConnection } from './redis-connection.js';
 
 /** What every instance hears on the bus. */
 export type BusMessage =

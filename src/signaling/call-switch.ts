@@ -1,11 +1,11 @@
-import type { CallAccess, CallObserver, SessionRef } from '../call-machine.types.js';
+import type { CallAccess, CallObserver, SessionRef } from './call-machine.types.js';
 import type {
   CallBackCode,
   ClientHangupCode,
   IceRequest,
   MediaStateRequest,
   SdpRequest,
-} from '../protocol.js';
+} from './protocol.js';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -15,7 +15,7 @@ export type RelayRequest = SdpRequest | IceRequest | MediaStateRequest;
 /**
  * The call machine as the gateway drives it, with one implementation per back end: `CallMachine`
  * in this process's memory (synchronous, the embedded default) and `RedisCallSwitch`, whose every
- * transition is one atomic Lua script, for several instances. `test/call-switch.contract.ts`
+ * transition is one atomic Lua script, for several instances. `test/call-switch.contract.e2e-spec.ts`
  * holds both to the same behaviour.
  */
 export interface CallSwitch {

@@ -1,57 +1,8 @@
-import { sentence } from '../../../sentences.js';
-import type { MessageCode } from '../../../protocol.js';
-
-/** The codes whose sentences the scripts write into `msg` (the rest come from TypeScript). */
-const SCRIPT_CODES: readonly MessageCode[] = [
-  'self',
-  'glare',
-  'already_in_call',
-  'unknown_user',
-  'offline',
-  'busy',
-  'unavailable',
-  'no_answer',
-  'rejected',
-  'cancelled',
-  'missed',
-  'answered_elsewhere',
-  'rejected_elsewhere',
-  'disconnected',
-  'not_in_call',
-  'hangup',
-  'ice_failed',
-  'media_failed',
-];
-
-const PEER = '\u0000';
-
-/**
- * `sentences.ts` as a Lua table, so that the messages a script sends read exactly like the
- * in-memory machine's: each entry is the text before and after the peer's name.
- */
-function sentencesTable(): string {
-  const entries = SCRIPT_CODES.map((code) => {
-    const parts = sentence(code, PEER)
-      .split(PEER)
-      .map((part) => JSON.stringify(part));
-    return `[${JSON.stringify(code)}] = {${parts.join(', ')}}`;
-  });
-  return `local SENTENCES = {\n  ${entries.join(',\n  ')}\n}`;
-}
-
-/**
- * What every script starts with: its key names, the configuration, Redis's clock, and the
- * building blocks of a call-state change (deliver a numbered frame, ring, hang up, end a call,
- * end a session). Each script is this prelude plus a short body, loaded once and run by EVALSHA,
- * so one change of state is one atomic script.
- *
- * ARGV[1] is the key prefix and ARGV[2] the limits (JSON); a body's own arguments follow.
- * Scripts return {events, lapses, result}: the state changes for the observers (call history),
- * the v2 sessions that must end because their replay stream overflowed, and the body's answer.
- */
-export function prelude(): string {
-  return `${sentencesTable()}
-local P = ARGV[1]
+-- Shared by every signaling script: the configuration, Redis's clock, and the building blocks
+-- of a change of state (deliver a numbered frame, ring, hang up, end a call, end a session).
+-- Before it (signaling-scripts.ts): SENTENCES from sentences.ts, P = ARGV[1] (the key prefix)
+-- and the key functions k_*/K_* from keys.ts. ARGV[2] is the limits (JSON); a body's own
+-- arguments start at ARGV[3]. Scripts return {events, lapses, result}.
 local CFG = cjson.decode(ARGV[2])
 local EVENTS = {}
 local LAPSES = {}
@@ -60,19 +11,6 @@ local function now_ms()
   local t = redis.call('TIME')
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
-local function k_session(sid) return P .. 's:' .. sid end
-local function k_user_sessions(user) return P .. 'us:' .. user end
-local function k_call(cid) return P .. 'c:' .. cid end
-local function k_user_call(user) return P .. 'uc:' .. user end
-local function k_stream(sid) return P .. 'x:' .. sid end
-local function k_channel(sid) return P .. 'ch:' .. sid end
-local function k_node_sessions(node) return P .. 'ns:' .. node end
-local function k_ended(sid) return P .. 'ended:' .. sid end
-local K_ONLINE = P .. 'online'
-local K_TIMERS = P .. 'timers'
-local K_NODES = P .. 'nodes'
-local K_OPENED = P .. 'opened'
-local K_BUS = P .. 'bus'
 
 local function done(result)
   return {EVENTS, LAPSES, result or ''}
@@ -342,5 +280,3 @@ local function release_node(node, now)
   redis.call('DEL', k_node_sessions(node))
   redis.call('ZREM', K_NODES, node)
 end
-`;
-}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../../config/app-config.js';
-import { type CommandTimer, RedisConnection } from '../../../redis/redis-connection.js';
+import { type CommandTimer, RedisConnection } from './redis-connection.js';
 import { ClusterBus } from './cluster-bus.js';
 import { RedisCallSwitch } from './redis-call-switch.js';
 import { RedisSessions } from './redis-sessions.js';
@@ -65,7 +65,7 @@ export class RedisSignaling {
       signaling.maxSessionsPerUser,
     );
     this.calls = new RedisCallSwitch(this.scripts, this.timers);
-    this.bus = new ClusterBus(connection, `${config.redis!.keyPrefix}bus`);
+    this.bus = new ClusterBus(connection, this.scripts.keys.one.bus);
   }
 
   /** Connects, loads the scripts and beats once; throws RedisUnavailableError (REDIS_URL). */

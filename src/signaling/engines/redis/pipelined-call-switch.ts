@@ -1,6 +1,6 @@
 import type { CallAccess, SessionRef } from '../../call-machine.types.js';
 import type { CallBackCode, ClientHangupCode } from '../../protocol.js';
-import type { CallSwitch, RelayRequest } from '../call-switch.js';
+import type { CallSwitch, RelayRequest } from '../../call-switch.js';
 
 /**
  * A session's frames must take effect in order, but they need not wait for each other's replies:

@@ -1,0 +1,54 @@
+-- sid, user, toUser, access, new call id → the ring timer's member, or ''.
+local sid, user, to, access, cid = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+if redis.call('EXISTS', k_session(sid)) == 0 then return done() end
+if to == user then
+  system_reply_to(sid, user, to, 'self')
+  return done()
+end
+local own = call_of_user(user)
+if own and own.st == 'ringing' and own.callee == user and own.caller == to then
+  system_reply_to(sid, user, to, 'glare', own.id)
+  return done()
+end
+if own then
+  error_to(sid, user, to, 'already_in_call', own.id)
+  return done()
+end
+if access == 'unknown_user' then
+  system_reply_to(sid, user, to, 'unknown_user')
+  return done()
+end
+local callee_sessions = sessions_of(to)
+local busy = redis.call('EXISTS', k_user_call(to)) == 1
+local code = nil
+local hidden = nil
+if access == 'refused' then
+  code, hidden = 'offline', '1'
+elseif access == 'do_not_disturb' then
+  code = 'unavailable'
+elseif busy then
+  code = 'busy'
+elseif #callee_sessions == 0 then
+  code = 'offline'
+end
+if code then
+  -- Still an attempt: the history shows it; only the caller hears back.
+  local attempt = {id = cid, caller = user, callee = to, cs = sid, ks = '', hidden = hidden}
+  local at = now_ms()
+  event('started', attempt, '', at)
+  event('ended', attempt, code, at)
+  system_reply_to(sid, user, to, code, cid)
+  return done()
+end
+local call = {id = cid, caller = user, callee = to, cs = sid, ks = '', st = 'ringing', ver = '1'}
+redis.call('HSET', k_call(cid), 'id', cid, 'caller', user, 'callee', to, 'cs', sid, 'ks', '',
+  'st', 'ringing', 'ver', call.ver)
+redis.call('SET', k_user_call(user), cid)
+redis.call('SET', k_user_call(to), cid)
+redis.call('HSET', k_session(sid), 'call', cid)
+local now = now_ms()
+redis.call('ZADD', K_TIMERS, now + CFG.ringTimeoutMs, ring_timer(call))
+for _, callee_sid in ipairs(callee_sessions) do ring(call, callee_sid) end
+send(sid, {type = 'ringing', fromUser = 'system', toUser = to, callId = cid})
+event('started', call, '', now)
+return done(ring_timer(call))
