@@ -2,6 +2,7 @@
 import { DEFAULT_LOCALE, matchLocale } from '../src/i18n/locale.js';
 import { CallAlerts } from './call/call-alerts.js';
 import { CallController } from './call/call-controller.js';
+import { callRejoin } from './call/call-rejoin.js';
 import { CallQuality } from './call/call-quality.js';
 import { CallView } from './call/call-view.js';
 import { ConnectionIndicator } from './call/connection-indicator.js';
@@ -32,6 +33,8 @@ import type { PeerLink } from './webrtc/peer-link.js';
 
 const page = byId('call-page', HTMLElement);
 const ownUsername = page.dataset.username ?? '';
+// A reload mid-call: what the previous page of this tab left to carry the call on.
+const rejoin = callRejoin.take();
 const translator = new Translator(matchLocale(page.dataset.locale) ?? DEFAULT_LOCALE);
 const view = new CallView(translator);
 const connection = new ConnectionIndicator(translator);
@@ -56,22 +59,28 @@ const contacts = new ContactsPanel(byId('contacts-panel', HTMLElement), {
   dial: dialFromList,
   blocked: () => void privacy.refreshBlocked(),
 });
-const signaling = new SignalingClient({
-  message: (message) => {
-    calls.handle(message);
-    contacts.handle(message);
-    if (message.type === 'welcome') {
-      void contacts.refresh(); // a new session: whatever changed while away is in the list
-    }
+const signaling = new SignalingClient(
+  {
+    message: (message) => {
+      calls.handle(message);
+      contacts.handle(message);
+      if (message.type === 'welcome') {
+        void contacts.refresh(); // a new session: whatever changed while away is in the list
+      }
+    },
+    state: (state) => {
+      connection.set(state);
+      view.setConnection(state);
+    },
+    lost: (reason) => calls.connectionLost(reason),
+    away: () => calls.connectionAway(),
+    back: (call) => {
+      calls.connectionBack(call);
+      void contacts.refresh(); // whatever changed while away (or before a reload) is in the list
+    },
   },
-  state: (state) => {
-    connection.set(state);
-    view.setConnection(state);
-  },
-  lost: (reason) => calls.connectionLost(reason),
-  away: () => calls.connectionAway(),
-  back: (call) => calls.connectionBack(call),
-});
+  rejoin?.session,
+);
 const recent = new RecentCalls(
   byId('recent-calls', HTMLUListElement),
   byId('recent-empty', HTMLElement),
@@ -194,6 +203,13 @@ listenForShortcuts({
   pictureInPicture: () => videoButtons.togglePictureInPicture(),
 });
 
+if (rejoin) {
+  // The call goes on as it was: muted stays muted, a camera turned off stays off.
+  media.setMicrophoneMuted(rejoin.microphoneMuted);
+  void media.setCameraOn(rejoin.cameraOn);
+  calls.expectRejoin();
+}
+keepCallAcrossReload();
 controls.start();
 voice.start();
 output?.start();
@@ -213,3 +229,42 @@ iceServers
   .get()
   .then(({ iceServers: servers }) => relay.start(hasTurnServer(servers)))
   .catch((error: unknown) => console.warn('ICE servers unavailable', error));
+
+/**
+ * Leaving mid-call asks first; a reload then carries the call on (the session is resumed by the
+ * next page of this tab); logging out mid-call asks, naming the call, and hangs up first.
+ */
+function keepCallAcrossReload(): void {
+  window.addEventListener('beforeunload', (event) => {
+    if (calls.busy) {
+      event.preventDefault();
+      event.returnValue = ''; // Chromium before 119 shows the prompt only with this set
+    }
+  });
+  window.addEventListener('pagehide', () => {
+    if (!calls.busy) {
+      return;
+    }
+    const session = signaling.leaveForReload();
+    if (session) {
+      const { microphoneMuted, cameraOn } = media;
+      callRejoin.save({ session, microphoneMuted, cameraOn, leftAt: Date.now() });
+    }
+  });
+  const logOuts = [
+    [byId('logout-form', HTMLFormElement), 'confirmLogOutInCall'],
+    [byId('logout-all-form', HTMLFormElement), 'confirmLogOutEverywhereInCall'],
+  ] as const;
+  for (const [form, question] of logOuts) {
+    form.addEventListener('submit', (event) => {
+      if (calls.busy) {
+        if (!confirm(translator.text({ key: question, values: { peer: calls.peer ?? '' } }))) {
+          event.preventDefault();
+          return;
+        }
+        calls.hangUp();
+      }
+      callRejoin.clear();
+    });
+  }
+}

@@ -53,6 +53,13 @@ interface Call {
   active?: boolean;
   /** Answered with audio only: the camera choice goes back to on when this call ends. */
   audioOnly?: boolean;
+  /**
+   * This page (reloaded mid-call) or the peer's is building a new peer connection: "Reconnecting…"
+   * until media flows again.
+   */
+  relinking?: boolean;
+  /** This side makes the offers: the caller, or whichever side came back from a reload. */
+  offers?: boolean;
   link?: PeerLink;
   /** True once the peer connection exists and media is open; false if the call ended first. */
   ready?: Promise<boolean>;
@@ -70,6 +77,8 @@ export class CallController {
   private selfAway = false;
   /** The peer's socket dropped (peer_status "reconnecting") and has not come back yet. */
   private peerAway = false;
+  /** This tab reloaded mid-call and resumes its session: the server's call is this page's. */
+  private rejoining = false;
 
   constructor(private readonly deps: CallControllerDeps) {}
 
@@ -81,6 +90,16 @@ export class CallController {
   /** Whom the current call is with. */
   get peer(): string | undefined {
     return this.call?.peer;
+  }
+
+  /** A call is ringing, connecting or in progress: leaving the page would end it. */
+  get busy(): boolean {
+    return this.phase !== 'idle';
+  }
+
+  /** The page was reloaded mid-call: the session about to be resumed carries this page's call. */
+  expectRejoin(): void {
+    this.rejoining = true;
   }
 
   dial(typed: string): void {
@@ -167,6 +186,10 @@ export class CallController {
    */
   connectionLost(reason: 'disconnected' | 'not_resumed' = 'disconnected'): void {
     this.selfAway = false;
+    if (this.rejoining) {
+      this.rejoining = false; // the call this reloaded page left is over on the server too
+      this.deps.view.setStatus({ key: 'statusEnded', reason: { key: 'callNotResumed' } });
+    }
     if (this.phase === 'incoming') {
       this.deps.alerts.stopRinging(true); // nobody answered it: missed
     }
@@ -188,6 +211,13 @@ export class CallController {
    */
   connectionBack(serverCall: ResumedCall | null): void {
     this.selfAway = false;
+    if (this.rejoining) {
+      this.rejoining = false;
+      if (serverCall && !this.call) {
+        this.rejoin(serverCall);
+        return;
+      }
+    }
     this.showReconnecting();
     const call = this.call;
     const same =
@@ -215,6 +245,10 @@ export class CallController {
       case 'call_back':
         return this.answered(message);
       case 'offer':
+        if (call && this.fromPeer(call, message)) {
+          void this.whenReady(call, (link) => this.offered(call, link, message.sdp));
+        }
+        return;
       case 'answer':
         if (call && this.fromPeer(call, message)) {
           void this.whenReady(call, (link) => link.receiveDescription(message.type, message.sdp));
@@ -255,16 +289,88 @@ export class CallController {
     }
   }
 
-  /** "Reconnecting…" on both sides of a call while either side is away from the server. */
+  /**
+   * "Reconnecting…" on both sides of a call while either side is away from the server, or while
+   * a reloaded side builds its new peer connection.
+   */
   private showReconnecting(): void {
-    this.deps.view.setReconnecting(this.call !== undefined && (this.selfAway || this.peerAway));
+    const call = this.call;
+    const away = this.selfAway || this.peerAway || call?.relinking === true;
+    this.deps.view.setReconnecting(call !== undefined && away);
   }
 
-  /** Only the caller offers, so only the caller restarts ICE (the callee answers the new offer). */
+  /** Only the offering side restarts ICE (the other answers the new offer): PeerLink knows which. */
   private restartIceIfDown(): void {
-    if (this.call?.role === 'caller') {
-      this.call.link?.restartIceIfDown();
+    this.call?.link?.restartIceIfDown();
+  }
+
+  /**
+   * This tab was reloaded mid-call and its session resumed: the call carries on, on a new peer
+   * connection that this side offers (the peer's old one cannot talk to it).
+   */
+  private rejoin(serverCall: ResumedCall): void {
+    const { peer, callId, role, state } = serverCall;
+    if (state === 'ringing' && role === 'callee') {
+      this.ringHere({ type: 'call_start', fromUser: peer, toUser: '', callId, msg: '1' });
+      return;
     }
+    const active = state === 'active';
+    const call: Call = {
+      peer,
+      role,
+      callId,
+      active,
+      relinking: active,
+      offers: active || undefined,
+    };
+    this.call = call;
+    if (active) {
+      this.enter('connecting', { key: 'statusConnectingMedia', values: { peer } });
+      this.showReconnecting();
+      call.ready = this.prepare(call);
+      void this.whenReady(call, () => this.sendMediaState());
+    } else {
+      this.enter('ringing', { key: 'statusRinging', values: { peer } });
+      call.ready = this.prepare(call);
+    }
+  }
+
+  /**
+   * An offer: a renegotiation or ICE restart of this connection, or the first offer of a peer
+   * that reloaded (a new RTCPeerConnection: another SDP session), which this side answers on a
+   * new connection of its own. An offer to the side that offers is stale (meant for the peer's
+   * connection before this page reloaded) unless this side is the caller: the callee offers only
+   * after a reload, so that offer is a fresh start.
+   */
+  private offered(call: Call, link: PeerLink, sdp: string): void {
+    if (link.fromAnotherConnection(sdp) || (link.offerer && call.role === 'caller')) {
+      this.relink(call, sdp);
+    } else if (!link.offerer) {
+      link.receiveDescription('offer', sdp);
+    }
+  }
+
+  /** Replaces the call's peer connection by one that answers `offerSdp`; the media stays open. */
+  private relink(call: Call, offerSdp: string): void {
+    call.link?.close();
+    call.link = undefined;
+    call.offers = false;
+    call.relinking = true;
+    this.showReconnecting();
+    call.ready = (async () => {
+      const configuration = await this.deps.rtcConfiguration();
+      if (this.call !== call) {
+        return false;
+      }
+      const link = new PeerLink(configuration, 'callee', this.linkEvents(call));
+      call.link = link;
+      const local = this.deps.media.current;
+      if (local) {
+        link.sendMedia(local);
+      }
+      link.receiveDescription('offer', offerSdp);
+      return true;
+    })();
   }
 
   private ringHere(message: IncomingCallMessage): void {
@@ -330,15 +436,17 @@ export class CallController {
       if (this.call !== call) {
         return false;
       }
-      call.link = new PeerLink(configuration, call.role, this.linkEvents(call));
+      const linkRole = call.role === 'caller' || call.offers ? 'caller' : 'callee';
+      call.link = new PeerLink(configuration, linkRole, this.linkEvents(call));
       const { cameraMissing } = await this.deps.media.open();
       if (this.call !== call) {
         this.deps.media.stop(); // ended while the browser was opening the devices
         return false;
       }
       const local = this.deps.media.current;
-      if (call.role === 'callee' && local) {
-        call.link.sendMedia(local); // the callee has accepted: its media may go with the answer
+      if (call.active && local) {
+        // Accepted (or rejoined): the callee's media goes with its answer, a rejoined side offers.
+        call.link.sendMedia(local);
       }
       this.deps.view.showLocal(local);
       this.deps.view.setCameraAvailable(!cameraMissing);
@@ -371,6 +479,8 @@ export class CallController {
           return;
         }
         if (state === 'connected') {
+          call.relinking = false;
+          this.showReconnecting();
           this.enter('connected', { key: 'statusConnected', values: { peer: call.peer } });
         } else {
           this.deps.view.setStatus({ key: 'statusRecovering', values: { peer: call.peer } });

@@ -68,8 +68,25 @@ export class PeerLink {
     }
   }
 
+  /** This side makes the offers (and so the ICE restarts). */
+  get offerer(): boolean {
+    return this.role === 'caller';
+  }
+
+  /**
+   * Whether `sdp` comes from another RTCPeerConnection than the one this link has talked to (the
+   * peer reloaded its page): its SDP session id (RFC 8866 `o=` line) differs.
+   */
+  fromAnotherConnection(sdp: string): boolean {
+    const current = this.pc.remoteDescription?.sdp;
+    return current !== undefined && sdpSessionId(current) !== sdpSessionId(sdp);
+  }
+
   receiveDescription(type: 'offer' | 'answer', sdp: string): void {
     this.enqueue(async () => {
+      if (type === 'answer' && this.pc.signalingState !== 'have-local-offer') {
+        return; // late: meant for an offer this connection no longer waits for
+      }
       await this.pc.setRemoteDescription({ type, sdp });
       for (const candidate of this.earlyCandidates.splice(0)) {
         await this.addCandidate(candidate);
@@ -198,4 +215,9 @@ export class PeerLink {
       }
     });
   }
+}
+
+/** The session id of an SDP's `o=` line (`o=- 4611731400430051336 2 IN IP4 127.0.0.1`). */
+function sdpSessionId(sdp: string): string | undefined {
+  return /^o=\S+ (\S+) /m.exec(sdp)?.[1];
 }

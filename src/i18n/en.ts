@@ -65,6 +65,8 @@ export const en = {
     serverConnectionLost: 'the connection to the server was lost.',
     callNotResumed: 'the connection to the server was lost for too long to continue the call.',
     statusReconnectingCall: 'Reconnecting…',
+    confirmLogOutInCall: 'Log out and end your call with {peer}?',
+    confirmLogOutEverywhereInCall: 'Log out on every device and end your call with {peer}?',
     enterAccount: "Type your friend's account first.",
     invalidAccount: '"{peer}" is not a valid account name.',
     mediaDenied:

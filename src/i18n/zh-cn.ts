@@ -61,6 +61,8 @@ export const zhCN: Translation = {
     serverConnectionLost: '与服务器的连接已断开。',
     callNotResumed: '与服务器的连接中断时间过长，无法继续通话。',
     statusReconnectingCall: '正在重新连接…',
+    confirmLogOutInCall: '退出登录并结束与 {peer} 的通话？',
+    confirmLogOutEverywhereInCall: '在所有设备上退出登录并结束与 {peer} 的通话？',
     enterAccount: '请先输入好友账号。',
     invalidAccount: '“{peer}” 不是有效的账号名。',
     mediaDenied: '摄像头和麦克风权限被阻止。请在浏览器的网站设置中允许。',
