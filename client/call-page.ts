@@ -25,6 +25,7 @@ import { DevicePickers } from './media/device-pickers.js';
 import { LocalMedia } from './media/local-media.js';
 import { startLanguagePicker } from './settings/language-picker.js';
 import { startNotificationOffer } from './settings/notification-offer.js';
+import { StartMediaPreference } from './settings/start-media.js';
 import { RelayPreference } from './settings/relay-preference.js';
 import { VoiceSettings } from './settings/voice-settings.js';
 import { SignalingClient } from './signaling/signaling-client.js';
@@ -160,6 +161,7 @@ const calls = new CallController({
     }
   },
   callEnded: () => {
+    applyStartMedia(); // the call's own mute or camera-off ends with it
     screenShare.end();
     view.setSharingScreen(false);
     void recent.refresh();
@@ -203,11 +205,32 @@ listenForShortcuts({
   pictureInPicture: () => videoButtons.togglePictureInPicture(),
 });
 
+const startMedia = new StartMediaPreference(
+  {
+    microphone: byId('start-microphone', HTMLInputElement),
+    camera: byId('start-camera', HTMLInputElement),
+  },
+  () => {
+    if (!calls.busy) {
+      applyStartMedia();
+    }
+  },
+);
+/** Every call starts with the microphone and camera as the settings say. */
+function applyStartMedia(): void {
+  const { microphone, camera } = startMedia.current;
+  media.setMicrophoneMuted(!microphone);
+  void media.setCameraOn(camera);
+  controls.show();
+}
+startMedia.start();
 if (rejoin) {
   // The call goes on as it was: muted stays muted, a camera turned off stays off.
   media.setMicrophoneMuted(rejoin.microphoneMuted);
   void media.setCameraOn(rejoin.cameraOn);
   calls.expectRejoin();
+} else {
+  applyStartMedia();
 }
 keepCallAcrossReload();
 controls.start();

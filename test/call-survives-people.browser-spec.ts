@@ -206,4 +206,51 @@ describe('the call survives what people do with the page (issue 20)', () => {
       expect(dialogs.map((dialog) => dialog.type())).toEqual(['confirm', 'confirm']);
     },
   );
+
+  it("each call starts with the microphone and camera the settings say (zh-CN); the incoming panel says so; a call's mute ends with it", async () => {
+    const alice = await person('alice');
+    const bob = await person('bob', 'zh-CN');
+    const t = zhCN.ui;
+    await bob.page.page.getByLabel(t.startWithCamera).uncheck();
+    const joinLine = (microphone: string, camera: string) =>
+      format(t.joinWith, { microphone, camera });
+
+    await alice.page.dial(bob.page.account.username);
+    await bob.page.page.locator('#incoming').waitFor();
+    expect(await bob.page.page.locator('#incoming-join').innerText()).toBe(
+      joinLine(t.joinMicrophoneOn, t.joinCameraOff),
+    );
+    await bob.page.page.locator('#accept-button').click();
+    await bob.page.waitForCallState('connected');
+    await alice.page.waitForInboundGrowing('audio');
+    expect(await bob.page.page.locator('#call-page').getAttribute('data-camera')).toBe('off');
+    await alice.page.page
+      .getByText(format(en.ui.peerCameraOff, { peer: bob.page.account.username }))
+      .waitFor();
+
+    // Muted in this call only: the next call starts as the settings say.
+    await bob.page.page.locator('#mute-button').click();
+    await bob.page.page.locator('#hangup-button').click();
+    await alice.page.waitForCallState('idle');
+    await bob.page.page.getByLabel(t.startWithCamera).check();
+    await alice.page.dial(bob.page.account.username);
+    await bob.page.page.locator('#incoming').waitFor();
+    expect(await bob.page.page.locator('#incoming-join').innerText()).toBe(
+      joinLine(t.joinMicrophoneOn, t.joinCameraOn),
+    );
+    await bob.page.page.locator('#accept-button').click();
+    await Promise.all([
+      alice.page.waitForInboundGrowing('video'),
+      bob.page.waitForCallState('connected'),
+    ]);
+    expect(await bob.page.page.locator('#call-page').getAttribute('data-microphone')).toBe('on');
+    expect(await bob.page.page.locator('#call-page').getAttribute('data-camera')).toBe('on');
+    // Remembered across a reload of an idle page.
+    await bob.page.page.locator('#hangup-button').click();
+    await bob.page.page.getByLabel(t.startWithMicrophone).uncheck();
+    await bob.page.page.reload();
+    await bob.page.waitForConnection('online');
+    expect(await bob.page.page.getByLabel(t.startWithMicrophone).isChecked()).toBe(false);
+    expect(await bob.page.page.locator('#call-page').getAttribute('data-microphone')).toBe('off');
+  });
 });

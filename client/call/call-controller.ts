@@ -61,6 +61,8 @@ interface Call {
   /** This side makes the offers: the caller, or whichever side came back from a reload. */
   offers?: boolean;
   link?: PeerLink;
+  /** True once the peer connection exists (handlers bound); false if the call ended first. */
+  linked?: Promise<boolean>;
   /** True once the peer connection exists and media is open; false if the call ended first. */
   ready?: Promise<boolean>;
 }
@@ -92,9 +94,12 @@ export class CallController {
     return this.call?.peer;
   }
 
-  /** A call is ringing, connecting or in progress: leaving the page would end it. */
+  /**
+   * This side placed or answered a call that is not over: leaving the page would end it, and a
+   * reload carries it on. A call only ringing here is not one yet (closing the tab declines it).
+   */
   get busy(): boolean {
-    return this.phase !== 'idle';
+    return this.phase !== 'idle' && this.phase !== 'incoming';
   }
 
   /** The page was reloaded mid-call: the session about to be resumed carries this page's call. */
@@ -246,17 +251,17 @@ export class CallController {
         return this.answered(message);
       case 'offer':
         if (call && this.fromPeer(call, message)) {
-          void this.whenReady(call, (link) => this.offered(call, link, message.sdp));
+          void this.whenLinked(call, (link) => this.offered(call, link, message.sdp));
         }
         return;
       case 'answer':
         if (call && this.fromPeer(call, message)) {
-          void this.whenReady(call, (link) => link.receiveDescription(message.type, message.sdp));
+          void this.whenLinked(call, (link) => link.receiveDescription(message.type, message.sdp));
         }
         return;
       case '_ice':
         if (call && this.fromPeer(call, message)) {
-          void this.whenReady(call, (link) => link.receiveCandidate(message.iceCandidate));
+          void this.whenLinked(call, (link) => link.receiveCandidate(message.iceCandidate));
         }
         return;
       case 'media_state':
@@ -311,8 +316,7 @@ export class CallController {
   private rejoin(serverCall: ResumedCall): void {
     const { peer, callId, role, state } = serverCall;
     if (state === 'ringing' && role === 'callee') {
-      this.ringHere({ type: 'call_start', fromUser: peer, toUser: '', callId, msg: '1' });
-      return;
+      return; // the accept never reached the server: it rings on, as a call not answered here
     }
     const active = state === 'active';
     const call: Call = {
@@ -357,7 +361,7 @@ export class CallController {
     call.offers = false;
     call.relinking = true;
     this.showReconnecting();
-    call.ready = (async () => {
+    call.ready = call.linked = (async () => {
       const configuration = await this.deps.rtcConfiguration();
       if (this.call !== call) {
         return false;
@@ -429,8 +433,8 @@ export class CallController {
     }
   }
 
-  /** Binds the peer connection's handlers, then opens the camera and microphone. */
-  private async prepare(call: Call): Promise<boolean> {
+  /** The peer connection, its handlers bound before any media or description exists. */
+  private async createLink(call: Call): Promise<boolean> {
     try {
       const configuration = await this.deps.rtcConfiguration();
       if (this.call !== call) {
@@ -438,6 +442,25 @@ export class CallController {
       }
       const linkRole = call.role === 'caller' || call.offers ? 'caller' : 'callee';
       call.link = new PeerLink(configuration, linkRole, this.linkEvents(call));
+      return true;
+    } catch (error) {
+      console.error('call set-up failed', error);
+      this.end(call, { key: 'callFailed' }, 'hangup');
+      return false;
+    }
+  }
+
+  /**
+   * Binds the peer connection's handlers, then opens the camera and microphone. The offer need
+   * not wait for the camera: a callee answers at once and its tracks follow (PeerLink.sendMedia),
+   * so that connecting and opening the camera overlap.
+   */
+  private async prepare(call: Call): Promise<boolean> {
+    call.linked = this.createLink(call);
+    if (!(await call.linked)) {
+      return false;
+    }
+    try {
       const { cameraMissing } = await this.deps.media.open();
       if (this.call !== call) {
         this.deps.media.stop(); // ended while the browser was opening the devices
@@ -445,8 +468,9 @@ export class CallController {
       }
       const local = this.deps.media.current;
       if (call.active && local) {
-        // Accepted (or rejoined): the callee's media goes with its answer, a rejoined side offers.
-        call.link.sendMedia(local);
+        // Accepted (or rejoined): the callee's media goes with (or after) its answer, a rejoined
+        // side offers.
+        call.link?.sendMedia(local);
       }
       this.deps.view.showLocal(local);
       this.deps.view.setCameraAvailable(!cameraMissing);
@@ -493,6 +517,13 @@ export class CallController {
         this.end(call, { key: 'callFailed' }, 'hangup');
       },
     };
+  }
+
+  /** Runs `step` once the call's peer connection exists (media may still be opening). */
+  private async whenLinked(call: Call, step: (link: PeerLink) => void): Promise<void> {
+    if ((await call.linked) && this.call === call && call.link) {
+      step(call.link);
+    }
   }
 
   private async whenReady(call: Call, step: (link: PeerLink) => void): Promise<void> {

@@ -56,6 +56,7 @@ export class CallView {
   private readonly incomingCaller = byId('incoming-caller', HTMLElement);
   private readonly incomingCamera = byId('incoming-camera', HTMLElement);
   private readonly incomingKeys = byId('incoming-keys', HTMLElement);
+  private readonly incomingJoin = byId('incoming-join', HTMLElement);
   private readonly ringtoneHint = byId('ringtone-hint', HTMLElement);
   private readonly mediaNotice = byId('media-notice', HTMLElement);
   private readonly peerMedia = byId('peer-media', HTMLElement);
@@ -69,6 +70,8 @@ export class CallView {
   private reconnecting = false;
   private incomingPeer = '';
   private cameraOutlook: CameraOutlook = 'available';
+  /** What accepting the incoming call will send, as the choices stand. */
+  private joinWith = { microphone: true, camera: true };
   private notice: Sentence | undefined;
   private peerState: PeerMedia | undefined;
   private screenShareSupported = false;
@@ -168,6 +171,20 @@ export class CallView {
         : this.translator.text({
             key: camera === 'blocked' ? 'cameraBlockedIncoming' : 'cameraMissingIncoming',
           });
+    this.showJoinWith();
+  }
+
+  /** "You join with your microphone on and your camera off." in the incoming panel. */
+  private showJoinWith(): void {
+    const camera = this.joinWith.camera && this.cameraOutlook === 'available';
+    const text = (key: UiKey): string => this.translator.text({ key });
+    this.incomingJoin.textContent = this.translator.text({
+      key: 'joinWith',
+      values: {
+        microphone: text(this.joinWith.microphone ? 'joinMicrophoneOn' : 'joinMicrophoneOff'),
+        camera: text(camera ? 'joinCameraOn' : 'joinCameraOff'),
+      },
+    });
   }
 
   setTone(kind: ToneKind, state: ToneState): void {
@@ -200,6 +217,8 @@ export class CallView {
     this.root.dataset.microphone = muted ? 'off' : 'on';
     this.microphoneBadge.hidden = !muted;
     this.cameraBadge.hidden = sending.video;
+    this.joinWith = { microphone: !muted, camera: choice.cameraOn };
+    this.showJoinWith();
     this.labelButtons();
   }
 

@@ -59,12 +59,16 @@ export class PeerLink {
 
   /**
    * The media to send. The caller's tracks go on at once, which starts negotiation (and so must
-   * wait until the callee has accepted); the callee's wait for the offer, to reuse its transceivers.
+   * wait until the callee has accepted); the callee's wait for the offer, to reuse its transceivers,
+   * or, when the callee already answered (its camera took longer than the offer), fill the sending
+   * slots the answer kept for them, without renegotiating.
    */
   sendMedia(stream: MediaStream): void {
     this.local = stream;
     if (this.role === 'caller') {
       this.attachLocalMedia();
+    } else {
+      this.enqueue(() => this.fillAnsweredSlots());
     }
   }
 
@@ -140,9 +144,30 @@ export class PeerLink {
     this.pc.close();
   }
 
+  /** After an answer sent before the media was open: each kind's track into its sender. */
+  private async fillAnsweredSlots(): Promise<void> {
+    const local = this.local;
+    if (this.localAttached || !local || !this.pc.currentLocalDescription) {
+      return; // not answered yet: the offer attaches the tracks
+    }
+    this.localAttached = true;
+    for (const kind of KINDS) {
+      const track = local.getTracks().find((candidate) => candidate.kind === kind);
+      await this.transceiverFor(kind)?.sender.replaceTrack(track ?? null);
+    }
+  }
+
   private attachLocalMedia(): void {
     const local = this.local;
-    if (this.localAttached || !local) {
+    if (this.localAttached) {
+      return;
+    }
+    if (!local) {
+      // The callee answers before its camera is open: every kind gets a sending slot now, and
+      // its track follows by replaceTrack (fillAnsweredSlots).
+      for (const kind of KINDS) {
+        this.sendingSlot(kind);
+      }
       return;
     }
     this.localAttached = true;
@@ -154,12 +179,16 @@ export class PeerLink {
       }
       // No track of this kind yet (camera off or missing): keep a sending slot anyway, so that
       // turning the camera on later is a replaceTrack, not a renegotiation.
-      const transceiver = this.transceiverFor(kind);
-      if (transceiver) {
-        transceiver.direction = 'sendrecv';
-      } else {
-        this.pc.addTransceiver(kind, { direction: 'sendrecv' });
-      }
+      this.sendingSlot(kind);
+    }
+  }
+
+  private sendingSlot(kind: MediaKind): void {
+    const transceiver = this.transceiverFor(kind);
+    if (transceiver) {
+      transceiver.direction = 'sendrecv';
+    } else {
+      this.pc.addTransceiver(kind, { direction: 'sendrecv' });
     }
   }
 
