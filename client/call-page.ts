@@ -3,6 +3,7 @@ import { DEFAULT_LOCALE, matchLocale } from '../src/i18n/locale.js';
 import { CallAlerts } from './call/call-alerts.js';
 import { CallController } from './call/call-controller.js';
 import { callRejoin } from './call/call-rejoin.js';
+import { PeerNames } from './call/peer-names.js';
 import { CallQuality } from './call/call-quality.js';
 import { CallView } from './call/call-view.js';
 import { ConnectionIndicator } from './call/connection-indicator.js';
@@ -65,8 +66,11 @@ const signaling = new SignalingClient(
     message: (message) => {
       calls.handle(message);
       contacts.handle(message);
+      if (message.type.startsWith('contact_')) {
+        names.contactsChanged(); // a new contact (or a new display name) shows at once
+      }
       if (message.type === 'welcome') {
-        void contacts.refresh(); // a new session: whatever changed while away is in the list
+        void contacts.refresh().then(() => names.contactsChanged()); // a new session: whatever changed while away is in the list
       }
     },
     state: (state) => {
@@ -77,11 +81,15 @@ const signaling = new SignalingClient(
     away: () => calls.connectionAway(),
     back: (call) => {
       calls.connectionBack(call);
-      void contacts.refresh(); // whatever changed while away (or before a reload) is in the list
+      void contacts.refresh().then(() => names.contactsChanged()); // whatever changed while away (or before a reload) is in the list
     },
   },
   rejoin?.session,
 );
+const names = new PeerNames({
+  contact: (username) => contacts.book.contacts.find((entry) => entry.username === username),
+});
+view.useNames(names);
 const recent = new RecentCalls(
   byId('recent-calls', HTMLUListElement),
   byId('recent-empty', HTMLElement),
@@ -140,12 +148,18 @@ const mediaChanged = (): void => {
   voice.mediaChanged();
 };
 const cameraCheck = new CameraCheck(media, view, view.microphoneLevel, mediaChanged);
+const alerts = new CallAlerts(translator, new FaviconBadge(), names);
+names.onChange(() => {
+  view.namesChanged();
+  alerts.namesChanged();
+});
 const calls = new CallController({
   send: (message) => signaling.send(message),
   view,
   media,
   tones,
-  alerts: new CallAlerts(translator, new FaviconBadge()),
+  alerts,
+  learnName: (username) => void names.learn(username),
   rtcConfiguration: () => iceServers.rtcConfiguration(relay.enabled),
   cameraOutlook,
   mediaChanged,
@@ -162,6 +176,9 @@ const calls = new CallController({
   },
   callEnded: () => {
     applyStartMedia(); // the call's own mute or camera-off ends with it
+    if (document.fullscreenElement) {
+      void document.exitFullscreen().catch(() => undefined); // nothing left to enlarge
+    }
     screenShare.end();
     view.setSharingScreen(false);
     void recent.refresh();
@@ -191,7 +208,9 @@ view.acceptAudioButton.addEventListener('click', () => calls.accept(true));
 view.rejectButton.addEventListener('click', () => calls.reject());
 view.checkCameraButton.addEventListener('click', () => void cameraCheck.toggle());
 view.shareButton.addEventListener('click', () => void screenShare.toggle());
-const videoButtons = new VideoButtons(view.stage, view.remoteVideo);
+const videoButtons = new VideoButtons(byId('call-area', HTMLElement), view.remoteVideo, (modes) =>
+  view.setVideoModes(modes),
+);
 view.fullscreenButton.addEventListener('click', () => videoButtons.toggleFullscreen());
 view.pictureInPictureButton.addEventListener('click', () => videoButtons.togglePictureInPicture());
 view.setScreenShareSupported(ScreenShare.supported);

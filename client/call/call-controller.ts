@@ -31,6 +31,8 @@ export interface CallControllerDeps {
   /** Whether the video sent is a shared screen rather than the camera. */
   sharingScreen(): boolean;
   phaseChanged(phase: CallPhase): void;
+  /** Someone is being called or calls: look their display name up (shown once known). */
+  learnName(username: string): void;
   callEnded(): void;
 }
 
@@ -124,6 +126,7 @@ export class CallController {
     }
     const call: Call = { peer, role: 'caller' };
     this.call = call;
+    this.deps.learnName(peer);
     this.enter('calling', { key: 'statusCalling', values: { peer } });
     // The camera opens while it rings, but nothing reaches the callee before they accept.
     call.ready = this.prepare(call);
@@ -390,6 +393,7 @@ export class CallController {
     const peer = message.fromUser;
     const call: Call = { peer, role: 'callee', callId: message.callId };
     this.call = call;
+    this.deps.learnName(peer);
     // Focus stays where it is: someone typing must not answer by pressing Enter. The status
     // line (a live region) announces the call; Alt+Shift+A answers, Escape declines.
     this.deps.view.showIncoming(peer, 'available');
