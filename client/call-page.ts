@@ -26,6 +26,7 @@ import { DevicePickers } from './media/device-pickers.js';
 import { LocalMedia } from './media/local-media.js';
 import { startLanguagePicker } from './settings/language-picker.js';
 import { startNotificationOffer } from './settings/notification-offer.js';
+import { startShareLink } from './settings/share-link.js';
 import { StartMediaPreference } from './settings/start-media.js';
 import { RelayPreference } from './settings/relay-preference.js';
 import { VoiceSettings } from './settings/voice-settings.js';
@@ -264,6 +265,17 @@ startNotificationOffer(
   byId('notification-not-now', HTMLButtonElement),
   (panel) => view.returnFocus(panel),
 );
+startShareLink(
+  byId('share-link-button', HTMLButtonElement),
+  byId('share-link-status', HTMLElement),
+  ownUsername,
+  translator,
+);
+// From a share page (/u/<username>): whom to call is filled in; the Call button dials.
+const wanted = new URLSearchParams(location.search).get('call');
+if (wanted && !rejoin) {
+  view.friendInput.value = wanted;
+}
 signaling.start();
 void recent.refresh();
 void privacy.refresh();

@@ -15,7 +15,7 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.client.json'], { stdio: 'inherit' });
 
 await build({
-  entryPoints: ['client/call-page.ts', 'client/account-page.ts'],
+  entryPoints: ['client/call-page.ts', 'client/account-page.ts', 'client/share-page.ts'],
   bundle: true,
   format: 'esm',
   target: ['es2022'],
@@ -29,6 +29,7 @@ await build({
 const HASHED = [
   '/js/call-page.js',
   '/js/account-page.js',
+  '/js/share-page.js',
   '/css/app.css',
   '/css/call.css',
   '/css/contacts.css',
