@@ -391,6 +391,8 @@ export class CallView {
   private updateButtons(): void {
     this.callButton.disabled = this.phase !== 'idle' || !this.online;
     this.hangUpButton.disabled = this.phase === 'idle';
+    // While a call rings in, the panel's Reject declines it: no second, red way beside it.
+    this.hangUpButton.hidden = this.phase === 'incoming';
     this.checkCameraButton.hidden = this.phase !== 'idle';
     const inCall = this.phase === 'connecting' || this.phase === 'connected';
     this.shareButton.hidden = !this.screenShareSupported || !inCall;
