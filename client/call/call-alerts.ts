@@ -25,7 +25,11 @@ export class CallAlerts {
   constructor(
     private readonly translator: Translator,
     private readonly badge: FaviconBadge,
-    private readonly names: CallNames = { display: (username) => username, isContact: () => true },
+    private readonly names: CallNames = {
+      display: (username) => username,
+      isContact: () => true,
+      settled: () => Promise.resolve(),
+    },
   ) {
     translator.onChange(() => this.render());
     const back = (): void => this.userIsBack();
@@ -45,16 +49,17 @@ export class CallAlerts {
     }, FLASH_MS);
     this.vibrate();
     this.vibrationTimer = window.setInterval(() => this.vibrate(), VIBRATION_CYCLE_MS);
-    this.notify(caller);
+    // One notification, with the name once it is known (a stranger's needs the directory).
+    void this.names.settled(caller).then(() => {
+      if (this.caller === caller) {
+        this.notify(caller);
+      }
+    });
     this.render();
   }
 
-  /** A display name became known: the title, and a notification showing, use it. */
+  /** A display name became known: the title uses it. */
   namesChanged(): void {
-    if (this.caller !== undefined && this.notification) {
-      this.notification.close();
-      this.notify(this.caller); // the same tag: it replaces the one shown
-    }
     this.render();
   }
 

@@ -31,6 +31,8 @@ export interface VideoModes {
 export interface CallNames {
   display(username: string): string;
   isContact(username: string): boolean | undefined;
+  /** Resolves once the name is known, or its lookup is over. */
+  settled(username: string): Promise<void>;
 }
 
 /** Up to two initials of a display name ("Bob Builder" → "BB", "张伟" → "张"). */
@@ -93,7 +95,11 @@ export class CallView {
   private readonly peerTileName = byId('peer-tile-name', HTMLElement);
   private readonly peerTileMuted = byId('peer-tile-muted', HTMLElement);
   /** Display names for usernames (the username until one is known). */
-  private names: CallNames = { display: (username) => username, isContact: () => true };
+  private names: CallNames = {
+    display: (username) => username,
+    isContact: () => true,
+    settled: () => Promise.resolve(),
+  };
   private readonly ringtoneHint = byId('ringtone-hint', HTMLElement);
   private readonly mediaNotice = byId('media-notice', HTMLElement);
   private readonly peerMedia = byId('peer-media', HTMLElement);

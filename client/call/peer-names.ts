@@ -20,7 +20,7 @@ export interface NameSources {
  */
 export class PeerNames {
   private readonly known = new Map<string, PeerName>();
-  private readonly asked = new Set<string>();
+  private readonly asked = new Map<string, Promise<void>>();
   private readonly listeners: (() => void)[] = [];
 
   constructor(private readonly sources: NameSources) {}
@@ -45,12 +45,25 @@ export class PeerNames {
     this.changed();
   }
 
+  /** Resolves once the name is known, or its lookup is over. */
+  settled(username: string): Promise<void> {
+    return this.asked.get(username) ?? Promise.resolve();
+  }
+
   /** Asks the directory once for a name that is not a contact's. */
-  async learn(username: string): Promise<void> {
-    if (this.lookUp(username) || this.asked.has(username)) {
-      return;
+  learn(username: string): Promise<void> {
+    if (this.lookUp(username)) {
+      return Promise.resolve();
     }
-    this.asked.add(username);
+    let lookup = this.asked.get(username);
+    if (!lookup) {
+      lookup = this.ask(username);
+      this.asked.set(username, lookup);
+    }
+    return lookup;
+  }
+
+  private async ask(username: string): Promise<void> {
     try {
       const query = new URLSearchParams({ search: username, limit: '20' });
       const found = await getJson<DirectoryEntryDto[]>(`/users?${query.toString()}`);

@@ -100,6 +100,7 @@ export const en = {
     fullScreen: 'Full screen',
     pictureInPicture: 'Picture in picture',
     notInContacts: 'Not in your contacts',
+    peerTileMuted: 'Muted',
     shareMyLink: 'Share my link',
     shareLinkCopied: 'Link copied: {link}',
     shareLinkTitle: 'Call me on Dialtone',

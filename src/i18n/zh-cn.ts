@@ -94,6 +94,7 @@ export const zhCN: Translation = {
     fullScreen: '全屏',
     pictureInPicture: '画中画',
     notInContacts: '不在你的联系人中',
+    peerTileMuted: '已静音',
     shareMyLink: '分享我的链接',
     shareLinkCopied: '链接已复制：{link}',
     shareLinkTitle: '在 Dialtone 上给我打电话',
