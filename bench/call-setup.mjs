@@ -3,6 +3,7 @@
 // to load. Run with `npm run bench:call-setup` (builds first); writes bench/results/call-setup.json.
 /* global document */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CallPageDriver } from '../dist-test/test/browser/call-page-driver.js';
 import { launchChromium } from '../dist-test/test/browser/chromium.js';
@@ -13,6 +14,8 @@ const RESULTS = 'bench/results/call-setup.json';
 
 // The same two people call each other CALLS times in a row: allow it (the ring-bombing limits
 // would refuse the fifth call to the same callee within five minutes).
+// The machine's load (1, 5, 15 min averages) before and after: the figures mean little on a busy one.
+const loadBefore = loadavg();
 const app = await startTestApp({
   CALL_STARTS_PER_CALLEE: String(CALLS),
   CALL_STARTS_PER_CALLER: String(CALLS),
@@ -35,6 +38,7 @@ try {
     chromium: browser.version(),
     node: process.version,
     calls: CALLS,
+    loadAverage: { before: loadBefore.map(round1), after: loadavg().map(round1) },
     acceptToFirstRemoteFrameMs: { callee: summary(callee), caller: summary(caller) },
     callPageLoad: pageLoad,
   };
@@ -104,6 +108,10 @@ function acceptClickAt() {
       once: true,
     }),
   );
+}
+
+function round1(value) {
+  return Math.round(value * 10) / 10;
 }
 
 function summary(samples) {

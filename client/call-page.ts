@@ -2,6 +2,8 @@
 import { DEFAULT_LOCALE, matchLocale } from '../src/i18n/locale.js';
 import { CallAlerts } from './call/call-alerts.js';
 import { CallController } from './call/call-controller.js';
+import { callRejoin } from './call/call-rejoin.js';
+import { PeerNames } from './call/peer-names.js';
 import { CallQuality } from './call/call-quality.js';
 import { CallView } from './call/call-view.js';
 import { ConnectionIndicator } from './call/connection-indicator.js';
@@ -24,6 +26,8 @@ import { DevicePickers } from './media/device-pickers.js';
 import { LocalMedia } from './media/local-media.js';
 import { startLanguagePicker } from './settings/language-picker.js';
 import { startNotificationOffer } from './settings/notification-offer.js';
+import { startShareLink } from './settings/share-link.js';
+import { StartMediaPreference } from './settings/start-media.js';
 import { RelayPreference } from './settings/relay-preference.js';
 import { VoiceSettings } from './settings/voice-settings.js';
 import { SignalingClient } from './signaling/signaling-client.js';
@@ -33,6 +37,8 @@ import type { PeerLink } from './webrtc/peer-link.js';
 
 const page = byId('call-page', HTMLElement);
 const ownUsername = page.dataset.username ?? '';
+// A reload mid-call: what the previous page of this tab left to carry the call on.
+const rejoin = callRejoin.take();
 const translator = new Translator(matchLocale(page.dataset.locale) ?? DEFAULT_LOCALE);
 const view = new CallView(translator);
 const connection = new ConnectionIndicator(translator);
@@ -57,22 +63,35 @@ const contacts = new ContactsPanel(byId('contacts-panel', HTMLElement), {
   dial: dialFromList,
   blocked: () => void privacy.refreshBlocked(),
 });
-const signaling = new SignalingClient({
-  message: (message) => {
-    calls.handle(message);
-    contacts.handle(message);
-    if (message.type === 'welcome') {
-      void contacts.refresh(); // a new session: whatever changed while away is in the list
-    }
+const signaling = new SignalingClient(
+  {
+    message: (message) => {
+      calls.handle(message);
+      contacts.handle(message);
+      if (message.type.startsWith('contact_')) {
+        names.contactsChanged(); // a new contact (or a new display name) shows at once
+      }
+      if (message.type === 'welcome') {
+        void contacts.refresh().then(() => names.contactsChanged()); // a new session: whatever changed while away is in the list
+      }
+    },
+    state: (state) => {
+      connection.set(state);
+      view.setConnection(state);
+    },
+    lost: (reason) => calls.connectionLost(reason),
+    away: () => calls.connectionAway(),
+    back: (call) => {
+      calls.connectionBack(call);
+      void contacts.refresh().then(() => names.contactsChanged()); // whatever changed while away (or before a reload) is in the list
+    },
   },
-  state: (state) => {
-    connection.set(state);
-    view.setConnection(state);
-  },
-  lost: (reason) => calls.connectionLost(reason),
-  away: () => calls.connectionAway(),
-  back: (call) => calls.connectionBack(call),
+  rejoin?.session,
+);
+const names = new PeerNames({
+  contact: (username) => contacts.book.contacts.find((entry) => entry.username === username),
 });
+view.useNames(names);
 const recent = new RecentCalls(
   byId('recent-calls', HTMLUListElement),
   byId('recent-empty', HTMLElement),
@@ -136,12 +155,18 @@ const verification = new CallVerification(byId('verify-panel', HTMLElement), {
   ownUsername,
   hangUp: () => calls.hangUp(),
 });
+const alerts = new CallAlerts(translator, new FaviconBadge(), names);
+names.onChange(() => {
+  view.namesChanged();
+  alerts.namesChanged();
+});
 const calls = new CallController({
   send: (message) => signaling.send(message),
   view,
   media,
   tones,
-  alerts: new CallAlerts(translator, new FaviconBadge()),
+  alerts,
+  learnName: (username) => void names.learn(username),
   // The certificate is this device's, kept for call verification (client/verify/).
   rtcConfiguration: async () => ({
     ...(await iceServers.rtcConfiguration(relay.enabled)),
@@ -164,6 +189,10 @@ const calls = new CallController({
     verification.start({ ...call, dtlsTransports: () => link.dtlsTransports() }),
   callEnded: () => {
     verification.end();
+    applyStartMedia(); // the call's own mute or camera-off ends with it
+    if (document.fullscreenElement) {
+      void document.exitFullscreen().catch(() => undefined); // nothing left to enlarge
+    }
     screenShare.end();
     view.setSharingScreen(false);
     void recent.refresh();
@@ -193,7 +222,9 @@ view.acceptAudioButton.addEventListener('click', () => calls.accept(true));
 view.rejectButton.addEventListener('click', () => calls.reject());
 view.checkCameraButton.addEventListener('click', () => void cameraCheck.toggle());
 view.shareButton.addEventListener('click', () => void screenShare.toggle());
-const videoButtons = new VideoButtons(view.stage, view.remoteVideo);
+const videoButtons = new VideoButtons(byId('call-area', HTMLElement), view.remoteVideo, (modes) =>
+  view.setVideoModes(modes),
+);
 view.fullscreenButton.addEventListener('click', () => videoButtons.toggleFullscreen());
 view.pictureInPictureButton.addEventListener('click', () => videoButtons.togglePictureInPicture());
 view.setScreenShareSupported(ScreenShare.supported);
@@ -207,6 +238,34 @@ listenForShortcuts({
   pictureInPicture: () => videoButtons.togglePictureInPicture(),
 });
 
+const startMedia = new StartMediaPreference(
+  {
+    microphone: byId('start-microphone', HTMLInputElement),
+    camera: byId('start-camera', HTMLInputElement),
+  },
+  () => {
+    if (!calls.busy) {
+      applyStartMedia();
+    }
+  },
+);
+/** Every call starts with the microphone and camera as the settings say. */
+function applyStartMedia(): void {
+  const { microphone, camera } = startMedia.current;
+  media.setMicrophoneMuted(!microphone);
+  void media.setCameraOn(camera);
+  controls.show();
+}
+startMedia.start();
+if (rejoin) {
+  // The call goes on as it was: muted stays muted, a camera turned off stays off.
+  media.setMicrophoneMuted(rejoin.microphoneMuted);
+  void media.setCameraOn(rejoin.cameraOn);
+  calls.expectRejoin();
+} else {
+  applyStartMedia();
+}
+keepCallAcrossReload();
 controls.start();
 voice.start();
 output?.start();
@@ -219,6 +278,17 @@ startNotificationOffer(
   byId('notification-not-now', HTMLButtonElement),
   (panel) => view.returnFocus(panel),
 );
+startShareLink(
+  byId('share-link-button', HTMLButtonElement),
+  byId('share-link-status', HTMLElement),
+  ownUsername,
+  translator,
+);
+// From a share page (/u/<username>): whom to call is filled in; the Call button dials.
+const wanted = new URLSearchParams(location.search).get('call');
+if (wanted && !rejoin) {
+  view.friendInput.value = wanted;
+}
 signaling.start();
 void recent.refresh();
 void privacy.refresh();
@@ -226,3 +296,42 @@ iceServers
   .get()
   .then(({ iceServers: servers }) => relay.start(hasTurnServer(servers)))
   .catch((error: unknown) => console.warn('ICE servers unavailable', error));
+
+/**
+ * Leaving mid-call asks first; a reload then carries the call on (the session is resumed by the
+ * next page of this tab); logging out mid-call asks, naming the call, and hangs up first.
+ */
+function keepCallAcrossReload(): void {
+  window.addEventListener('beforeunload', (event) => {
+    if (calls.busy) {
+      event.preventDefault();
+      event.returnValue = ''; // Chromium before 119 shows the prompt only with this set
+    }
+  });
+  window.addEventListener('pagehide', () => {
+    if (!calls.busy) {
+      return;
+    }
+    const session = signaling.leaveForReload();
+    if (session) {
+      const { microphoneMuted, cameraOn } = media;
+      callRejoin.save({ session, microphoneMuted, cameraOn, leftAt: Date.now() });
+    }
+  });
+  const logOuts = [
+    [byId('logout-form', HTMLFormElement), 'confirmLogOutInCall'],
+    [byId('logout-all-form', HTMLFormElement), 'confirmLogOutEverywhereInCall'],
+  ] as const;
+  for (const [form, question] of logOuts) {
+    form.addEventListener('submit', (event) => {
+      if (calls.busy) {
+        if (!confirm(translator.text({ key: question, values: { peer: calls.peer ?? '' } }))) {
+          event.preventDefault();
+          return;
+        }
+        calls.hangUp();
+      }
+      callRejoin.clear();
+    });
+  }
+}

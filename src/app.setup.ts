@@ -1,6 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import compression from 'compression';
+import hbs from 'hbs';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
@@ -9,6 +11,7 @@ import { createValidationPipe } from './common/validation.pipe.js';
 import { AppConfig } from './config/app-config.js';
 import { PUBLIC_DIR, VIEWS_DIR } from './config/paths.js';
 import { PinoLoggerService } from './logging/pino-logger.service.js';
+import { assetUrl, HASHED_ASSET_MAX_AGE, HASHED_ASSETS_DIR } from './pages/asset-urls.js';
 import { requestLogging } from './logging/request-logging.js';
 import { createRootLogger } from './logging/root-logger.js';
 import { SignalingWsAdapter } from './signaling/signaling-ws.adapter.js';
@@ -102,12 +105,15 @@ export async function createApp(
     response.setHeader('Permissions-Policy', PERMISSIONS_POLICY);
     next();
   });
+  // gzip (or brotli) for text a browser can take compressed, as Caddy does in the compose stack.
+  app.use(compression());
   app.useBodyParser('json', { limit: BODY_LIMIT, reviver: refusePrototypeKeys });
   app.useBodyParser('urlencoded', { limit: BODY_LIMIT, extended: false });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());
   app.setBaseViewsDir(VIEWS_DIR);
   app.setViewEngine('hbs');
+  hbs.registerHelper('asset', (path: string) => assetUrl(path));
   if (config.production) {
     // Source maps would publish the client's original source; they are for development.
     app.use((request: Request, response: Response, next: NextFunction) => {
@@ -118,6 +124,12 @@ export async function createApp(
       }
     });
   }
+  app.useStaticAssets(HASHED_ASSETS_DIR, {
+    prefix: '/assets/',
+    index: false,
+    immutable: true,
+    maxAge: HASHED_ASSET_MAX_AGE,
+  });
   app.useStaticAssets(PUBLIC_DIR, { index: false, maxAge: config.production ? '1h' : 0 });
   app.useWebSocketAdapter(
     new SignalingWsAdapter(app, app.get(UpgradeAuthenticator), app.get(UpgradeAdmission)),

@@ -136,14 +136,14 @@ describe('the call page, two people in Chromium', () => {
     expect(await alice.page.locator('#relay-hint').innerText()).toBe(en.ui.relayUnavailable);
   });
 
-  it('3. bob rejects: alice reads "rejected", and none of her SDP or ICE ever left', async () => {
+  it('3. bob rejects: alice reads "declined", and none of her SDP or ICE ever left', async () => {
     const { page: alice } = await person('alice');
     const { page: bob } = await person('bob');
     await alice.dial(bob.account.username);
     await alice.waitForStatus(format(en.ui.statusRinging, { peer: bob.account.username }));
     await bob.reject();
     await alice.waitForStatus(endedBy('rejected', { peer: bob.account.username }));
-    expect(await alice.statusText()).toMatch(/rejected/);
+    expect(await alice.statusText()).toMatch(/declined/);
     await bob.waitForStatus(
       format(en.ui.statusEnded, {
         reason: format(en.ui.youRejected, { peer: alice.account.username }),

@@ -95,3 +95,39 @@ describe('in production', () => {
     expect(script.headers.get('cache-control')).toBe('public, max-age=3600');
   });
 });
+
+describe('static assets (issue 20, point 13)', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(() => app.close());
+
+  it('pages link content-hashed copies, served immutable and compressed; plain paths still work', async () => {
+    const login = await call(app.baseUrl, 'GET', '/login');
+    const linked = [...login.text.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map(
+      ([, path]) => path,
+    );
+    expect(linked).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\/assets\/icon-[\w-]{10}\.svg$/),
+        expect.stringMatching(/^\/assets\/app-[\w-]{10}\.css$/),
+      ]),
+    );
+    for (const path of linked) {
+      const asset = await call(app.baseUrl, 'GET', path, {
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      expect([path, asset.status]).toStrictEqual([path, 200]);
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      if (path.endsWith('.css')) {
+        expect(asset.headers.get('content-encoding')).toBe('gzip');
+      }
+    }
+    const script = await call(app.baseUrl, 'GET', '/js/call-page.js', {
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(script.headers.get('content-encoding')).toBe('gzip');
+    expect(script.headers.get('cache-control')).toBe('public, max-age=0');
+  });
+});

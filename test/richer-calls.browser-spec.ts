@@ -328,7 +328,7 @@ describe('richer calls (issue 15)', () => {
     // By the shortcuts first, then (after leaving both) by the buttons.
     await page.keyboard.press('Alt+Shift+F');
     await page.keyboard.press('Alt+Shift+P');
-    const both = ['requestFullscreen stage', 'requestPictureInPicture remote-video'];
+    const both = ['requestFullscreen call-area', 'requestPictureInPicture remote-video'];
     await eventually(async () => expect(await page.evaluate(videoRequests)).toStrictEqual(both));
     await page.evaluate(leaveFullscreenAndPictureInPicture);
     await fullscreen.click();

@@ -10,6 +10,16 @@ interface Refusal {
   errors?: Record<string, string[]>;
 }
 
+/** What went wrong, and at which field (its `name`): shown there, as the login form does. */
+class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * The account page's three forms: each sends its request, says in its own status line what
  * happened, and keeps the page usable whatever the answer.
@@ -24,7 +34,7 @@ export class AccountForms {
         displayName,
       });
       if (!reply.ok || !reply.body) {
-        return this.refusal(reply);
+        throw this.refusal(reply, 'displayName');
       }
       const { displayName: saved, username } = reply.body;
       byId('signed-in-as', HTMLElement).textContent = this.text('signedInAs', {
@@ -39,7 +49,7 @@ export class AccountForms {
         newPassword: text(fields, 'newPassword'),
       });
       if (!reply.ok) {
-        return this.refusal(reply);
+        throw this.refusal(reply, 'currentPassword');
       }
       form.reset(); // the server set a new login cookie: this page carries on
       return this.text('passwordChanged');
@@ -52,7 +62,7 @@ export class AccountForms {
         password: text(fields, 'password'),
       });
       if (!reply.ok) {
-        return this.refusal(reply);
+        throw this.refusal(reply, 'password');
       }
       location.assign('/login');
       return '';
@@ -73,9 +83,16 @@ export class AccountForms {
       if (button) {
         button.disabled = true;
       }
+      clearFieldErrors(form); // old messages go: only this answer's stay
       status.textContent = this.text('saving');
       void submit(new FormData(form), form)
-        .catch(() => this.text('actionFailed'))
+        .catch((error: unknown) => {
+          if (error instanceof FieldError) {
+            showFieldError(form, error);
+            return '';
+          }
+          return this.text('actionFailed');
+        })
         .then((sentence) => {
           status.textContent = sentence;
         })
@@ -88,16 +105,17 @@ export class AccountForms {
   }
 
   /**
-   * A 400 carries the server's own words (a weak password's reason is in the page's language);
-   * other refusals have a sentence here.
+   * A 400 carries the server's own words per field (a weak password's reason is in the page's
+   * language); other refusals (a wrong password, too many tries) have a sentence here, shown at
+   * the form's `field`.
    */
-  private refusal(reply: JsonReply<unknown>): string {
+  private refusal(reply: JsonReply<unknown>, field: string): FieldError {
     const body = reply.body as Refusal | undefined;
-    const problems = Object.values(body?.errors ?? {}).flat();
-    if (reply.status === 400 && problems.length > 0) {
-      return problems.join(' ');
+    const [named] = Object.entries(body?.errors ?? {}).filter(([, problems]) => problems.length);
+    if (reply.status === 400 && named) {
+      return new FieldError(named[0], named[1].join(' '));
     }
-    return this.text(refusalKey(reply), { name: '' });
+    return new FieldError(field, this.text(refusalKey(reply), { name: '' }));
   }
 
   private text(key: PrivacyKey, values?: Record<string, string>): string {
@@ -109,4 +127,44 @@ export class AccountForms {
 function text(fields: FormData, name: string): string {
   const value = fields.get(name);
   return typeof value === 'string' ? value : '';
+}
+
+/** Removes every error shown in `form`: the red text, `aria-invalid`, the description. */
+function clearFieldErrors(form: HTMLFormElement): void {
+  for (const message of form.querySelectorAll('.error')) {
+    const input = form.querySelector(`[aria-describedby~="${message.id}"]`);
+    input?.removeAttribute('aria-invalid');
+    const rest = (input?.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .filter((id) => id && id !== message.id);
+    if (rest.length > 0) {
+      input?.setAttribute('aria-describedby', rest.join(' '));
+    } else {
+      input?.removeAttribute('aria-describedby');
+    }
+    message.remove();
+  }
+}
+
+/** The error under its field, the field marked invalid and described by it, and focused. */
+function showFieldError(form: HTMLFormElement, { field: name, message }: FieldError): void {
+  const input = form.querySelector<HTMLInputElement>(`input[name="${name}"]:not([type="hidden"])`);
+  if (!input) {
+    return;
+  }
+  const error = document.createElement('p');
+  error.className = 'error';
+  error.id = `${input.id}-error`;
+  error.setAttribute('role', 'alert');
+  error.textContent = message;
+  const field = input.closest('.field');
+  if (field) {
+    field.append(error);
+  } else {
+    input.after(error);
+  }
+  input.setAttribute('aria-invalid', 'true');
+  const described = input.getAttribute('aria-describedby');
+  input.setAttribute('aria-describedby', described ? `${described} ${error.id}` : error.id);
+  input.focus();
 }

@@ -1,4 +1,5 @@
 import type { Translator } from '../i18n/translator.js';
+import type { CallNames } from './call-view.js';
 import type { FaviconBadge } from './favicon-badge.js';
 
 const FLASH_MS = 1000;
@@ -24,6 +25,11 @@ export class CallAlerts {
   constructor(
     private readonly translator: Translator,
     private readonly badge: FaviconBadge,
+    private readonly names: CallNames = {
+      display: (username) => username,
+      isContact: () => true,
+      settled: () => Promise.resolve(),
+    },
   ) {
     translator.onChange(() => this.render());
     const back = (): void => this.userIsBack();
@@ -43,7 +49,17 @@ export class CallAlerts {
     }, FLASH_MS);
     this.vibrate();
     this.vibrationTimer = window.setInterval(() => this.vibrate(), VIBRATION_CYCLE_MS);
-    this.notify(caller);
+    // One notification, with the name once it is known (a stranger's needs the directory).
+    void this.names.settled(caller).then(() => {
+      if (this.caller === caller) {
+        this.notify(caller);
+      }
+    });
+    this.render();
+  }
+
+  /** A display name became known: the title uses it. */
+  namesChanged(): void {
     this.render();
   }
 
@@ -83,7 +99,7 @@ export class CallAlerts {
     }
     try {
       const notification = new Notification(this.translator.text({ key: 'incomingCall' }), {
-        body: this.translator.text({ key: 'isCalling', values: { peer: caller } }),
+        body: this.incomingText(caller),
         icon: NOTIFICATION_ICON,
         tag: 'dialtone-incoming-call',
         requireInteraction: true,
@@ -99,6 +115,17 @@ export class CallAlerts {
     }
   }
 
+  /** "Bob Builder is calling you", and "Not in your contacts" for a stranger. */
+  private incomingText(caller: string): string {
+    const calling = this.translator.text({
+      key: 'isCalling',
+      values: { peer: this.names.display(caller) },
+    });
+    return this.names.isContact(caller) === false
+      ? `${calling}\n${this.translator.text({ key: 'notInContacts' })}`
+      : calling;
+  }
+
   private render(): void {
     const ui = (key: 'pageTitle' | 'missedCallsOne'): string => this.translator.text({ key });
     const missedText =
@@ -109,7 +136,7 @@ export class CallAlerts {
     if (this.caller !== undefined && this.flashOn) {
       document.title = this.translator.text({
         key: 'incomingTitle',
-        values: { peer: this.caller },
+        values: { peer: this.names.display(this.caller) },
       });
     } else {
       document.title = `${resting} · Dialtone`;

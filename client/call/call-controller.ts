@@ -31,6 +31,8 @@ export interface CallControllerDeps {
   /** Whether the video sent is a shared screen rather than the camera. */
   sharingScreen(): boolean;
   phaseChanged(phase: CallPhase): void;
+  /** Someone is being called or calls: look their display name up (shown once known). */
+  learnName(username: string): void;
   callEnded(): void;
   /** The call's verification channel exists (client/verify/): before any SDP is sent. */
   verifyChannel?(call: VerifyChannelCall): void;
@@ -63,7 +65,16 @@ interface Call {
   active?: boolean;
   /** Answered with audio only: the camera choice goes back to on when this call ends. */
   audioOnly?: boolean;
+  /**
+   * This page (reloaded mid-call) or the peer's is building a new peer connection: "Reconnecting…"
+   * until media flows again.
+   */
+  relinking?: boolean;
+  /** This side makes the offers: the caller, or whichever side came back from a reload. */
+  offers?: boolean;
   link?: PeerLink;
+  /** True once the peer connection exists (handlers bound); false if the call ended first. */
+  linked?: Promise<boolean>;
   /** True once the peer connection exists and media is open; false if the call ended first. */
   ready?: Promise<boolean>;
 }
@@ -80,6 +91,8 @@ export class CallController {
   private selfAway = false;
   /** The peer's socket dropped (peer_status "reconnecting") and has not come back yet. */
   private peerAway = false;
+  /** This tab reloaded mid-call and resumes its session: the server's call is this page's. */
+  private rejoining = false;
 
   constructor(private readonly deps: CallControllerDeps) {}
 
@@ -91,6 +104,19 @@ export class CallController {
   /** Whom the current call is with. */
   get peer(): string | undefined {
     return this.call?.peer;
+  }
+
+  /**
+   * This side placed or answered a call that is not over: leaving the page would end it, and a
+   * reload carries it on. A call only ringing here is not one yet (closing the tab declines it).
+   */
+  get busy(): boolean {
+    return this.phase !== 'idle' && this.phase !== 'incoming';
+  }
+
+  /** The page was reloaded mid-call: the session about to be resumed carries this page's call. */
+  expectRejoin(): void {
+    this.rejoining = true;
   }
 
   dial(typed: string): void {
@@ -110,6 +136,7 @@ export class CallController {
     }
     const call: Call = { peer, role: 'caller' };
     this.call = call;
+    this.deps.learnName(peer);
     this.enter('calling', { key: 'statusCalling', values: { peer } });
     // The camera opens while it rings, but nothing reaches the callee before they accept.
     call.ready = this.prepare(call);
@@ -177,6 +204,10 @@ export class CallController {
    */
   connectionLost(reason: 'disconnected' | 'not_resumed' = 'disconnected'): void {
     this.selfAway = false;
+    if (this.rejoining) {
+      this.rejoining = false; // the call this reloaded page left is over on the server too
+      this.deps.view.setStatus({ key: 'statusEnded', reason: { key: 'callNotResumed' } });
+    }
     if (this.phase === 'incoming') {
       this.deps.alerts.stopRinging(true); // nobody answered it: missed
     }
@@ -198,6 +229,13 @@ export class CallController {
    */
   connectionBack(serverCall: ResumedCall | null): void {
     this.selfAway = false;
+    if (this.rejoining) {
+      this.rejoining = false;
+      if (serverCall && !this.call) {
+        this.rejoin(serverCall);
+        return;
+      }
+    }
     this.showReconnecting();
     const call = this.call;
     const same =
@@ -225,14 +263,18 @@ export class CallController {
       case 'call_back':
         return this.answered(message);
       case 'offer':
+        if (call && this.fromPeer(call, message)) {
+          void this.whenLinked(call, (link) => this.offered(call, link, message.sdp));
+        }
+        return;
       case 'answer':
         if (call && this.fromPeer(call, message)) {
-          void this.whenReady(call, (link) => link.receiveDescription(message.type, message.sdp));
+          void this.whenLinked(call, (link) => link.receiveDescription(message.type, message.sdp));
         }
         return;
       case '_ice':
         if (call && this.fromPeer(call, message)) {
-          void this.whenReady(call, (link) => link.receiveCandidate(message.iceCandidate));
+          void this.whenLinked(call, (link) => link.receiveCandidate(message.iceCandidate));
         }
         return;
       case 'media_state':
@@ -265,16 +307,87 @@ export class CallController {
     }
   }
 
-  /** "Reconnecting…" on both sides of a call while either side is away from the server. */
+  /**
+   * "Reconnecting…" on both sides of a call while either side is away from the server, or while
+   * a reloaded side builds its new peer connection.
+   */
   private showReconnecting(): void {
-    this.deps.view.setReconnecting(this.call !== undefined && (this.selfAway || this.peerAway));
+    const call = this.call;
+    const away = this.selfAway || this.peerAway || call?.relinking === true;
+    this.deps.view.setReconnecting(call !== undefined && away);
   }
 
-  /** Only the caller offers, so only the caller restarts ICE (the callee answers the new offer). */
+  /** Only the offering side restarts ICE (the other answers the new offer): PeerLink knows which. */
   private restartIceIfDown(): void {
-    if (this.call?.role === 'caller') {
-      this.call.link?.restartIceIfDown();
+    this.call?.link?.restartIceIfDown();
+  }
+
+  /**
+   * This tab was reloaded mid-call and its session resumed: the call carries on, on a new peer
+   * connection that this side offers (the peer's old one cannot talk to it).
+   */
+  private rejoin(serverCall: ResumedCall): void {
+    const { peer, callId, role, state } = serverCall;
+    if (state === 'ringing' && role === 'callee') {
+      return; // the accept never reached the server: it rings on, as a call not answered here
     }
+    const active = state === 'active';
+    const call: Call = {
+      peer,
+      role,
+      callId,
+      active,
+      relinking: active,
+      offers: active || undefined,
+    };
+    this.call = call;
+    if (active) {
+      this.enter('connecting', { key: 'statusConnectingMedia', values: { peer } });
+      this.showReconnecting();
+      call.ready = this.prepare(call);
+      void this.whenReady(call, () => this.sendMediaState());
+    } else {
+      this.enter('ringing', { key: 'statusRinging', values: { peer } });
+      call.ready = this.prepare(call);
+    }
+  }
+
+  /**
+   * An offer: a renegotiation or ICE restart of this connection, or the first offer of a peer
+   * that reloaded (a new RTCPeerConnection: another SDP session), which this side answers on a
+   * new connection of its own. An offer to the side that offers is stale (meant for the peer's
+   * connection before this page reloaded) unless this side is the caller: the callee offers only
+   * after a reload, so that offer is a fresh start.
+   */
+  private offered(call: Call, link: PeerLink, sdp: string): void {
+    if (link.fromAnotherConnection(sdp) || (link.offerer && call.role === 'caller')) {
+      this.relink(call, sdp);
+    } else if (!link.offerer) {
+      link.receiveDescription('offer', sdp);
+    }
+  }
+
+  /** Replaces the call's peer connection by one that answers `offerSdp`; the media stays open. */
+  private relink(call: Call, offerSdp: string): void {
+    call.link?.close();
+    call.link = undefined;
+    call.offers = false;
+    call.relinking = true;
+    this.showReconnecting();
+    call.ready = call.linked = (async () => {
+      const configuration = await this.deps.rtcConfiguration();
+      if (this.call !== call) {
+        return false;
+      }
+      const link = new PeerLink(configuration, 'callee', this.linkEvents(call));
+      call.link = link;
+      const local = this.deps.media.current;
+      if (local) {
+        link.sendMedia(local);
+      }
+      link.receiveDescription('offer', offerSdp);
+      return true;
+    })();
   }
 
   private ringHere(message: IncomingCallMessage): void {
@@ -290,6 +403,7 @@ export class CallController {
     const peer = message.fromUser;
     const call: Call = { peer, role: 'callee', callId: message.callId };
     this.call = call;
+    this.deps.learnName(peer);
     // Focus stays where it is: someone typing must not answer by pressing Enter. The status
     // line (a live region) announces the call; Alt+Shift+A answers, Escape declines.
     this.deps.view.showIncoming(peer, 'available');
@@ -333,22 +447,44 @@ export class CallController {
     }
   }
 
-  /** Binds the peer connection's handlers, then opens the camera and microphone. */
-  private async prepare(call: Call): Promise<boolean> {
+  /** The peer connection, its handlers bound before any media or description exists. */
+  private async createLink(call: Call): Promise<boolean> {
     try {
       const configuration = await this.deps.rtcConfiguration();
       if (this.call !== call) {
         return false;
       }
-      call.link = new PeerLink(configuration, call.role, this.linkEvents(call));
+      const linkRole = call.role === 'caller' || call.offers ? 'caller' : 'callee';
+      call.link = new PeerLink(configuration, linkRole, this.linkEvents(call));
+      return true;
+    } catch (error) {
+      console.error('call set-up failed', error);
+      this.end(call, { key: 'callFailed' }, 'hangup');
+      return false;
+    }
+  }
+
+  /**
+   * Binds the peer connection's handlers, then opens the camera and microphone. The offer need
+   * not wait for the camera: a callee answers at once and its tracks follow (PeerLink.sendMedia),
+   * so that connecting and opening the camera overlap.
+   */
+  private async prepare(call: Call): Promise<boolean> {
+    call.linked = this.createLink(call);
+    if (!(await call.linked)) {
+      return false;
+    }
+    try {
       const { cameraMissing } = await this.deps.media.open();
       if (this.call !== call) {
         this.deps.media.stop(); // ended while the browser was opening the devices
         return false;
       }
       const local = this.deps.media.current;
-      if (call.role === 'callee' && local) {
-        call.link.sendMedia(local); // the callee has accepted: its media may go with the answer
+      if (call.active && local) {
+        // Accepted (or rejoined): the callee's media goes with (or after) its answer, a rejoined
+        // side offers.
+        call.link?.sendMedia(local);
       }
       this.deps.view.showLocal(local);
       this.deps.view.setCameraAvailable(!cameraMissing);
@@ -381,6 +517,8 @@ export class CallController {
           return;
         }
         if (state === 'connected') {
+          call.relinking = false;
+          this.showReconnecting();
           this.enter('connected', { key: 'statusConnected', values: { peer: call.peer } });
         } else {
           this.deps.view.setStatus({ key: 'statusRecovering', values: { peer: call.peer } });
@@ -403,6 +541,13 @@ export class CallController {
         }
       },
     };
+  }
+
+  /** Runs `step` once the call's peer connection exists (media may still be opening). */
+  private async whenLinked(call: Call, step: (link: PeerLink) => void): Promise<void> {
+    if ((await call.linked) && this.call === call && call.link) {
+      step(call.link);
+    }
   }
 
   private async whenReady(call: Call, step: (link: PeerLink) => void): Promise<void> {

@@ -22,6 +22,38 @@ export interface PeerMedia {
   screen?: boolean;
 }
 
+export interface VideoModes {
+  fullscreen: boolean;
+  pictureInPicture: boolean;
+}
+
+/** Display names as CallView needs them (PeerNames). */
+export interface CallNames {
+  display(username: string): string;
+  isContact(username: string): boolean | undefined;
+  /** Resolves once the name is known, or its lookup is over. */
+  settled(username: string): Promise<void>;
+}
+
+/** Up to two initials of a display name ("Bob Builder" → "BB", "张伟" → "张"). */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : words.slice(0, 1);
+  return letters
+    .map((word) => [...word][0] ?? '')
+    .join('')
+    .toLocaleUpperCase();
+}
+
+/** A stable hue (0–359) for a username, so that each person keeps their colour. */
+export function hueOf(username: string): number {
+  let hash = 0;
+  for (const char of username) {
+    hash = (hash * 31 + (char.codePointAt(0) ?? 0)) % 360;
+  }
+  return hash;
+}
+
 /** A button whose label says what pressing it does, with its shortcut in the title. */
 interface LabelledButton {
   button: HTMLButtonElement;
@@ -56,6 +88,18 @@ export class CallView {
   private readonly incomingCaller = byId('incoming-caller', HTMLElement);
   private readonly incomingCamera = byId('incoming-camera', HTMLElement);
   private readonly incomingKeys = byId('incoming-keys', HTMLElement);
+  private readonly incomingJoin = byId('incoming-join', HTMLElement);
+  private readonly incomingHandle = byId('incoming-handle', HTMLElement);
+  private readonly peerTile = byId('peer-tile', HTMLElement);
+  private readonly peerAvatar = byId('peer-avatar', HTMLElement);
+  private readonly peerTileName = byId('peer-tile-name', HTMLElement);
+  private readonly peerTileMuted = byId('peer-tile-muted', HTMLElement);
+  /** Display names for usernames (the username until one is known). */
+  private names: CallNames = {
+    display: (username) => username,
+    isContact: () => true,
+    settled: () => Promise.resolve(),
+  };
   private readonly ringtoneHint = byId('ringtone-hint', HTMLElement);
   private readonly mediaNotice = byId('media-notice', HTMLElement);
   private readonly peerMedia = byId('peer-media', HTMLElement);
@@ -69,6 +113,8 @@ export class CallView {
   private reconnecting = false;
   private incomingPeer = '';
   private cameraOutlook: CameraOutlook = 'available';
+  /** What accepting the incoming call will send, as the choices stand. */
+  private joinWith = { microphone: true, camera: true };
   private notice: Sentence | undefined;
   private peerState: PeerMedia | undefined;
   private screenShareSupported = false;
@@ -124,8 +170,32 @@ export class CallView {
   setStatus(sentence: Sentence): void {
     this.status = sentence;
     this.statusText.textContent = this.translator.text(
-      this.reconnecting ? { key: 'statusReconnectingCall' } : sentence,
+      this.reconnecting ? { key: 'statusReconnectingCall' } : this.named(sentence),
     );
+  }
+
+  /** Where display names come from; everything shown is rendered again when they change. */
+  useNames(names: CallNames): void {
+    this.names = names;
+    this.render();
+  }
+
+  /** Names became known: the status line, the incoming panel and the overlays use them. */
+  namesChanged(): void {
+    this.render();
+  }
+
+  /** The sentence with its `{peer}` (a username) shown as the person's display name. */
+  private named(sentence: Sentence): Sentence {
+    const peer = sentence.values?.peer;
+    const values =
+      typeof peer === 'string'
+        ? { ...sentence.values, peer: this.names.display(peer) }
+        : sentence.values;
+    if ('code' in sentence) {
+      return { ...sentence, values };
+    }
+    return { ...sentence, values, reason: sentence.reason && this.named(sentence.reason) };
   }
 
   /**
@@ -160,7 +230,12 @@ export class CallView {
   showIncoming(peer: string, camera: CameraOutlook): void {
     this.incomingPeer = peer;
     this.cameraOutlook = camera;
-    this.incomingCaller.textContent = this.translator.text({ key: 'isCalling', values: { peer } });
+    this.incomingCaller.textContent = this.translator.text(
+      this.named({ key: 'isCalling', values: { peer } }),
+    );
+    // The account name beside the display name (two people may share one), and a stranger marked.
+    const stranger = this.names.isContact(peer) === false;
+    this.incomingHandle.textContent = `@${peer}${stranger ? ` · ${this.translator.text({ key: 'notInContacts' })}` : ''}`;
     this.incomingCamera.hidden = camera === 'available';
     this.incomingCamera.textContent =
       camera === 'available'
@@ -168,6 +243,20 @@ export class CallView {
         : this.translator.text({
             key: camera === 'blocked' ? 'cameraBlockedIncoming' : 'cameraMissingIncoming',
           });
+    this.showJoinWith();
+  }
+
+  /** "You join with your microphone on and your camera off." in the incoming panel. */
+  private showJoinWith(): void {
+    const camera = this.joinWith.camera && this.cameraOutlook === 'available';
+    const text = (key: UiKey): string => this.translator.text({ key });
+    this.incomingJoin.textContent = this.translator.text({
+      key: 'joinWith',
+      values: {
+        microphone: text(this.joinWith.microphone ? 'joinMicrophoneOn' : 'joinMicrophoneOff'),
+        camera: text(camera ? 'joinCameraOn' : 'joinCameraOff'),
+      },
+    });
   }
 
   setTone(kind: ToneKind, state: ToneState): void {
@@ -200,6 +289,8 @@ export class CallView {
     this.root.dataset.microphone = muted ? 'off' : 'on';
     this.microphoneBadge.hidden = !muted;
     this.cameraBadge.hidden = sending.video;
+    this.joinWith = { microphone: !muted, camera: choice.cameraOn };
+    this.showJoinWith();
     this.labelButtons();
   }
 
@@ -218,6 +309,15 @@ export class CallView {
   }
 
   /** This side is sharing its screen (true) or sending its camera again. */
+  /** Full screen and picture-in-picture buttons say what pressing does now ("Exit full screen"). */
+  setVideoModes({ fullscreen, pictureInPicture }: VideoModes): void {
+    this.buttons.fullscreen.label = fullscreen ? 'exitFullScreen' : 'fullScreen';
+    this.fullscreenButton.setAttribute('aria-pressed', String(fullscreen));
+    this.buttons.pip.label = pictureInPicture ? 'exitPictureInPicture' : 'pictureInPicture';
+    this.pictureInPictureButton.setAttribute('aria-pressed', String(pictureInPicture));
+    this.labelButtons();
+  }
+
   setSharingScreen(sharing: boolean): void {
     this.buttons.share.label = sharing ? 'stopScreenShare' : 'shareScreen';
     this.shareButton.setAttribute('aria-pressed', String(sharing));
@@ -241,11 +341,27 @@ export class CallView {
     this.peerMedia.replaceChildren(
       ...lines.map((line) => {
         const item = document.createElement('span');
-        item.textContent = this.translator.text(line);
+        item.textContent = this.translator.text(this.named(line));
         return item;
       }),
     );
     this.peerMedia.hidden = lines.length === 0;
+    this.showPeerTile(state);
+  }
+
+  /** Camera off (or answered with audio only): a name tile instead of a frozen or empty picture. */
+  private showPeerTile(state: PeerMedia | undefined): void {
+    const show = state !== undefined && !state.video && !state.screen;
+    this.peerTile.hidden = !show;
+    this.root.dataset.peerTile = String(show);
+    if (!state || !show) {
+      return;
+    }
+    const name = this.names.display(state.peer);
+    this.peerAvatar.textContent = initials(name);
+    this.peerAvatar.style.setProperty('--avatar-hue', String(hueOf(state.peer)));
+    this.peerTileName.textContent = name;
+    this.peerTileMuted.hidden = state.audio;
   }
 
   setCameraCheck(on: boolean): void {
@@ -281,6 +397,8 @@ export class CallView {
   private updateButtons(): void {
     this.callButton.disabled = this.phase !== 'idle' || !this.online;
     this.hangUpButton.disabled = this.phase === 'idle';
+    // While a call rings in, the panel's Reject declines it: no second, red way beside it.
+    this.hangUpButton.hidden = this.phase === 'incoming';
     this.checkCameraButton.hidden = this.phase !== 'idle';
     const inCall = this.phase === 'connecting' || this.phase === 'connected';
     this.shareButton.hidden = !this.screenShareSupported || !inCall;

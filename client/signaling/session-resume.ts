@@ -11,6 +11,11 @@ interface Resumable {
   windowMs: number;
 }
 
+/** What a reloaded tab needs to continue its session on a new socket (kept in sessionStorage). */
+export interface ResumeSnapshot extends Resumable {
+  lastSeq: number;
+}
+
 /**
  * What the page keeps of its protocol 2 session so that a new socket can continue it: the id, the
  * current token, the window, and the `seq` of the last message handled (a replayed message the page
@@ -63,6 +68,17 @@ export class SessionResume {
     if (this.session) {
       this.session.resumeToken = message.resumeToken;
     }
+  }
+
+  /** The session as it stands, for a reload of this tab; undefined on protocol 1 or none yet. */
+  snapshot(): ResumeSnapshot | undefined {
+    return this.session && { ...this.session, lastSeq: this.lastSeq };
+  }
+
+  /** Continues a session a previous page of this tab left (the socket it used is gone). */
+  restore({ sessionId, resumeToken, windowMs, lastSeq }: ResumeSnapshot): void {
+    this.session = { sessionId, resumeToken, windowMs };
+    this.lastSeq = lastSeq;
   }
 
   /** The session is over (resume failed, window over, closed by the server): start afresh. */

@@ -10,7 +10,7 @@ import {
 } from '../../src/signaling/protocol.js';
 import { goToLogin } from '../http.js';
 import { reconnectDelayMs } from './backoff.js';
-import { SessionResume } from './session-resume.js';
+import { type ResumeSnapshot, SessionResume } from './session-resume.js';
 
 /** Heard nothing (the server pongs every ping) for this long: the socket is dead, resume. */
 const SILENCE_MS = 2.5 * V2_PING_INTERVAL_MS;
@@ -52,7 +52,14 @@ export class SignalingClient {
   private away = false;
   private windowTimer: number | undefined;
 
-  constructor(private readonly events: SignalingEvents) {
+  /** `restored`: the session a previous page of this tab left on reload, resumed first. */
+  constructor(
+    private readonly events: SignalingEvents,
+    restored?: ResumeSnapshot,
+  ) {
+    if (restored) {
+      this.session.restore(restored);
+    }
     window.addEventListener('online', () => this.retryNow());
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible') {
@@ -114,6 +121,22 @@ export class SignalingClient {
     }
     this.socket.send(JSON.stringify(message));
     return true;
+  }
+
+  /**
+   * The page is unloading (a reload, mid-call): closes the socket with a code that keeps the
+   * session waiting for a resume (1000/1001, the browser's own, would end it and the call), and
+   * returns what the next page of this tab needs to resume it.
+   */
+  leaveForReload(): ResumeSnapshot | undefined {
+    const snapshot = this.session.snapshot();
+    const socket = this.socket;
+    if (!snapshot || !socket) {
+      return undefined;
+    }
+    this.socket = undefined;
+    socket.close(CloseCode.CLIENT_RESUMING, 'Page reloading');
+    return snapshot;
   }
 
   private received(frame: ServerFrame): void {

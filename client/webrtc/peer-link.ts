@@ -62,17 +62,38 @@ export class PeerLink {
 
   /**
    * The media to send. The caller's tracks go on at once, which starts negotiation (and so must
-   * wait until the callee has accepted); the callee's wait for the offer, to reuse its transceivers.
+   * wait until the callee has accepted); the callee's wait for the offer, to reuse its transceivers,
+   * or, when the callee already answered (its camera took longer than the offer), fill the sending
+   * slots the answer kept for them, without renegotiating.
    */
   sendMedia(stream: MediaStream): void {
     this.local = stream;
     if (this.role === 'caller') {
       this.attachLocalMedia();
+    } else {
+      this.enqueue(() => this.fillAnsweredSlots());
     }
+  }
+
+  /** This side makes the offers (and so the ICE restarts). */
+  get offerer(): boolean {
+    return this.role === 'caller';
+  }
+
+  /**
+   * Whether `sdp` comes from another RTCPeerConnection than the one this link has talked to (the
+   * peer reloaded its page): its SDP session id (RFC 8866 `o=` line) differs.
+   */
+  fromAnotherConnection(sdp: string): boolean {
+    const current = this.pc.remoteDescription?.sdp;
+    return current !== undefined && sdpSessionId(current) !== sdpSessionId(sdp);
   }
 
   receiveDescription(type: 'offer' | 'answer', sdp: string): void {
     this.enqueue(async () => {
+      if (type === 'answer' && this.pc.signalingState !== 'have-local-offer') {
+        return; // late: meant for an offer this connection no longer waits for
+      }
       await this.pc.setRemoteDescription({ type, sdp });
       for (const candidate of this.earlyCandidates.splice(0)) {
         await this.addCandidate(candidate);
@@ -138,9 +159,30 @@ export class PeerLink {
     this.pc.close();
   }
 
+  /** After an answer sent before the media was open: each kind's track into its sender. */
+  private async fillAnsweredSlots(): Promise<void> {
+    const local = this.local;
+    if (this.localAttached || !local || !this.pc.currentLocalDescription) {
+      return; // not answered yet: the offer attaches the tracks
+    }
+    this.localAttached = true;
+    for (const kind of KINDS) {
+      const track = local.getTracks().find((candidate) => candidate.kind === kind);
+      await this.transceiverFor(kind)?.sender.replaceTrack(track ?? null);
+    }
+  }
+
   private attachLocalMedia(): void {
     const local = this.local;
-    if (this.localAttached || !local) {
+    if (this.localAttached) {
+      return;
+    }
+    if (!local) {
+      // The callee answers before its camera is open: every kind gets a sending slot now, and
+      // its track follows by replaceTrack (fillAnsweredSlots).
+      for (const kind of KINDS) {
+        this.sendingSlot(kind);
+      }
       return;
     }
     this.localAttached = true;
@@ -152,12 +194,16 @@ export class PeerLink {
       }
       // No track of this kind yet (camera off or missing): keep a sending slot anyway, so that
       // turning the camera on later is a replaceTrack, not a renegotiation.
-      const transceiver = this.transceiverFor(kind);
-      if (transceiver) {
-        transceiver.direction = 'sendrecv';
-      } else {
-        this.pc.addTransceiver(kind, { direction: 'sendrecv' });
-      }
+      this.sendingSlot(kind);
+    }
+  }
+
+  private sendingSlot(kind: MediaKind): void {
+    const transceiver = this.transceiverFor(kind);
+    if (transceiver) {
+      transceiver.direction = 'sendrecv';
+    } else {
+      this.pc.addTransceiver(kind, { direction: 'sendrecv' });
     }
     // Negotiated (same id on both sides), so it needs no signaling of its own; created here so
     // that the caller's one offer, made only after the callee accepted, already includes it.
@@ -218,4 +264,9 @@ export class PeerLink {
       }
     });
   }
+}
+
+/** The session id of an SDP's `o=` line (`o=- 4611731400430051336 2 IN IP4 127.0.0.1`). */
+function sdpSessionId(sdp: string): string | undefined {
+  return /^o=\S+ (\S+) /m.exec(sdp)?.[1];
 }

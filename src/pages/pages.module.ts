@@ -3,9 +3,10 @@ import { AuthModule } from '../auth/auth.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccountPageController } from './account-page.controller.js';
 import { PagesController } from './pages.controller.js';
+import { SharePageController } from './share-page.controller.js';
 
 @Module({
   imports: [AuthModule, UsersModule],
-  controllers: [PagesController, AccountPageController],
+  controllers: [PagesController, AccountPageController, SharePageController],
 })
 export class PagesModule {}
