@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PagesModule } from './pages/pages.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
+import { PushModule } from './push/push.module.js';
 import { SignalingBackendModule } from './signaling/backend/signaling-backend.module.js';
 import { SignalingModule } from './signaling/signaling.module.js';
 import { TurnModule } from './turn/turn.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         DirectoryModule,
         PrivacyModule,
         AccountModule,
+        PushModule,
         SignalingBackendModule.forRoot(config),
         SignalingModule.forRoot(config),
       ],

@@ -14,6 +14,7 @@ import { PROJECT_ROOT } from '../src/config/paths.js';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { parse } from 'yaml';
 import { loadConfig } from '../src/config/load-config.js';
+import { vapidEnv } from './support/vapid.js';
 
 const ROOT = PROJECT_ROOT;
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -148,8 +149,16 @@ function stringsIn(node: Json): string[] {
 // ---------------------------------------------------------------------------------------------
 // the files
 
-const REQUIRED = ['DIALTONE_HOST', 'JWT_SECRET', 'TURN_SECRET', 'POSTGRES_PASSWORD'] as const;
-const SECRETS = ['JWT_SECRET', 'TURN_SECRET', 'POSTGRES_PASSWORD'] as const;
+const REQUIRED = [
+  'DIALTONE_HOST',
+  'JWT_SECRET',
+  'TURN_SECRET',
+  'POSTGRES_PASSWORD',
+  'VAPID_PUBLIC_KEY',
+  'VAPID_PRIVATE_KEY',
+  'VAPID_SUBJECT',
+] as const;
+const SECRETS = ['JWT_SECRET', 'TURN_SECRET', 'POSTGRES_PASSWORD', 'VAPID_PRIVATE_KEY'] as const;
 /** What the app reads at start (the list); production refuses to start without JWT_SECRET. */
 const APP_ENV = [
   'NODE_ENV',
@@ -169,6 +178,9 @@ const APP_ENV = [
   'MAX_SESSIONS_PER_USER',
   'RING_TIMEOUT_MS',
   'RESUME_WINDOW_MS',
+  'VAPID_PUBLIC_KEY',
+  'VAPID_PRIVATE_KEY',
+  'VAPID_SUBJECT',
 ] as const;
 
 interface Healthcheck {
@@ -219,6 +231,7 @@ const sampleEnv: Env = {
   TURN_SECRET: randomBytes(32).toString('hex'),
   POSTGRES_PASSWORD: randomBytes(24).toString('hex'),
   TURN_ALLOWED_PEER_IPS: '192.168.1.0-192.168.1.255',
+  ...vapidEnv(),
 };
 const compose = interpolateTree(raw, sampleEnv) as unknown as ComposeFile;
 const rawCompose = raw as unknown as ComposeFile;
@@ -538,6 +551,10 @@ describe('docker-compose.yml', () => {
         'CONTACT_REQUEST_RATE',
         'MAX_CONTACTS',
         'USERNAME_COOLING_OFF',
+        // Web Push: the default list of push services and limits suit a deployment.
+        'PUSH_ALLOWED_ENDPOINTS',
+        'PUSH_MAX_SUBSCRIPTIONS',
+        'PUSH_SEND_TIMEOUT_MS',
       ]);
       for (const name of looked) {
         assert.ok(

@@ -35,6 +35,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/paths.js';
+import { vapidEnv } from '../support/vapid.js';
 
 export const REPO_ROOT = PROJECT_ROOT;
 export const DEPLOY_DIR = join(REPO_ROOT, 'deploy');
@@ -789,6 +790,8 @@ export interface App {
   stop(): Promise<void>;
 }
 
+const STACK_VAPID = vapidEnv();
+
 /** node dist/main.js in production mode on 127.0.0.1 (build first: npm run build). */
 export async function startApp(options: AppOptions): Promise<App> {
   const entry = options.entry ?? join(REPO_ROOT, 'dist', 'main.js');
@@ -805,6 +808,8 @@ export async function startApp(options: AppOptions): Promise<App> {
     DATA_DIR: dataDir,
     DATABASE_URL: options.databaseUrl,
     JWT_SECRET: options.jwtSecret ?? randomBytes(32).toString('hex'),
+    // Every instance of a cluster shares the VAPID pair (subscriptions are bound to it).
+    ...STACK_VAPID,
     JWT_TTL: '1h',
     TRUST_PROXY: 'loopback',
     PUBLIC_URL: options.publicUrl,
