@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import {
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -35,6 +36,7 @@ export class PushSubscriptionDto {
   @IsInt({ message: 'expirationTime must be a whole number of milliseconds or null' })
   expirationTime?: number | null;
 
+  @IsObject({ message: 'keys must be an object with p256dh and auth' })
   @ValidateNested()
   @Type(() => PushKeysDto)
   keys!: PushKeysDto;
