@@ -12,6 +12,9 @@ import { listenForShortcuts } from './call/shortcuts.js';
 import { Tones } from './call/tones.js';
 import { VideoButtons } from './call/video-buttons.js';
 import { ContactsPanel } from './contacts/contacts-panel.js';
+import { AnswerFromNotification } from './push/answer-from-notification.js';
+import { PushToggle } from './push/push-toggle.js';
+import { registerServiceWorker } from './push/service-worker-registration.js';
 import { PrivacyPanel } from './contacts/privacy-panel.js';
 import { FriendSuggestions } from './directory/friend-suggestions.js';
 import { byId } from './dom.js';
@@ -59,6 +62,7 @@ const contacts = new ContactsPanel(byId('contacts-panel', HTMLElement), {
 const signaling = new SignalingClient({
   message: (message) => {
     calls.handle(message);
+    answerFromNotification.handle(message);
     contacts.handle(message);
     if (message.type === 'welcome') {
       void contacts.refresh(); // a new session: whatever changed while away is in the list
@@ -156,6 +160,11 @@ const calls = new CallController({
     void recent.refresh();
   },
 });
+const answerFromNotification = new AnswerFromNotification({
+  accept: () => calls.accept(),
+  idle: () => calls.peer === undefined,
+  setStatus: (sentence) => view.setStatus(sentence),
+});
 /** One click on a recent call or a contact: the field shows whom, and the call starts. */
 function dialFromList(username: string): void {
   view.friendInput.value = username;
@@ -206,6 +215,12 @@ startNotificationOffer(
   byId('notification-not-now', HTMLButtonElement),
   (panel) => view.returnFocus(panel),
 );
+void new PushToggle(
+  byId('push-ring', HTMLInputElement),
+  byId('push-hint', HTMLElement),
+  translator,
+  registerServiceWorker(translator),
+).start();
 signaling.start();
 void recent.refresh();
 void privacy.refresh();
