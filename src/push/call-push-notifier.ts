@@ -3,6 +3,7 @@ import type { RingEndReason } from './push-payload.js';
 /** A call that rings its callee's devices by push. */
 export interface PushedCall {
   readonly callId: string;
+  /** An empty display name is looked up. */
   readonly from: { readonly username: string; readonly displayName: string };
   /** The callee's username. */
   readonly to: string;

@@ -79,6 +79,12 @@ export class PushSubscriptions {
       : [];
   }
 
+  /** The display name the notification shows; the username when the account is gone. */
+  async displayNameOf(username: string): Promise<string> {
+    const user = await this.users.findOne({ where: { username }, select: { displayName: true } });
+    return user?.displayName ?? username;
+  }
+
   async hasAny(username: string): Promise<boolean> {
     return this.records
       .createQueryBuilder('subscription')

@@ -48,13 +48,7 @@ export class WebPushCallNotifier extends CallPushNotifier implements BeforeAppli
     if (this.rings.has(call.callId)) {
       return;
     }
-    const payload: PushPayload = {
-      type: 'call',
-      callId: call.callId,
-      from: { username: call.from.username, displayName: call.from.displayName },
-      expiresAt: call.expiresAt,
-    };
-    const rung = this.ringDevices(call, payload).catch((error: unknown) => {
+    const rung = this.ringDevices(call).catch((error: unknown) => {
       this.logger.error(`call push for ${call.callId} failed: ${String(error)}`);
       return [];
     });
@@ -123,11 +117,19 @@ export class WebPushCallNotifier extends CallPushNotifier implements BeforeAppli
     await this.settled();
   }
 
-  private async ringDevices(
-    call: PushedCall,
-    payload: PushPayload,
-  ): Promise<PushSubscriptionRecord[]> {
+  private async ringDevices(call: PushedCall): Promise<PushSubscriptionRecord[]> {
     const devices = await this.subscriptions.ofUsername(call.to);
+    if (devices.length === 0) {
+      return [];
+    }
+    const displayName =
+      call.from.displayName || (await this.subscriptions.displayNameOf(call.from.username));
+    const payload: PushPayload = {
+      type: 'call',
+      callId: call.callId,
+      from: { username: call.from.username, displayName },
+      expiresAt: call.expiresAt,
+    };
     const ttlSeconds = Math.max(1, Math.ceil((call.expiresAt - Date.now()) / 1000));
     const alive = await Promise.all(
       devices.map((device) => this.deliver(device, payload, ttlSeconds, call.expiresAt)),
