@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import type { IncomingHttpHeaders, Server } from 'node:http';
+import { freePort } from './redis-server.js';
 
 /** `PushSubscription.toJSON()` as a browser hands it to the page. */
 export interface PushSubscriptionJson {
@@ -118,15 +118,4 @@ export async function startPushService(): Promise<LocalPushService> {
         server._server.close(() => resolve());
       }),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
