@@ -1,17 +1,22 @@
 // Issue 21 end to end with a real browser's push stack: Firefox ESR subscribes through the call
 // page's own switch to a local stand-in of Mozilla's push service, leaves Dialtone (no Dialtone
 // page open), is rung by a caller, shows the notification from its service worker, and the page
-// that Accept opens (/?answer=<callId>) answers the call at once.
+// that Accept opens (/?answer=<callId>) answers the call at once; with the caller in Chromium,
+// the two are then in a call with media flowing. (Headless Firefox has no notification to click:
+// the test opens what Accept opens. The click path itself is driven in pwa.browser-spec.ts.)
+import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { en } from '../src/i18n/en.js';
 import { format } from '../src/i18n/translation.js';
 import type { PushDeviceDto } from '../src/push/dto/push-subscription.dto.js';
+import { CallPageDriver } from './browser/call-page-driver.js';
+import { launchChromium } from './browser/chromium.js';
 import { eventually } from './browser/eventually.js';
 import { type Firefox, launchFirefox } from './browser/firefox.js';
 import { call } from './support/http.js';
 import { type MockAutopush, startMockAutopush } from './support/mock-autopush.js';
 import { SignalingClient } from './support/signaling-client.js';
-import { createUser, startTestApp, type TestApp } from './support/test-app.js';
+import { createUser, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
 interface Shown {
   title: string;
@@ -23,6 +28,8 @@ describe('Web Push in Firefox, end to end', () => {
   let autopush: MockAutopush;
   let app: TestApp;
   let firefox: Firefox;
+  /** Bob, subscribed in Firefox by the first test. */
+  let bob: TestUser | undefined;
 
   beforeAll(async () => {
     autopush = await startMockAutopush();
@@ -55,17 +62,18 @@ describe('Web Push in Firefox, end to end', () => {
       })))`);
 
   it('subscribes from the settings switch, rings with no page open, and Accept answers', async () => {
-    const bob = await createUser(app.baseUrl, 'bob', 'Bob Builder');
+    const user = await createUser(app.baseUrl, 'bob', 'Bob Builder');
+    bob = user;
     // Logs in through the real form.
     await firefox.navigate(`${app.baseUrl}/login`);
     await firefox.evaluate(`(() => {
       const form = document.querySelector('form');
-      form.querySelector('[name=username]').value = ${JSON.stringify(bob.username)};
-      form.querySelector('[name=password]').value = ${JSON.stringify(bob.password)};
+      form.querySelector('[name=username]').value = ${JSON.stringify(user.username)};
+      form.querySelector('[name=password]').value = ${JSON.stringify(user.password)};
       form.submit();
     })()`);
     await eventually(async () =>
-      expect(await firefox.evaluate<string>('location.pathname')).toBe(`/webrtc/${bob.username}`),
+      expect(await firefox.evaluate<string>('location.pathname')).toBe(`/webrtc/${user.username}`),
     );
     // The readiness gate: Firefox talks to its push service only some seconds after launch.
     await autopush.hello();
@@ -87,7 +95,7 @@ describe('Web Push in Firefox, end to end', () => {
       20_000,
     );
     const devices = (
-      await call(app.baseUrl, 'GET', '/push/subscriptions', { token: bob.token })
+      await call(app.baseUrl, 'GET', '/push/subscriptions', { token: user.token })
     ).json<PushDeviceDto[]>();
     expect(devices.map((d) => [d.pushService, /Firefox/.test(d.userAgent)])).toStrictEqual([
       [autopush.origin, true],
@@ -97,7 +105,7 @@ describe('Web Push in Firefox, end to end', () => {
     await firefox.navigate('about:blank');
     const alice = await createUser(app.baseUrl, 'alice', 'Alice Liddell');
     const ws = await SignalingClient.connect(app.baseUrl, alice.token);
-    ws.send({ type: 'call_start', toUser: bob.username });
+    ws.send({ type: 'call_start', toUser: user.username });
     const { callId } = await ws.next('ringing');
     await eventually(
       () => expect(autopush.pushes.map((p) => p.status)).toStrictEqual([201]),
@@ -121,7 +129,36 @@ describe('Web Push in Firefox, end to end', () => {
     expect([answered.msg, answered.callId]).toStrictEqual(['1', callId]);
     // The ring's end reached Firefox too: the notification is gone.
     await eventually(async () => expect(await notifications()).toStrictEqual([]), 15_000);
-    ws.send({ type: 'hangup', toUser: bob.username, callId });
+    ws.send({ type: 'hangup', toUser: user.username, callId });
     ws.close();
+  });
+
+  it('Alice rings from Chromium, Bob accepts in Firefox from the notification: media flows', async () => {
+    assert.ok(bob, 'the first test subscribed Bob');
+    const callee = bob;
+    await firefox.navigate('about:blank');
+    const chromium = await launchChromium();
+    try {
+      const context = await chromium.newContext();
+      const alice = await createUser(app.baseUrl, 'alice', 'Alice Liddell');
+      const page = await CallPageDriver.logIn(context, app.baseUrl, alice);
+      const before = autopush.pushes.length;
+      await page.dial(callee.username);
+      await page.waitForCallState('ringing');
+      await eventually(() => expect(autopush.pushes.length).toBe(before + 1), 15_000);
+      await firefox.navigate(`${app.baseUrl}/offline`);
+      const [ringing] = await eventually(async () => {
+        const list = await notifications();
+        expect(list).toHaveLength(1);
+        return list;
+      }, 15_000);
+      await firefox.navigate(`${app.baseUrl}/?answer=${ringing.tag}`);
+      await page.waitForCallState('connected', 30_000);
+      await page.waitForRemoteVideo(20_000);
+      await page.waitForInboundGrowing('audio', 20_000);
+      await page.hangUp();
+    } finally {
+      await chromium.close();
+    }
   });
 });
