@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
+import { logIn, nextMessage, openSocket } from './lib/dialtone-client.mjs';
 import { startDialtone } from './lib/dialtone-server.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
@@ -73,54 +73,23 @@ async function startPushService() {
   };
 }
 
-async function request(base, method, path, { token, json } = {}) {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(json ? { 'content-type': 'application/json' } : {}),
-    },
-    body: json ? JSON.stringify(json) : undefined,
+async function json(url, init = {}) {
+  const response = await fetch(url, {
+    ...init,
+    headers: { 'content-type': 'application/json', ...init.headers },
   });
   if (!response.ok) {
-    throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    throw new Error(`${url}: ${response.status} ${await response.text()}`);
   }
-  return response.status === 204 || response.status === 201 ? undefined : response.json();
+  return response.status === 200 ? response.json() : undefined;
 }
 
-async function account(base, name) {
-  const username = `${name}${Math.random().toString(36).slice(2, 7)}`;
-  const password = 'bench password 1';
-  await request(base, 'POST', '/auth/register', { json: { username, password } });
-  const { accessToken } = await request(base, 'POST', '/auth/login', {
-    json: { username, password },
-  });
-  return { username, token: accessToken };
-}
-
-function connect(base, token) {
-  const socket = new WebSocket(`${base.replace('http', 'ws')}/signaling`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
-  const inbox = [];
-  let waiting;
-  socket.on('message', (data) => {
-    inbox.push({ at: performance.now(), message: JSON.parse(data.toString()) });
-    waiting?.();
-  });
-  const next = async () => {
-    while (inbox.length === 0) {
-      await new Promise((resolve) => (waiting = resolve));
-    }
-    return inbox.shift();
-  };
-  return new Promise((resolve, reject) => {
-    socket.once('open', async () => {
-      await next(); // welcome
-      resolve({ socket, next });
-    });
-    socket.once('error', reject);
-  });
+/** A fresh account with a socket open; its name is unique per run. */
+let accounts = 0;
+async function account(name) {
+  accounts += 1;
+  const username = `${name}${accounts}${Math.random().toString(36).slice(2, 6)}`;
+  return { username, token: await logIn(server.base, username) };
 }
 
 async function until(check, timeoutMs = 10_000) {
@@ -146,36 +115,38 @@ const server = await startDialtone({
   CALL_STARTS_PER_CALLER: '1000000',
 });
 try {
-  const { publicKey } = await request(server.base, 'GET', '/push/vapid-public-key');
-  const caller = await account(server.base, 'caller');
-  const ws = await connect(server.base, caller.token);
+  const { publicKey } = await json(`${server.base}/push/vapid-public-key`);
+  const caller = await account('caller');
+  const socket = await openSocket(server.ws, caller.token);
   const toPush = [];
   const toRinging = [];
   for (let round = 0; round < WARMUP + ROUNDS; round += 1) {
-    const callee = await account(server.base, 'callee');
+    const callee = await account('callee');
     const { clientHash, subscription } = await push.subscribe(publicKey);
-    await request(server.base, 'POST', '/push/subscriptions', {
-      token: callee.token,
-      json: subscription,
+    await json(`${server.base}/push/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${callee.token}` },
+      body: JSON.stringify(subscription),
     });
+    const ringing = nextMessage(socket, 'ringing').then((message) => ({
+      message,
+      at: performance.now(),
+    }));
     const sentAt = performance.now();
-    ws.socket.send(JSON.stringify({ type: 'call_start', toUser: callee.username }));
-    const { at: ringingAt, message } = await ws.next();
-    if (message.type !== 'ringing') {
-      throw new Error(`expected ringing, got ${JSON.stringify(message)}`);
-    }
+    socket.send(JSON.stringify({ type: 'call_start', toUser: callee.username }));
+    const { message, at: ringingAt } = await ringing;
     await until(() => (push.accepted.get(clientHash) ?? []).length >= 1);
     const acceptedAt = push.accepted.get(clientHash)[0];
     if (round >= WARMUP) {
       toPush.push(acceptedAt - sentAt);
       toRinging.push(ringingAt - sentAt);
     }
-    ws.socket.send(
+    socket.send(
       JSON.stringify({ type: 'hangup', toUser: callee.username, callId: message.callId }),
     );
     await until(() => push.accepted.get(clientHash).length >= 2); // call_ended
   }
-  ws.socket.close();
+  socket.close();
   const results = {
     date: new Date().toISOString(),
     rounds: ROUNDS,
