@@ -148,6 +148,13 @@ describe('the installable app and its service worker', () => {
   });
 
   describe('push (CDP ServiceWorker.deliverPushMessage)', () => {
+    const ringFromAlice = (callId: string, displayName: string): PushPayload => ({
+      type: 'call',
+      callId,
+      from: { username: 'alice', displayName },
+      expiresAt: Date.now() + 30_000,
+    });
+
     async function pushTo(context: BrowserContext, page: Page) {
       await context.grantPermissions(['notifications'], { origin: suite.app.baseUrl });
       const cdp: CDPSession = await context.newCDPSession(page);
@@ -190,12 +197,7 @@ describe('the installable app and its service worker', () => {
       const { context, page, worker } = await installed();
       const deliver = await pushTo(context, page);
       const callId = randomUUID();
-      await deliver({
-        type: 'call',
-        callId,
-        from: { username: 'alice', displayName: 'Alice Liddell' },
-        expiresAt: Date.now() + 30_000,
-      });
+      await deliver(ringFromAlice(callId, 'Alice Liddell'));
       expect(
         await eventually(async () => {
           const list = await shown(worker, callId);
@@ -233,12 +235,7 @@ describe('the installable app and its service worker', () => {
       const { context, page, worker } = await installed();
       const deliver = await pushTo(context, page);
       const callId = randomUUID();
-      await deliver({
-        type: 'call',
-        callId,
-        from: { username: 'alice', displayName: '' },
-        expiresAt: Date.now() + 30_000,
-      });
+      await deliver(ringFromAlice(callId, ''));
       await eventually(async () =>
         expect((await shown(worker, callId)).map((n) => n.title)).toStrictEqual([
           format(en.ui.pushIncoming, { peer: '@alice' }),
@@ -264,12 +261,7 @@ describe('the installable app and its service worker', () => {
         to: username,
         expiresAt: Date.now() + 30_000,
       });
-      await deliver({
-        type: 'call',
-        callId,
-        from: { username: 'alice', displayName: 'Alice' },
-        expiresAt: Date.now() + 30_000,
-      });
+      await deliver(ringFromAlice(callId, 'Alice'));
       await eventually(async () => expect(await shown(worker, callId)).toHaveLength(1));
       const pagesBefore = context.pages().length;
       // A synthetic click on the notification's Decline, dispatched in the service worker.

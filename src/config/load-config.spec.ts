@@ -1,22 +1,21 @@
 import assert from 'node:assert/strict';
-import { createECDH } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigError } from './config-error.js';
 import { loadConfig } from './load-config.js';
+import { generateVapidKeys } from './vapid-keys.js';
 
 const SECRET = 'k'.repeat(32);
 /** A valid VAPID identity, which production requires. */
 const VAPID = vapidPair();
 
 function vapidPair(): Record<string, string> {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
+  const { publicKey, privateKey } = generateVapidKeys();
   return {
-    VAPID_PUBLIC_KEY: ecdh.getPublicKey().toString('base64url'),
-    VAPID_PRIVATE_KEY: ecdh.getPrivateKey().toString('base64url'),
+    VAPID_PUBLIC_KEY: publicKey,
+    VAPID_PRIVATE_KEY: privateKey,
     VAPID_SUBJECT: 'mailto:ops@example.org',
   };
 }

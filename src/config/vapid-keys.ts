@@ -1,4 +1,4 @@
-import { createECDH, generateKeyPairSync } from 'node:crypto';
+import { createECDH } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from './config-error.js';
@@ -103,6 +103,16 @@ function base64url(text: string): Buffer | undefined {
   return /^[A-Za-z0-9_-]+$/.test(text) ? Buffer.from(text, 'base64url') : undefined;
 }
 
+/** A new P-256 pair, base64url: the uncompressed public point and the private scalar. */
+export function generateVapidKeys(): Omit<VapidKeys, 'subject'> {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return {
+    publicKey: ecdh.getPublicKey().toString('base64url'),
+    privateKey: ecdh.getPrivateKey().toString('base64url'),
+  };
+}
+
 function developmentKeys(dataDir: string): Omit<VapidKeys, 'subject'> {
   const path = join(dataDir, KEYS_FILE);
   try {
@@ -112,16 +122,7 @@ function developmentKeys(dataDir: string): Omit<VapidKeys, 'subject'> {
       throw error;
     }
   }
-  const pair = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const jwk = pair.privateKey.export({ format: 'jwk' });
-  const keys = {
-    publicKey: Buffer.concat([
-      Buffer.from([4]),
-      Buffer.from(jwk.x ?? '', 'base64url'),
-      Buffer.from(jwk.y ?? '', 'base64url'),
-    ]).toString('base64url'),
-    privateKey: jwk.d ?? '',
-  };
+  const keys = generateVapidKeys();
   mkdirSync(dataDir, { recursive: true });
   try {
     writeFileSync(path, JSON.stringify(keys), { mode: 0o600, flag: 'wx' });

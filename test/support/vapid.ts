@@ -1,12 +1,11 @@
-import { createECDH } from 'node:crypto';
+import { generateVapidKeys } from '../../src/config/vapid-keys.js';
 
 /** A fresh VAPID identity as production reads it (VAPID_PUBLIC_KEY, _PRIVATE_KEY, _SUBJECT). */
 export function vapidEnv(): Record<string, string> {
-  const ecdh = createECDH('prime256v1');
-  ecdh.generateKeys();
+  const { publicKey, privateKey } = generateVapidKeys();
   return {
-    VAPID_PUBLIC_KEY: ecdh.getPublicKey().toString('base64url'),
-    VAPID_PRIVATE_KEY: ecdh.getPrivateKey().toString('base64url'),
+    VAPID_PUBLIC_KEY: publicKey,
+    VAPID_PRIVATE_KEY: privateKey,
     VAPID_SUBJECT: 'mailto:ops@example.org',
   };
 }
