@@ -147,6 +147,19 @@ describe('the installable app and its service worker', () => {
     }
   });
 
+  it('a page opened by Accept for a call that no longer rings says so (and forgets ?answer=)', async () => {
+    const context = await suite.newContext();
+    const { username, password } = await createUser(suite.app.baseUrl, 'late');
+    const driver = await CallPageDriver.logIn(context, suite.app.baseUrl, { username, password });
+    await driver.page.goto(`${suite.app.baseUrl}/?answer=${randomUUID()}`);
+    await eventually(
+      async () => expect(await driver.statusText()).toBe(en.ui.callNoLongerRinging),
+      15_000,
+    );
+    expect(new URL(driver.page.url()).pathname).toBe(`/webrtc/${username}`);
+    expect(new URL(driver.page.url()).searchParams.has('answer')).toBe(false);
+  });
+
   describe('push (CDP ServiceWorker.deliverPushMessage)', () => {
     const ringFromAlice = (callId: string, displayName: string): PushPayload => ({
       type: 'call',
