@@ -46,6 +46,17 @@ export default tseslint.config(
     },
   },
   {
+    // The service worker runs in a ServiceWorkerGlobalScope: checked against WebWorker, not the DOM.
+    files: ['client/sw/**/*.ts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: './tsconfig.sw.json',
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {

@@ -2,7 +2,14 @@
 // public/js/account-page.js.
 import { DEFAULT_LOCALE, matchLocale } from '../src/i18n/locale.js';
 import { AccountForms } from './account/account-forms.js';
+import { PushDevices } from './account/push-devices.js';
 import { byId } from './dom.js';
 
 const page = byId('account-page', HTMLElement);
-new AccountForms(matchLocale(page.dataset.locale) ?? DEFAULT_LOCALE).start();
+const locale = matchLocale(page.dataset.locale) ?? DEFAULT_LOCALE;
+new AccountForms(locale).start();
+void new PushDevices(
+  byId('push-devices', HTMLUListElement),
+  byId('push-devices-status', HTMLElement),
+  locale,
+).refresh();

@@ -14,6 +14,9 @@ import { listenForShortcuts } from './call/shortcuts.js';
 import { Tones } from './call/tones.js';
 import { VideoButtons } from './call/video-buttons.js';
 import { ContactsPanel } from './contacts/contacts-panel.js';
+import { AnswerFromNotification } from './push/answer-from-notification.js';
+import { PushToggle } from './push/push-toggle.js';
+import { registerServiceWorker } from './push/service-worker-registration.js';
 import { PrivacyPanel } from './contacts/privacy-panel.js';
 import { FriendSuggestions } from './directory/friend-suggestions.js';
 import { byId } from './dom.js';
@@ -67,6 +70,7 @@ const signaling = new SignalingClient(
   {
     message: (message) => {
       calls.handle(message);
+      answerFromNotification.handle(message);
       contacts.handle(message);
       if (message.type.startsWith('contact_')) {
         names.contactsChanged(); // a new contact (or a new display name) shows at once
@@ -198,6 +202,11 @@ const calls = new CallController({
     void recent.refresh();
   },
 });
+const answerFromNotification = new AnswerFromNotification({
+  accept: () => calls.accept(),
+  idle: () => calls.peer === undefined,
+  setStatus: (sentence) => view.setStatus(sentence),
+});
 /** One click on a recent call or a contact: the field shows whom, and the call starts. */
 function dialFromList(username: string): void {
   view.friendInput.value = username;
@@ -289,6 +298,12 @@ const wanted = new URLSearchParams(location.search).get('call');
 if (wanted && !rejoin) {
   view.friendInput.value = wanted;
 }
+void new PushToggle(
+  byId('push-ring', HTMLInputElement),
+  byId('push-hint', HTMLElement),
+  translator,
+  registerServiceWorker(translator),
+).start();
 signaling.start();
 void recent.refresh();
 void privacy.refresh();

@@ -2,7 +2,7 @@
 // (client/call-page.ts, account-page.ts, trust-page.ts, share-page.ts and the shared protocol, i18n and DTO types they
 // import) into public/js; then copies what the pages load at once (scripts, style sheets, the
 // icon) to public/assets/ under names carrying a hash of their content, listed in
-// public/assets/manifest.json. The server links the hashed names and serves them as immutable
+// public/assets/manifest.json, and bundles the service worker (client/sw/) into public/sw.js. The server links the hashed names and serves them as immutable
 // (src/pages/asset-urls.ts): a returning visitor fetches nothing the build did not change.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', 'tsconfig.client.json'], { stdio: 'inherit' });
+execFileSync(process.execPath, [tsc, '-p', 'tsconfig.sw.json'], { stdio: 'inherit' });
 
 await build({
   entryPoints: [
@@ -59,3 +60,15 @@ for (const path of HASHED) {
   }
 }
 writeFileSync(`${ASSETS}/manifest.json`, `${JSON.stringify(manifest, null, 2)}\n`);
+// The service worker is served from the root (/sw.js) so that its scope is the whole site, and
+// as a classic script: module service workers are not in every browser it must run in.
+await build({
+  entryPoints: ['client/sw/service-worker.ts'],
+  bundle: true,
+  format: 'iife',
+  target: ['es2022'],
+  outfile: 'public/sw.js',
+  sourcemap: true,
+  minify: true,
+  logLevel: 'warning',
+});

@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { PagesModule } from './pages/pages.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
+import { PushModule } from './push/push.module.js';
 import { SignalingEngineModule } from './signaling/engines/engine.module.js';
 import { SignalingModule } from './signaling/signaling.module.js';
 import { TrustModule } from './trust/trust.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         DirectoryModule,
         PrivacyModule,
         AccountModule,
+        PushModule,
         SignalingEngineModule.forRoot(config),
         SignalingModule.forRoot(config),
       ],

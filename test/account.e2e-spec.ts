@@ -294,7 +294,9 @@ describe('my account', () => {
       'exportedAt',
       'privacy',
       'profile',
+      'pushDevices',
     ]);
+    expect(data.pushDevices).toStrictEqual([]);
     expect(data.profile).toMatchObject({
       id: lena.id,
       username: lena.username,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { call } from './support/http.js';
 import { createUser, startTestApp, type TestApp } from './support/test-app.js';
+import { vapidEnv } from './support/vapid.js';
 
 const SOURCE_MAP = '/js/call-page.js.map';
 
@@ -42,6 +43,7 @@ describe('in production', () => {
     app = await startTestApp({
       NODE_ENV: 'production',
       JWT_SECRET: 'headers-e2e-0123456789-0123456789-0123456789',
+      ...vapidEnv(),
     });
   });
   afterAll(() => app.close());

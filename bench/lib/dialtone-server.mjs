@@ -1,12 +1,24 @@
 // The server the benches measure: `node dist/main.js` as a child process (so that the clients'
 // work does not count as the server's), on a free port and a fresh data folder, in production
 // mode. Shared by every bench that runs Dialtone.
+import { createECDH } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, onInterrupt, startNode, stop } from './processes.mjs';
 
 export const BENCH_JWT_SECRET = 'bench-only-' + 'x'.repeat(40);
+
+/** One VAPID identity for every server of a run (production requires one; a cluster shares it). */
+const BENCH_VAPID = (() => {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  return {
+    VAPID_PUBLIC_KEY: ecdh.getPublicKey().toString('base64url'),
+    VAPID_PRIVATE_KEY: ecdh.getPrivateKey().toString('base64url'),
+    VAPID_SUBJECT: 'mailto:bench@example.org',
+  };
+})();
 
 /**
  * Starts the server with `env` on top of the bench defaults and resolves once it listens. Benches
@@ -26,6 +38,7 @@ export async function startDialtone(env = {}, { core, nodeArgs = [] } = {}) {
       DATA_DIR: dataDir,
       NODE_ENV: 'production',
       JWT_SECRET: BENCH_JWT_SECRET,
+      ...BENCH_VAPID,
       AUTH_RATE_PER_ADDRESS: '100000',
       WS_UPGRADES_PER_ADDRESS: '1000000',
       WS_MAX_PENDING_PER_USER: '10000',

@@ -11,6 +11,7 @@ import { toListedAccount } from '../contacts/dto/contact.dto.js';
 import { Relationships } from '../contacts/relationships.js';
 import type { Locale } from '../i18n/locale.js';
 import { PrivacyService } from '../privacy/privacy.service.js';
+import { PushSubscriptions } from '../push/push-subscriptions.service.js';
 import { toProfile } from '../users/dto/user-profile.dto.js';
 import { passwordProblem } from '../users/password-policy.js';
 import type { User } from '../users/user.entity.js';
@@ -30,6 +31,7 @@ export class AccountService {
     private readonly relationships: Relationships,
     private readonly events: ContactEvents,
     private readonly privacy: PrivacyService,
+    private readonly pushSubscriptions: PushSubscriptions,
     private readonly config: AppConfig,
   ) {}
 
@@ -64,7 +66,7 @@ export class AccountService {
   }
 
   /**
-   * Needs the password. The account, its contacts, blocks and call history go; every token it had
+   * Needs the password. The account, its contacts, blocks, push subscriptions and call history go; every token it had
    * is refused and its sockets closed; its username stays reserved for USERNAME_COOLING_OFF. Those
    * who had it in a list see it leave, as after a removal.
    */
@@ -82,13 +84,14 @@ export class AccountService {
 
   async export(user: AuthenticatedUser): Promise<AccountDataDto> {
     const account = existing(await this.users.findById(user.id));
-    const [contacts, received, sent, blocked, privacy, calls] = await Promise.all([
+    const [contacts, received, sent, blocked, privacy, calls, pushDevices] = await Promise.all([
       this.relationships.contactsOf(account.id),
       this.relationships.incomingRequests(account.id),
       this.relationships.outgoingRequests(account.id),
       this.relationships.blockedBy(account.id),
       this.privacy.get(account.id),
       this.history.list(account.username, this.config.history.maxPerUser),
+      this.pushSubscriptions.devices(account.id),
     ]);
     return {
       exportedAt: new Date().toISOString(),
@@ -99,6 +102,7 @@ export class AccountService {
       contactRequestsSent: sent.map(toListedAccount),
       blocked: blocked.map(toListedAccount),
       calls,
+      pushDevices,
     };
   }
 

@@ -1,5 +1,7 @@
 import type { LogSettings } from '../logging/log-settings.js';
+import type { EndpointPattern } from '../push/endpoint-allowlist.js';
 import type { RedisConfig } from './redis-config.js';
+import type { VapidKeys } from './vapid-keys.js';
 
 /** Which database backs the accounts and call history. */
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
@@ -90,6 +92,16 @@ export abstract class AppConfig {
         readonly sha256: string;
       }
     | undefined;
+  /** Web Push for incoming calls (see docs/security.md, "Web Push"). */
+  abstract readonly push: {
+    readonly vapid: VapidKeys;
+    /** PUSH_ALLOWED_ENDPOINTS: the push services subscriptions may point at. */
+    readonly allowedEndpoints: readonly EndpointPattern[];
+    /** Devices per account; a new one beyond this replaces the least recently added. */
+    readonly maxSubscriptions: number;
+    /** How long one request to a push service may take before it counts as failed. */
+    readonly sendTimeoutMs: number;
+  };
   abstract readonly signaling: {
     readonly maxSessionsPerUser: number;
     readonly ringTimeoutMs: number;

@@ -15,6 +15,8 @@ export const FILE_VARIABLES = [
   'DATABASE_PASSWORD',
   'REDIS_URL',
   'LOCAL_CA_CERT',
+  'VAPID_PUBLIC_KEY',
+  'VAPID_PRIVATE_KEY',
 ] as const;
 
 /**

@@ -6,8 +6,20 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigError } from './config-error.js';
 import { openFileLimit } from './file-limit.js';
 import { loadConfig } from './load-config.js';
+import { generateVapidKeys } from './vapid-keys.js';
 
 const SECRET = 'k'.repeat(32);
+/** A valid VAPID identity, which production requires. */
+const VAPID = vapidPair();
+
+function vapidPair(): Record<string, string> {
+  const { publicKey, privateKey } = generateVapidKeys();
+  return {
+    VAPID_PUBLIC_KEY: publicKey,
+    VAPID_PRIVATE_KEY: privateKey,
+    VAPID_SUBJECT: 'mailto:ops@example.org',
+  };
+}
 
 /** Asserts loading fails with a ConfigError that names `variable`. */
 function assertRejects(env: Record<string, string>, variable: string): void {
@@ -53,6 +65,7 @@ describe('loadConfig', () => {
 
   it('reads valid values', () => {
     const config = loadConfig({
+      ...VAPID,
       NODE_ENV: 'production',
       JWT_SECRET: 'r4nd0m-'.repeat(6),
       PORT: '8080',
@@ -107,7 +120,7 @@ describe('loadConfig', () => {
 
   it('LOG_FORMAT and LOG_LEVEL: JSON in production, readable lines otherwise; warn in tests', () => {
     const env = { JWT_SECRET: SECRET, DATA_DIR: dataDir };
-    expect(loadConfig({ ...env, NODE_ENV: 'production' }).logging).toStrictEqual({
+    expect(loadConfig({ ...env, ...VAPID, NODE_ENV: 'production' }).logging).toStrictEqual({
       format: 'json',
       level: 'info',
     });
@@ -153,7 +166,7 @@ describe('loadConfig', () => {
 
   it('leaves /metrics disabled without METRICS_TOKEN and validates the token when set', () => {
     assert.equal(loadConfig({ JWT_SECRET: SECRET }).metrics.token, undefined);
-    const production = { NODE_ENV: 'production', JWT_SECRET: 'r'.repeat(40) };
+    const production = { ...VAPID, NODE_ENV: 'production', JWT_SECRET: 'r'.repeat(40) };
     assert.equal(loadConfig(production).metrics.token, undefined);
     const token = 'a1B2c3D4e5F6g7H8i9J0k1L2m3';
     assert.equal(loadConfig({ ...production, METRICS_TOKEN: token }).metrics.token, token);
@@ -332,5 +345,73 @@ describe('loadConfig', () => {
         assertRejects({ [variable]: value, JWT_SECRET: SECRET }, variable);
       }
     }
+  });
+
+  describe('Web Push', () => {
+    const production = { ...VAPID, NODE_ENV: 'production', JWT_SECRET: 'r'.repeat(40) };
+
+    it('development: a VAPID pair generated once into DATA_DIR, the same after a restart', () => {
+      const first = loadConfig({ DATA_DIR: dataDir }).push.vapid;
+      expect(first.publicKey).toMatch(/^[\w-]{87}$/);
+      expect(first.privateKey).toMatch(/^[\w-]{43}$/);
+      assert.ok(existsSync(join(dataDir, 'vapid-keys.json')));
+      expect(loadConfig({ DATA_DIR: dataDir }).push.vapid).toStrictEqual(first);
+    });
+
+    it('production: reads the pair and the subject, and the defaults', () => {
+      const { push } = loadConfig(production);
+      expect(push.vapid).toStrictEqual({
+        publicKey: VAPID.VAPID_PUBLIC_KEY,
+        privateKey: VAPID.VAPID_PRIVATE_KEY,
+        subject: 'mailto:ops@example.org',
+      });
+      expect(push.maxSubscriptions).toBe(10);
+      expect(push.sendTimeoutMs).toBe(5000);
+      expect(push.allowedEndpoints.length).toBe(5);
+    });
+
+    it('production: names each missing or wrong VAPID variable', () => {
+      for (const name of ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT']) {
+        assertRejects({ ...production, [name]: '' }, name);
+      }
+      const other = vapidPair();
+      assertRejects(
+        { ...production, VAPID_PUBLIC_KEY: other.VAPID_PUBLIC_KEY },
+        'VAPID_PUBLIC_KEY',
+      );
+      assertRejects({ ...production, VAPID_PUBLIC_KEY: 'abc' }, 'VAPID_PUBLIC_KEY');
+      assertRejects(
+        { ...production, VAPID_PRIVATE_KEY: 'a'.repeat(43) + '!' },
+        'VAPID_PRIVATE_KEY',
+      );
+      for (const subject of ['ops@example.org', 'http://example.org', 'mailto:']) {
+        assertRejects({ ...production, VAPID_SUBJECT: subject }, 'VAPID_SUBJECT');
+      }
+      assert.equal(
+        loadConfig({ ...production, VAPID_SUBJECT: 'https://call.example.org' }).push.vapid.subject,
+        'https://call.example.org',
+      );
+    });
+
+    it('PUSH_ALLOWED_ENDPOINTS replaces the list; PUSH_MAX_SUBSCRIPTIONS and PUSH_SEND_TIMEOUT_MS', () => {
+      const config = loadConfig({
+        ...production,
+        PUSH_ALLOWED_ENDPOINTS: 'http://127.0.0.1:8090, *.push.example.org',
+        PUSH_MAX_SUBSCRIPTIONS: '3',
+        PUSH_SEND_TIMEOUT_MS: '2000',
+      });
+      expect(config.push.allowedEndpoints).toStrictEqual([
+        { kind: 'origin', origin: 'http://127.0.0.1:8090' },
+        { kind: 'suffix', suffix: '.push.example.org' },
+      ]);
+      expect(config.push.maxSubscriptions).toBe(3);
+      expect(config.push.sendTimeoutMs).toBe(2000);
+      assertRejects(
+        { ...production, PUSH_ALLOWED_ENDPOINTS: 'push.example.org' },
+        'PUSH_ALLOWED_ENDPOINTS',
+      );
+      assertRejects({ ...production, PUSH_MAX_SUBSCRIPTIONS: '0' }, 'PUSH_MAX_SUBSCRIPTIONS');
+      assertRejects({ ...production, PUSH_SEND_TIMEOUT_MS: 'soon' }, 'PUSH_SEND_TIMEOUT_MS');
+    });
   });
 });

@@ -13,7 +13,13 @@ import { ConfigError } from './config-error.js';
 import { withFileVariables } from './file-variables.js';
 import { defaultMaxSockets, MIN_DESCRIPTOR_RESERVE, openFileLimit } from './file-limit.js';
 import { developmentJwtSecret } from './jwt-secret.js';
+import {
+  DEFAULT_PUSH_ENDPOINTS,
+  type EndpointPattern,
+  parseEndpointPatterns,
+} from '../push/endpoint-allowlist.js';
 import { redisConfig } from './redis-config.js';
+import { vapidKeys } from './vapid-keys.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -76,6 +82,12 @@ export function loadConfig(plainEnv: Env): AppConfig {
     },
     metrics: { token: metricsToken(env, production) },
     localCa: localCa(env),
+    push: {
+      vapid: vapidKeys(env, production, dataDir),
+      allowedEndpoints: pushEndpoints(env),
+      maxSubscriptions: integer(env, 'PUSH_MAX_SUBSCRIPTIONS', 10, 1, 1000),
+      sendTimeoutMs: integer(env, 'PUSH_SEND_TIMEOUT_MS', 5000, 100, 60_000),
+    },
     signaling: {
       maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 5, 1, 100),
       ringTimeoutMs: integer(env, 'RING_TIMEOUT_MS', 30_000, 100, 600_000),
@@ -300,6 +312,16 @@ function metricsToken(env: Env, production: boolean): string | undefined {
     throw new ConfigError('METRICS_TOKEN', 'looks like a placeholder; generate a random one');
   }
   return token;
+}
+
+/** PUSH_ALLOWED_ENDPOINTS replaces the default list of push services (it does not add to it). */
+function pushEndpoints(env: Env): EndpointPattern[] {
+  const entries = list(env, 'PUSH_ALLOWED_ENDPOINTS');
+  try {
+    return parseEndpointPatterns(entries.length > 0 ? entries : DEFAULT_PUSH_ENDPOINTS);
+  } catch (error) {
+    throw new ConfigError('PUSH_ALLOWED_ENDPOINTS', (error as Error).message);
+  }
 }
 
 function trustProxy(env: Env): TrustProxy {

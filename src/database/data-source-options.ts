@@ -11,13 +11,24 @@ import { CreateUsersAndCalls1763700000000 } from './migrations/1763700000000-cre
 import { TokenRevocations1763800000000 } from './migrations/1763800000000-token-revocations.js';
 import { CallAttempts1763900000000 } from './migrations/1763900000000-call-attempts.js';
 import { ContactsAndPrivacy1764000000000 } from './migrations/1764000000000-contacts-and-privacy.js';
+import { PushSubscriptions1764100000000 } from './migrations/1764100000000-push-subscriptions.js';
+import { PushSubscriptionRecord } from '../push/push-subscription.entity.js';
 
-export const ENTITIES = [User, CallRecord, RevokedToken, ContactLink, Block, DeletedAccount];
+export const ENTITIES = [
+  User,
+  CallRecord,
+  RevokedToken,
+  ContactLink,
+  Block,
+  DeletedAccount,
+  PushSubscriptionRecord,
+];
 export const MIGRATIONS = [
   CreateUsersAndCalls1763700000000,
   TokenRevocations1763800000000,
   CallAttempts1763900000000,
   ContactsAndPrivacy1764000000000,
+  PushSubscriptions1764100000000,
 ];
 
 /** One definition serves SQLite (the embedded default) and PostgreSQL; the schema comes only from migrations. */

@@ -154,6 +154,23 @@ export const en = {
     repeatedOutcome: '{outcome} ×{count}',
     wasUnavailable: 'Not taking calls',
     myAccount: 'My account',
+    pushRing: 'Ring this device when Dialtone is closed',
+    pushOn: 'On: this device rings even when no Dialtone page is open.',
+    pushOff: 'Off: this device rings only while a Dialtone page is open.',
+    pushBlocked:
+      'Blocked by the browser. To unblock, allow notifications for this site in the browser’s site settings (the icon left of the address), then switch this on again.',
+    pushUnsupported:
+      'Not supported here: this browser cannot receive pushes on this address. It needs https: (on a LAN, install the server’s certificate) and a browser with Web Push.',
+    pushFailed: 'Could not change it: {reason}',
+    pushIncoming: 'Incoming call from {peer}',
+    pushIncomingBody: '@{username} is calling you on Dialtone',
+    pushMissed: 'Missed call from {peer}',
+    pushMissedUnknown: 'Missed call',
+    decline: 'Decline',
+    callNoLongerRinging: 'This call is no longer ringing.',
+    offlineTitle: 'Offline',
+    offlineText: 'You are offline — calls need a connection.',
+    offlineRetry: 'Try again',
   },
   codes: {
     unknown_user: 'There is no account named {peer}.',

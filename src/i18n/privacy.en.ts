@@ -87,4 +87,12 @@ export const privacyEn = {
   deleteAccount: 'Delete my account',
   deleteConfirm: 'Delete your account for good? This cannot be undone.',
   saving: 'Saving…',
+  devicesTitle: 'Devices that ring',
+  devicesHint:
+    'Browsers that ring for your calls even when no Dialtone page is open. Turn it on in the call page’s settings.',
+  devicesEmpty: 'No device rings when Dialtone is closed.',
+  deviceAdded: 'Added {date}',
+  deviceLastUsed: 'last used {date}',
+  deviceRemove: 'Remove',
+  devicesUnavailable: 'The devices could not be loaded.',
 };

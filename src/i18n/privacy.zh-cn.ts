@@ -81,4 +81,11 @@ export const privacyZhCN: Translation['privacy'] = {
   deleteAccount: '删除我的账号',
   deleteConfirm: '确定永久删除你的账号吗？此操作无法撤销。',
   saving: '正在保存…',
+  devicesTitle: '会响铃的设备',
+  devicesHint: '即使没有打开 Dialtone 页面也会为你的来电响铃的浏览器。可在通话页面的设置中开启。',
+  devicesEmpty: '关闭 Dialtone 时没有设备会响铃。',
+  deviceAdded: '添加于 {date}',
+  deviceLastUsed: '上次使用 {date}',
+  deviceRemove: '移除',
+  devicesUnavailable: '无法加载设备列表。',
 };

@@ -148,6 +148,23 @@ export const zhCN: Translation = {
     repeatedOutcome: '{outcome} ×{count}',
     wasUnavailable: '对方不接听来电',
     myAccount: '我的账号',
+    pushRing: '关闭 Dialtone 时也让此设备响铃',
+    pushOn: '已开启：即使没有打开 Dialtone 页面，此设备也会响铃。',
+    pushOff: '已关闭：只有打开 Dialtone 页面时此设备才会响铃。',
+    pushBlocked:
+      '已被浏览器阻止。要解除阻止，请在浏览器的网站设置（地址栏左侧的图标）中允许此网站的通知，然后重新开启。',
+    pushUnsupported:
+      '此处不支持：此浏览器无法在这个地址接收推送。需要 https:（在局域网中请安装服务器的证书）以及支持 Web Push 的浏览器。',
+    pushFailed: '无法更改：{reason}',
+    pushIncoming: '{peer} 来电',
+    pushIncomingBody: '@{username} 正在通过 Dialtone 呼叫你',
+    pushMissed: '{peer} 的未接来电',
+    pushMissedUnknown: '未接来电',
+    decline: '拒绝',
+    callNoLongerRinging: '这个来电已不再响铃。',
+    offlineTitle: '离线',
+    offlineText: '你已离线——通话需要网络连接。',
+    offlineRetry: '重试',
   },
   codes: {
     unknown_user: '没有名为 {peer} 的账号。',

@@ -9,6 +9,6 @@ import { SignalingMetrics } from './signaling-metrics.js';
 @Module({
   controllers: [MetricsController],
   providers: [MetricsRegistry, SignalingMetrics, DatabaseMetrics],
-  exports: [SignalingMetrics],
+  exports: [SignalingMetrics, MetricsRegistry],
 })
 export class MetricsModule {}

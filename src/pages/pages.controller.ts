@@ -36,9 +36,22 @@ import { safeNextPath } from './local-path.js';
 export class PagesController {
   constructor(private readonly auth: AuthService) {}
 
+  /**
+   * Your own call page (the installed app's start_url). `?answer=<callId>`, from a push
+   * notification's Accept, is carried over: the page then answers that call as soon as it rings.
+   */
   @Get()
-  root(@CurrentUser() user: AuthenticatedUser | undefined, @Res() response: Response): void {
-    response.redirect(302, user ? callPagePath(user.username) : '/login');
+  root(
+    @CurrentUser() user: AuthenticatedUser | undefined,
+    @Query('answer') answer: unknown,
+    @Res() response: Response,
+  ): void {
+    const carried = typeof answer === 'string' && CALL_ID.test(answer) ? `?answer=${answer}` : '';
+    if (!user) {
+      const next = carried ? `/${carried}` : undefined;
+      return response.redirect(302, next ? `/login?next=${encodeURIComponent(next)}` : '/login');
+    }
+    response.redirect(302, callPagePath(user.username) + carried);
   }
 
   @Get('login')
@@ -157,6 +170,9 @@ export class PagesController {
     response.redirect(303, next ?? callPagePath(session.user.username));
   }
 }
+
+/** The server's call ids are UUIDs; nothing else is carried into a redirect. */
+const CALL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** After a logout: no cookie, and the login form. */
 function loggedOut(request: Request, response: Response): void {

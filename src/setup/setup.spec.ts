@@ -101,6 +101,7 @@ describe('the setup step', () => {
       STUN_URLS: 'stun:192.168.1.20:3478',
       TURN_URLS: 'turn:192.168.1.20:3478?transport=udp,turn:192.168.1.20:3478?transport=tcp',
       LOCAL_CA_CERT_FILE: join(dir, 'app', 'root.crt'),
+      VAPID_SUBJECT: 'https://192.168.1.20',
     });
     expect(readFileSync(app.JWT_SECRET_FILE, 'utf8')).toBe(generated('jwt_secret'));
     expect(readFileSync(app.TURN_SECRET_FILE, 'utf8')).toBe(generated('turn_secret'));
@@ -147,6 +148,7 @@ describe('the setup step', () => {
         POSTGRES_PASSWORD: 'kept-from-the-old-env',
         TURN_ALLOWED_PEER_IPS: '192.168.7.0-192.168.7.9',
         DIALTONE_HTTPS_PORT: '8443',
+        VAPID_SUBJECT: 'mailto:admin@example.org',
       }),
     );
     expect(readFileSync(join(dir, 'app', 'jwt_secret'), 'utf8')).toBe(own);
@@ -160,6 +162,7 @@ describe('the setup step', () => {
     expect(readFileSync(join(dir, 'generated', 'jwt_secret'), 'utf8')).toBe(generatedJwt);
     const app = envFile(join(dir, 'app', 'app.env'));
     expect(app.PUBLIC_URL).toBe('https://dialtone.example.org:8443');
+    expect(app.VAPID_SUBJECT).toBe('mailto:admin@example.org');
     // A public certificate: no /trust, and the relay reaches only what .env allows.
     expect(app.LOCAL_CA_CERT_FILE).toBe(undefined);
     expect(envFile(join(dir, 'coturn', 'coturn.env')).TURN_ALLOWED_PEER_IPS).toBe(

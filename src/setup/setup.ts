@@ -191,6 +191,8 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
       env.VAPID_PUBLIC_KEY || vapidPublic.value,
     ),
     VAPID_PRIVATE_KEY_FILE: put('app', 'vapid_private_key', secret('vapid_private_key')),
+    // Push services want a contact for the operator: the server's own address unless .env names one.
+    VAPID_SUBJECT: env.VAPID_SUBJECT?.trim() || publicUrl,
     LOCAL_CA_CERT_FILE: localCa ? put('app', 'root.crt', ca.certPem) : undefined,
   };
   put('app', 'app.env', envFile(app));

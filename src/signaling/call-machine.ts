@@ -18,6 +18,7 @@ import type {
   CallSummary,
   EndCode,
   Outbox,
+  RingByPush,
   SessionDirectory,
   SessionRef,
   Timers,
@@ -27,6 +28,8 @@ interface Call extends CallSummary {
   state: 'ringing' | 'active';
   calleeSession: string | undefined;
   ringTimer: unknown;
+  /** Web Push (issue 21): rung on the callee's subscribed devices, no page being open. */
+  pushed?: boolean;
 }
 
 /** What the machine needs from outside; all of it is replaceable (Redis, fake clock in tests). */
@@ -36,6 +39,8 @@ export interface CallMachineDeps {
   timers: Timers;
   observers: readonly CallObserver[];
   ringTimeoutMs: number;
+  /** Web Push (issue 21): rings a callee with no open page on their devices; absent: never. */
+  push?: RingByPush;
   newCallId?: () => string;
   now?: () => Date;
 }
@@ -78,8 +83,11 @@ export class CallMachine {
     return this.callOfSession.has(sessionId);
   }
 
-  /** call_start. `access` comes from the account directory and the callee's privacy settings. */
-  start(from: SessionRef, toUser: string, access: CallAccess): void {
+  /**
+   * call_start. `access` comes from the account directory and the callee's privacy settings;
+   * `pushable`: the callee has a device subscribed to Web Push (looked up alike for every callee).
+   */
+  start(from: SessionRef, toUser: string, access: CallAccess, pushable = false): void {
     if (toUser === from.username) {
       return this.systemReply(from, toUser, 'self');
     }
@@ -102,13 +110,16 @@ export class CallMachine {
     }
     const calleeSessions = this.deps.directory.sessionsOf(toUser);
     const busy = this.callOfUser.has(toUser);
-    if (busy || calleeSessions.length === 0) {
+    // Web Push (issue 21): "offline" is no open session and no subscribed device.
+    const byPush = calleeSessions.length === 0 && pushable && this.deps.push !== undefined;
+    if (busy || (calleeSessions.length === 0 && !byPush)) {
       return this.attempt(from, toUser, busy ? 'busy' : 'offline');
     }
     const call: Call = {
       ...this.summary(this.newCallId(), from, toUser),
       state: 'ringing',
       ringTimer: this.deps.timers.set(this.deps.ringTimeoutMs, () => this.ringTimedOut(call)),
+      ...(byPush ? { pushed: true } : {}),
     };
     this.calls.set(call.id, call);
     this.callOfUser.set(call.caller, call);
@@ -116,6 +127,14 @@ export class CallMachine {
     this.callOfSession.set(call.callerSession, call);
     for (const session of calleeSessions) {
       this.ring(call, session.id);
+    }
+    if (byPush) {
+      this.deps.push?.ring({
+        callId: call.id,
+        from: { username: call.caller, displayName: '' }, // the notifier looks the name up
+        to: call.callee,
+        expiresAt: this.now().getTime() + this.deps.ringTimeoutMs,
+      });
     }
     this.deps.outbox.send(from.id, {
       type: 'ringing',
@@ -142,6 +161,7 @@ export class CallMachine {
       return this.reject(call, from.id);
     }
     this.deps.timers.clear(call.ringTimer);
+    this.pushRingEnded(call, 'answered_elsewhere');
     call.state = 'active';
     call.calleeSession = from.id;
     this.callOfSession.set(from.id, call);
@@ -263,6 +283,7 @@ export class CallMachine {
       this.end(call, 'disconnected');
     } else if (
       session.username === call.callee &&
+      !call.pushed && // its devices ring on by push
       this.deps.directory.sessionsOf(call.callee).length === 0
     ) {
       this.systemReplyTo(call.callerSession, call.caller, call.callee, 'offline', call.id);
@@ -312,7 +333,7 @@ export class CallMachine {
     this.end(call, 'no_answer');
   }
 
-  private reject(call: Call, rejectingSession: string): void {
+  private reject(call: Call, rejectingSession: string | undefined): void {
     this.deps.outbox.send(call.callerSession, {
       type: 'call_back',
       fromUser: call.callee,
@@ -335,8 +356,38 @@ export class CallMachine {
     });
   }
 
+  /**
+   * Web Push (issue 21): a call declined from a notification (POST /calls/<callId>/decline), as
+   * the callee's page would decline it. False when it is not ringing `callee`.
+   */
+  declineRinging(callId: string, callee: string): boolean {
+    const call = this.calls.get(callId);
+    if (call?.state !== 'ringing' || call.callee !== callee) {
+      return false;
+    }
+    this.reject(call, undefined);
+    return true;
+  }
+
+  /** Web Push (issue 21): the devices rung by push stop ringing (once; answered or not). */
+  private pushRingEnded(
+    call: Call,
+    reason: 'cancelled' | 'timeout' | 'answered_elsewhere' | 'declined',
+  ): void {
+    if (call.pushed) {
+      call.pushed = false;
+      this.deps.push?.ringEnded(call.id, reason);
+    }
+  }
+
   private end(call: Call, code: EndCode): void {
     this.deps.timers.clear(call.ringTimer);
+    if (call.state === 'ringing') {
+      this.pushRingEnded(
+        call,
+        code === 'no_answer' ? 'timeout' : code === 'rejected' ? 'declined' : 'cancelled',
+      );
+    }
     this.calls.delete(call.id);
     this.callOfUser.delete(call.caller);
     this.callOfUser.delete(call.callee);

@@ -49,3 +49,20 @@ export interface CallObserver {
   callAnswered?(call: CallSummary, at: Date): void;
   callEnded?(call: CallSummary, code: EndCode, at: Date): void;
 }
+
+/**
+ * Web Push (issue 21), memory engine only: rings a callee with no open page on their subscribed
+ * devices and ends those rings (src/push/CallPushNotifier implements it). Never waits.
+ */
+export interface RingByPush {
+  ring(call: {
+    callId: string;
+    from: { username: string; displayName: string };
+    to: string;
+    expiresAt: number;
+  }): void;
+  ringEnded(
+    callId: string,
+    reason: 'cancelled' | 'timeout' | 'answered_elsewhere' | 'declined',
+  ): void;
+}

@@ -20,7 +20,8 @@ export type RelayRequest = SdpRequest | IceRequest | MediaStateRequest;
  */
 export interface CallSwitch {
   isInCall(sessionId: string): Awaitable<boolean>;
-  start(from: SessionRef, toUser: string, access: CallAccess): Awaitable<void>;
+  /** `pushable` (Web Push, issue 21): only the in-memory CallMachine acts on it so far. */
+  start(from: SessionRef, toUser: string, access: CallAccess, pushable?: boolean): Awaitable<void>;
   answer(from: SessionRef, toUser: string, accept: boolean, callId?: string): Awaitable<void>;
   relay(from: SessionRef, request: RelayRequest): Awaitable<void>;
   hangup(

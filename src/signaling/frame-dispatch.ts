@@ -17,6 +17,8 @@ export interface FrameContext {
   logger: Logger;
   /** Whether the session still exists here once the account look-up has answered. */
   live(session: SignalingSession): boolean;
+  /** Web Push (issue 21): whether a callee has a subscribed device. Memory engine only so far. */
+  push?: { canRing(username: string): Promise<boolean> };
 }
 
 /**
@@ -82,14 +84,20 @@ async function startCall(
     return context.calls.refuse(session, toUser, 'rate_limited');
   }
   let access: CallAccess;
+  let pushable = false;
   try {
     access = await context.policy.access(session.user.id, toUser);
+    // Web Push (issue 21): asked for every existing callee, refused or not, so that a refused
+    // caller's answer takes as long as anyone's; only an allowed call acts on it.
+    if (context.push && access !== 'unknown_user') {
+      pushable = await context.push.canRing(toUser);
+    }
   } catch (error) {
     context.logger.error({ msg: 'account look-up failed', ...sessionFields(session), err: error });
     return session.sendError('server_error');
   }
   if (context.live(session)) {
-    return context.calls.start(session, toUser, access);
+    return context.calls.start(session, toUser, access, pushable);
   }
 }
 

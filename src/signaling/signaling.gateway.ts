@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { BeforeApplicationShutdown, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Logger,
+  OnModuleDestroy,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../auth/token.service.js';
@@ -7,6 +13,7 @@ import { CallHistoryService } from '../calls/call-history.service.js';
 import { AppConfig } from '../config/app-config.js';
 import { SignalingMetrics } from '../metrics/signaling-metrics.js';
 import { CallPolicy } from '../privacy/call-policy.js';
+import { CallPushNotifier } from '../push/call-push-notifier.js';
 import { CallLog } from './call-log.js';
 import { CallMachine } from './call-machine.js';
 import { CallStartLimiter } from './call-start-limiter.js';
@@ -51,6 +58,8 @@ export class SignalingGateway
     private readonly config: AppConfig,
     private readonly resume: ResumeService,
     private readonly metrics: SignalingMetrics,
+    // Web Push (issue 21): absent in unit tests that build the gateway by hand.
+    @Optional() push?: CallPushNotifier,
   ) {
     this.callStarts = new CallStartLimiter(config.signaling.callStarts);
     this.expiry = new SessionExpiry(
@@ -63,6 +72,7 @@ export class SignalingGateway
       timers: nodeTimers,
       observers: [history, this.expiry, this.callStarts, new CallLog(), metrics],
       ringTimeoutMs: config.signaling.ringTimeoutMs,
+      push,
     });
     this.frames = {
       calls: this.machine,
@@ -70,7 +80,9 @@ export class SignalingGateway
       policy,
       logger: this.logger,
       live: (session) => registry.get(session.id) !== undefined,
+      push,
     };
+    push?.onDecline((callId, callee) => this.machine.declineRinging(callId, callee));
   }
 
   onModuleInit(): void {

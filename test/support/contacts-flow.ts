@@ -145,6 +145,8 @@ export function describeContactsFlow(title: string, start: () => Promise<TestApp
 
     it('the migration can be reverted and run again', async () => {
       const db = app?.app.get(DataSource) ?? assert.fail();
+      // Newest first: the push subscriptions (issue 21), then contacts and privacy.
+      await db.undoLastMigration();
       await db.undoLastMigration();
       const tables = async () =>
         (
@@ -155,11 +157,18 @@ export function describeContactsFlow(title: string, start: () => Promise<TestApp
           )
         )
           .map((row) => row.name)
-          .filter((name) => ['contact_links', 'blocks', 'deleted_accounts'].includes(name))
+          .filter((name) =>
+            ['contact_links', 'blocks', 'deleted_accounts', 'push_subscriptions'].includes(name),
+          )
           .sort();
       expect(await tables()).toStrictEqual([]);
       await db.runMigrations();
-      expect(await tables()).toStrictEqual(['blocks', 'contact_links', 'deleted_accounts']);
+      expect(await tables()).toStrictEqual([
+        'blocks',
+        'contact_links',
+        'deleted_accounts',
+        'push_subscriptions',
+      ]);
     });
   });
 }

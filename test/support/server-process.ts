@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../src/config/paths.js';
+import { vapidEnv } from './vapid.js';
 
 const MAIN = join(PROJECT_ROOT, 'dist', 'main.js');
 
@@ -48,6 +49,7 @@ export async function startServerProcess(
       PATH: process.env.PATH,
       NODE_ENV: 'production',
       JWT_SECRET: 'server-process-test-'.padEnd(48, '7'),
+      ...vapidEnv(),
       DATA_DIR: dataDir,
       PORT: '0',
       HOST: '127.0.0.1',

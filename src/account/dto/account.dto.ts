@@ -2,6 +2,7 @@ import { IsString, Length, MinLength } from 'class-validator';
 import type { CallHistoryEntryDto } from '../../calls/dto/call-history.dto.js';
 import type { ListedAccountDto } from '../../contacts/dto/contact.dto.js';
 import type { PrivacySettingsDto } from '../../privacy/dto/privacy.dto.js';
+import type { PushDeviceDto } from '../../push/dto/push-subscription.dto.js';
 import { IsDisplayName } from '../../users/dto/display-name.js';
 import type { UserProfileDto } from '../../users/dto/user-profile.dto.js';
 
@@ -41,4 +42,6 @@ export interface AccountDataDto {
   contactRequestsSent: ListedAccountDto[];
   blocked: ListedAccountDto[];
   calls: CallHistoryEntryDto[];
+  /** The browsers rung by push when no Dialtone page is open. */
+  pushDevices: PushDeviceDto[];
 }
