@@ -33,6 +33,7 @@ export class PeerLink {
   private work: Promise<void> = Promise.resolve();
   private local: MediaStream | undefined;
   private localAttached = false;
+  private verifyChannelOpened = false;
   private recoveryTimer: number | undefined;
   private closed = false;
 
@@ -177,6 +178,7 @@ export class PeerLink {
     if (this.localAttached) {
       return;
     }
+    this.openVerifyChannel();
     if (!local) {
       // The callee answers before its camera is open: every kind gets a sending slot now, and
       // its track follows by replaceTrack (fillAnsweredSlots).
@@ -198,6 +200,21 @@ export class PeerLink {
     }
   }
 
+  /**
+   * The call's verification channel (issue 23), once per connection. Negotiated (same id on both
+   * sides), so it needs no signaling of its own; opened with the media so that the caller's one
+   * offer, made only after the callee accepted, already includes it.
+   */
+  private openVerifyChannel(): void {
+    if (this.verifyChannelOpened) {
+      return;
+    }
+    this.verifyChannelOpened = true;
+    this.events.verifyChannel?.(
+      this.pc.createDataChannel(VERIFY_CHANNEL.label, VERIFY_CHANNEL.init),
+    );
+  }
+
   private sendingSlot(kind: MediaKind): void {
     const transceiver = this.transceiverFor(kind);
     if (transceiver) {
@@ -205,11 +222,6 @@ export class PeerLink {
     } else {
       this.pc.addTransceiver(kind, { direction: 'sendrecv' });
     }
-    // Negotiated (same id on both sides), so it needs no signaling of its own; created here so
-    // that the caller's one offer, made only after the callee accepted, already includes it.
-    this.events.verifyChannel?.(
-      this.pc.createDataChannel(VERIFY_CHANNEL.label, VERIFY_CHANNEL.init),
-    );
   }
 
   private async offer(): Promise<void> {
