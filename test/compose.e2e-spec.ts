@@ -681,6 +681,12 @@ describe('docker-compose.yml', () => {
         'METRICS_TOKEN',
         'DATABASE_PASSWORD',
         'LOCAL_CA_CERT',
+        'VAPID_PUBLIC_KEY',
+        'VAPID_PRIVATE_KEY',
+        // Web Push limits (docs/security.md): the defaults suit a LAN deployment.
+        'PUSH_ALLOWED_ENDPOINTS',
+        'PUSH_MAX_SUBSCRIPTIONS',
+        'PUSH_SEND_TIMEOUT_MS',
         'REDIS_URL_FILE',
         'DATABASE_URL_FILE',
         'LOCAL_CA_CERT_FILE',

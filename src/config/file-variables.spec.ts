@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ensureLocalCa } from '../setup/local-ca.js';
+import { SECRETS, vapidPublicKey } from '../setup/secrets.js';
 import { ConfigError } from './config-error.js';
 import { FILE_VARIABLES, withFileVariables } from './file-variables.js';
 import { loadConfig } from './load-config.js';
@@ -40,6 +41,7 @@ describe('*_FILE variables', () => {
 
   it('reads each secret from its file, without the trailing line break', () => {
     const jwt = 'f'.repeat(64);
+    const vapidPrivate = SECRETS.vapid_private_key.make();
     const config = loadConfig(
       production({
         JWT_SECRET_FILE: file('jwt', `${jwt}\n`),
@@ -49,6 +51,9 @@ describe('*_FILE variables', () => {
         DATABASE_URL: 'postgres://dialtone@postgres:5432/dialtone',
         DATABASE_PASSWORD_FILE: file('db', 'p@ss:w/rd\n'),
         REDIS_URL_FILE: file('redis', 'redis://:pw@redis:6379'),
+        VAPID_PUBLIC_KEY_FILE: file('vapid-public', `${vapidPublicKey(vapidPrivate)}\n`),
+        VAPID_PRIVATE_KEY_FILE: file('vapid-private', `${vapidPrivate}\n`),
+        VAPID_SUBJECT: 'https://192.168.1.20',
       }),
     );
     expect(config.jwt.secret.toString()).toBe(jwt);
@@ -63,6 +68,8 @@ describe('*_FILE variables', () => {
       'postgres:5432',
     ]);
     expect(config.redis?.url).toBe('redis://:pw@redis:6379');
+    expect(config.push.vapid.privateKey).toBe(vapidPrivate);
+    expect(config.push.vapid.publicKey).toBe(vapidPublicKey(vapidPrivate));
   });
 
   it('validates a value read from a file exactly like the plain variable', () => {
