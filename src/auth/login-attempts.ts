@@ -1,4 +1,4 @@
-import { LoginThrottle } from './login-throttle.js';
+import type { LoginThrottle } from './login-throttle.js';
 
 /** Bounds memory under a credential-stuffing flood: expired entries are swept past this size. */
 const SWEEP_THRESHOLD = 10_000;
@@ -18,15 +18,13 @@ export interface LoginAttemptLimits {
  * check while none had failed yet. A success forgets the failures; an attempt the server could
  * not evaluate (a full hashing queue) is given back with `abandon`.
  */
-export class LoginAttempts extends LoginThrottle {
+export class LoginAttempts implements LoginThrottle {
   private readonly failures = new Map<string, number[]>();
 
   constructor(
     private readonly limits: LoginAttemptLimits,
     private readonly now: () => number = Date.now,
-  ) {
-    super();
-  }
+  ) {}
 
   /**
    * Seconds until another attempt is allowed, or 0 when this one may go ahead — in which case it

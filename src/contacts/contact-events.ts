@@ -3,9 +3,10 @@ import { type ContactMessage, type ContactSummary, SYSTEM_USER } from '../signal
 
 /**
  * The seam between contacts and the sockets: the contacts feature publishes what a user's pages
- * should hear, the signaling gateway delivers it to that user's sessions. In-process here; with
- * several instances (issue 11) an implementation publishes through Redis, so that whichever
- * instance holds the user's sockets delivers.
+ * should hear, the signaling gateway delivers it to that user's sessions. In-process here
+ * (LocalContactEvents); with REDIS_URL published on the bus, so that whichever instance holds the
+ * user's sockets delivers (SignalingEngine.contactEvents; test/contact-events.contract.e2e-spec.ts
+ * holds both to one behaviour).
  */
 export abstract class ContactEvents {
   abstract publish(message: ContactMessage): void;
@@ -13,7 +14,7 @@ export abstract class ContactEvents {
 }
 
 @Injectable()
-export class LocalContactEvents extends ContactEvents {
+export class LocalContactEvents implements ContactEvents {
   private readonly listeners: ((message: ContactMessage) => void)[] = [];
 
   publish(message: ContactMessage): void {

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { PresenceService } from '../users/presence.service.js';
+import { Presence } from '../users/presence.js';
 import { ContactEvents, contactEvent } from './contact-events.js';
 import { Relationships } from './relationships.js';
 
@@ -13,7 +13,7 @@ export class ContactPresence {
   private readonly logger = new Logger('ContactPresence');
 
   constructor(
-    private readonly presence: PresenceService,
+    private readonly presence: Presence,
     private readonly relationships: Relationships,
     private readonly events: ContactEvents,
   ) {

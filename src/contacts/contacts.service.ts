@@ -2,7 +2,7 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { RateBuckets } from '../auth/rate-buckets.js';
 import { RequestBudget } from '../auth/request-budget.js';
 import { AppConfig } from '../config/app-config.js';
-import { PresenceService } from '../users/presence.service.js';
+import { Presence } from '../users/presence.js';
 import { UsersService } from '../users/users.service.js';
 import { ContactEvents, contactEvent } from './contact-events.js';
 import { conflict } from './conflict.js';
@@ -28,7 +28,7 @@ export class ContactsService {
   constructor(
     private readonly relationships: Relationships,
     private readonly users: UsersService,
-    private readonly presence: PresenceService,
+    private readonly presence: Presence,
     private readonly events: ContactEvents,
     private readonly config: AppConfig,
     buckets: RateBuckets,

@@ -7,7 +7,7 @@ import { likePrefix } from '../common/like-prefix.js';
 import { AppConfig } from '../config/app-config.js';
 import { byPresenceThenName } from '../contacts/contact-order.js';
 import { type Person, Relationships } from '../contacts/relationships.js';
-import { PresenceService } from '../users/presence.service.js';
+import { Presence } from '../users/presence.js';
 import { User } from '../users/user.entity.js';
 import type { DirectoryEntryDto } from './dto/directory-entry.dto.js';
 
@@ -23,7 +23,7 @@ export class DirectoryService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly relationships: Relationships,
-    private readonly presence: PresenceService,
+    private readonly presence: Presence,
     config: AppConfig,
     buckets: RateBuckets,
   ) {

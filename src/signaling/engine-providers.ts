@@ -4,7 +4,7 @@ import type { Repository } from 'typeorm';
 import { RevokedToken } from '../auth/revoked-token.entity.js';
 import { TokenRevocations } from '../auth/token-revocations.js';
 import { ContactEvents } from '../contacts/contact-events.js';
-import { PresenceService } from '../users/presence.service.js';
+import { Presence } from '../users/presence.js';
 import { UsersService } from '../users/users.service.js';
 import { SignalingEngine } from './engine.js';
 
@@ -14,7 +14,7 @@ import { SignalingEngine } from './engine.js';
  * revocations.
  */
 export const presenceProvider: Provider = {
-  provide: PresenceService,
+  provide: Presence,
   inject: [SignalingEngine],
   useFactory: (engine: SignalingEngine) => engine.presence(),
 };

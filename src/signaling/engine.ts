@@ -4,7 +4,7 @@ import type { RateBuckets } from '../auth/rate-buckets.js';
 import type { RevokedToken } from '../auth/revoked-token.entity.js';
 import type { TokenRevocations } from '../auth/token-revocations.js';
 import type { ContactEvents } from '../contacts/contact-events.js';
-import type { PresenceService } from '../users/presence.service.js';
+import type { Presence, PresenceCounter } from '../users/presence.js';
 import type { UsersService } from '../users/users.service.js';
 
 /** What /health shows for the engine: nothing (memory), or whether its shared store answers. */
@@ -34,7 +34,12 @@ export abstract class SignalingEngine {
   /** What GET /health asks, or undefined when the engine has nothing to report (memory). */
   abstract readonly health: EngineHealth | undefined;
   /** Who is online (a user's first session opened / last one closed), with change listeners. */
-  abstract presence(): PresenceService | Promise<PresenceService>;
+  abstract presence(): Presence | Promise<Presence>;
+  /**
+   * Where SessionRegistry reports the sessions this process opens and closes, when presence is
+   * counted from them (memory); undefined when the engine's session store counts them (Redis).
+   */
+  abstract presenceCounter(): PresenceCounter | undefined;
   /** Contact events to the sessions of a user, wherever they are held. */
   abstract contactEvents(): ContactEvents;
   /** Logouts, log-out-everywhere and deletions, heard by every instance. */

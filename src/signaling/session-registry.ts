@@ -1,13 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TokenRevocations, type RevokedAccount } from '../auth/token-revocations.js';
 import { ContactEvents } from '../contacts/contact-events.js';
-import { PresenceService } from '../users/presence.service.js';
+import { PresenceCounter } from '../users/presence.js';
 import type { Outbox, SessionDirectory } from './call-machine.types.js';
 import { CloseCode, type ServerMessage } from './protocol.js';
 import type { SignalingSession } from './signaling-session.js';
 
 /**
- * Live sessions by id and by username (O(1) routing); keeps presence in step, delivers contact
+ * Live sessions by id and by username (O(1) routing); keeps presence in step (memory), delivers contact
  * events to every session of their user, and closes the sessions whose token was revoked
  * (logout) with 4001, which sends their pages to the login.
  */
@@ -17,7 +17,8 @@ export class SessionRegistry implements SessionDirectory, Outbox {
   private readonly byUser = new Map<string, SignalingSession[]>();
 
   constructor(
-    private readonly presence: PresenceService,
+    // undefined where the engine's session store counts presence itself (Redis).
+    @Inject(PresenceCounter) private readonly presence: PresenceCounter | undefined,
     private readonly revocations: TokenRevocations,
     contactEvents: ContactEvents,
   ) {
@@ -32,7 +33,7 @@ export class SessionRegistry implements SessionDirectory, Outbox {
   add(session: SignalingSession): void {
     this.byId.set(session.id, session);
     this.byUser.set(session.username, [...this.sessionsOf(session.username), session]);
-    this.presence.sessionOpened(session.username);
+    this.presence?.sessionOpened(session.username);
   }
 
   /** False when the session was already gone (removed once, however many ways it ends). */
@@ -46,7 +47,7 @@ export class SessionRegistry implements SessionDirectory, Outbox {
     } else {
       this.byUser.delete(session.username);
     }
-    this.presence.sessionClosed(session.username);
+    this.presence?.sessionClosed(session.username);
     return true;
   }
 

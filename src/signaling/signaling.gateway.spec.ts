@@ -9,7 +9,7 @@ import type { CallHistoryService } from '../calls/call-history.service.js';
 import { loadConfig } from '../config/load-config.js';
 import type { ContactEvents } from '../contacts/contact-events.js';
 import type { CallPolicy } from '../privacy/call-policy.js';
-import { PresenceService } from '../users/presence.service.js';
+import { LocalPresence } from '../users/presence.js';
 import type { CallObserver } from './call-machine.types.js';
 import type { ServerMessage } from './protocol.js';
 import type { ResumeService } from './resume/resume.service.js';
@@ -78,7 +78,7 @@ describe('SignalingGateway: one failing frame never takes more than its own sock
   beforeEach(() => {
     logged.length = 0;
     failOn = undefined;
-    const presence = new PresenceService();
+    const presence = new LocalPresence();
     const users: Record<string, AuthenticatedUser> = {};
     // A history observer that can be told to fail: stands for any bug behind a frame.
     const history = {

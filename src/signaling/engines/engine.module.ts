@@ -4,6 +4,7 @@ import { LoginThrottle } from '../../auth/login-throttle.js';
 import { RateBuckets } from '../../auth/rate-buckets.js';
 import type { AppConfig } from '../../config/app-config.js';
 import { SignalingMetrics } from '../../metrics/signaling-metrics.js';
+import { PresenceCounter } from '../../users/presence.js';
 import { SignalingEngine } from '../engine.js';
 import { ResumeService } from '../resume/resume.service.js';
 import { SignalingGateway } from '../signaling.gateway.js';
@@ -60,11 +61,17 @@ export class SignalingEngineModule {
           inject: [SignalingEngine],
           useFactory: (engine: SignalingEngine) => engine.loginThrottle(lockout),
         },
+        {
+          provide: PresenceCounter,
+          inject: [SignalingEngine],
+          useFactory: (engine: SignalingEngine) => engine.presenceCounter(),
+        },
       ],
       exports: [
         SignalingEngine,
         RateBuckets,
         LoginThrottle,
+        PresenceCounter,
         ...(config.redis ? [RedisSignaling] : []),
       ],
     };
@@ -98,8 +105,18 @@ export class SignalingEngineModule {
   }
 }
 
-/** The HTTP request budgets' refusals (429) count in GET /metrics as `http:<budget>`. */
+/**
+ * The HTTP request budgets' refusals (429) count in GET /metrics as `http:<budget>`: wrapped
+ * around whichever engine's buckets, so that no engine has to count them.
+ */
 function counted(buckets: RateBuckets, metrics: SignalingMetrics): RateBuckets {
-  buckets.onRefused((budget) => metrics.rateLimited(`http:${budget}`));
-  return buckets;
+  return {
+    take: async (budget, key, perMinute) => {
+      const wait = await buckets.take(budget, key, perMinute);
+      if (wait > 0) {
+        metrics.rateLimited(`http:${budget}`);
+      }
+      return wait;
+    },
+  };
 }

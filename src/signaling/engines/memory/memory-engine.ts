@@ -6,20 +6,27 @@ import { LocalRateBuckets, type RateBuckets } from '../../../auth/rate-buckets.j
 import type { RevokedToken } from '../../../auth/revoked-token.entity.js';
 import type { TokenRevocations } from '../../../auth/token-revocations.js';
 import { type ContactEvents, LocalContactEvents } from '../../../contacts/contact-events.js';
-import { PresenceService } from '../../../users/presence.service.js';
+import { LocalPresence, type Presence, type PresenceCounter } from '../../../users/presence.js';
 import type { UsersService } from '../../../users/users.service.js';
-import { type LockoutLimits, SignalingEngine } from '../../engine.js';
+import type { LockoutLimits, SignalingEngine } from '../../engine.js';
 
 /**
  * One process, no REDIS_URL: every seam in this process's memory (revocations in the database,
  * mirrored here). The call rules run in CallMachine, driven by SignalingGateway.
  */
-export class MemoryEngine extends SignalingEngine {
+export class MemoryEngine implements SignalingEngine {
   readonly name = 'memory';
   readonly health = undefined;
 
-  presence(): PresenceService {
-    return new PresenceService();
+  /** Presence counted from this process's sessions: one object behind both seams. */
+  private readonly localPresence = new LocalPresence();
+
+  presence(): Presence {
+    return this.localPresence;
+  }
+
+  presenceCounter(): PresenceCounter {
+    return this.localPresence;
   }
 
   contactEvents(): ContactEvents {

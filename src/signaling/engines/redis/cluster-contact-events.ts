@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ContactEvents } from '../../../contacts/contact-events.js';
+import type { ContactEvents } from '../../../contacts/contact-events.js';
 import type { ContactMessage } from '../../protocol.js';
 import type { RedisSignaling } from './redis-signaling.js';
 
@@ -7,12 +7,11 @@ import type { RedisSignaling } from './redis-signaling.js';
  * Contact events across instances: published on the bus, and every instance (this one too)
  * hands them to its listener, which delivers to the sessions of `toUser` that it holds.
  */
-export class ClusterContactEvents extends ContactEvents {
+export class ClusterContactEvents implements ContactEvents {
   private readonly logger = new Logger('ClusterContactEvents');
   private readonly listeners: ((message: ContactMessage) => void)[] = [];
 
   constructor(private readonly cluster: RedisSignaling) {
-    super();
     cluster.bus.on('contact', ({ message }) => {
       this.listeners.forEach((listener) => listener(message as ContactMessage));
     });

@@ -1,21 +1,21 @@
 import { Logger } from '@nestjs/common';
-import { PresenceService } from '../../../users/presence.service.js';
+import type { Presence } from '../../../users/presence.js';
 import type { RedisSignaling } from './redis-signaling.js';
 
 /**
- * Presence across instances, with PresenceService's synchronous reads: each instance keeps a copy
+ * Presence across instances, with synchronous reads: each instance keeps a copy
  * of the online set (loaded at start, re-loaded after every reconnect) that the bus keeps current
  * — the open and end scripts publish when a user's first session opens or last one ends, on
  * whichever instance. Listeners (contacts) hear a change once across instances: on the instance
- * whose script made it. Local session counts are ignored: Redis counts every instance's sessions.
+ * whose script made it. Sessions are counted in Redis by those scripts, for every instance, so
+ * this engine has no PresenceCounter.
  */
-export class ClusterPresence extends PresenceService {
+export class ClusterPresence implements Presence {
   private readonly logger = new Logger('ClusterPresence');
   private readonly online = new Set<string>();
   private readonly changeListeners: ((username: string) => void)[] = [];
 
   constructor(private readonly cluster: RedisSignaling) {
-    super();
     cluster.bus.on('presence', ({ user, online }) => this.set(user, online));
     cluster.scripts.onPresence((user, online) => {
       this.set(user, online);
@@ -36,20 +36,12 @@ export class ClusterPresence extends PresenceService {
     }
   }
 
-  override isOnline(username: string): boolean {
+  isOnline(username: string): boolean {
     return this.online.has(username);
   }
 
-  override onChange(listener: (username: string) => void): void {
+  onChange(listener: (username: string) => void): void {
     this.changeListeners.push(listener);
-  }
-
-  override sessionOpened(): void {
-    // Counted in Redis by the open script, for every instance.
-  }
-
-  override sessionClosed(): void {
-    // Counted in Redis by the end script.
   }
 
   private set(user: string, online: boolean): void {

@@ -1,5 +1,5 @@
-import { LoginThrottle } from '../../../auth/login-throttle.js';
-import { RateBuckets } from '../../../auth/rate-buckets.js';
+import type { LoginThrottle } from '../../../auth/login-throttle.js';
+import type { RateBuckets } from '../../../auth/rate-buckets.js';
 import { LuaScript } from './lua-script.js';
 import { readLua } from './lua/signaling-lua.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -18,29 +18,25 @@ function limitScripts(): typeof scripts {
 }
 
 /** The request budgets of every instance together (see RateBuckets). */
-export class ClusterRateBuckets extends RateBuckets {
+export class ClusterRateBuckets implements RateBuckets {
   private readonly scripts = limitScripts();
 
-  constructor(private readonly cluster: RedisSignaling) {
-    super();
-  }
+  constructor(private readonly cluster: RedisSignaling) {}
 
-  protected takeToken(budget: string, key: string, perMinute: number): Promise<number> {
+  take(budget: string, key: string, perMinute: number): Promise<number> {
     const bucket = this.cluster.scripts.keys.rateBucket(budget, key);
     return this.scripts.takeToken.run<number>(this.cluster.connection, [bucket, String(perMinute)]);
   }
 }
 
 /** The login lock-out of every instance together: N instances never grant N times the guesses. */
-export class ClusterLoginThrottle extends LoginThrottle {
+export class ClusterLoginThrottle implements LoginThrottle {
   private readonly scripts = limitScripts();
 
   constructor(
     private readonly cluster: RedisSignaling,
     private readonly limits: { maxFailures: number; windowMs: number },
-  ) {
-    super();
-  }
+  ) {}
 
   begin(username: string, ip: string): Promise<number> {
     const { maxFailures, windowMs } = this.limits;

@@ -4,9 +4,9 @@ import type { RateBuckets } from '../../../auth/rate-buckets.js';
 import type { RevokedToken } from '../../../auth/revoked-token.entity.js';
 import type { TokenRevocations } from '../../../auth/token-revocations.js';
 import type { ContactEvents } from '../../../contacts/contact-events.js';
-import type { PresenceService } from '../../../users/presence.service.js';
+import type { Presence } from '../../../users/presence.js';
 import type { UsersService } from '../../../users/users.service.js';
-import { type EngineHealth, type LockoutLimits, SignalingEngine } from '../../engine.js';
+import type { EngineHealth, LockoutLimits, SignalingEngine } from '../../engine.js';
 import { ClusterContactEvents } from './cluster-contact-events.js';
 import { ClusterPresence } from './cluster-presence.js';
 import { ClusterLoginThrottle, ClusterRateBuckets } from './cluster-rate-limits.js';
@@ -17,19 +17,23 @@ import type { RedisSignaling } from './redis-signaling.js';
  * REDIS_URL: every seam shared by the instances through one Redis (a single node or a primary,
  * not a Redis Cluster). The call rules run in RedisCallSwitch, driven by ClusterSignalingGateway.
  */
-export class RedisEngine extends SignalingEngine {
+export class RedisEngine implements SignalingEngine {
   readonly name = 'redis';
   readonly health: EngineHealth;
 
   constructor(private readonly cluster: RedisSignaling) {
-    super();
     this.health = { name: 'redis', check: () => this.check() };
   }
 
-  async presence(): Promise<PresenceService> {
+  async presence(): Promise<Presence> {
     const presence = new ClusterPresence(this.cluster);
     await presence.load();
     return presence;
+  }
+
+  /** The open and end scripts count every instance's sessions in Redis. */
+  presenceCounter(): undefined {
+    return undefined;
   }
 
   contactEvents(): ContactEvents {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { PresenceService } from './presence.service.js';
+import { LocalPresence } from './presence.js';
 
-describe('PresenceService', () => {
+describe('LocalPresence', () => {
   it('reports a change only when the first session opens and when the last one closes', () => {
-    const presence = new PresenceService();
+    const presence = new LocalPresence();
     const changes: string[] = [];
     presence.onChange((username) => changes.push(`${username}:${presence.isOnline(username)}`));
     presence.sessionOpened('alice');
