@@ -8,7 +8,11 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { launchFirefox } from '../dist-test/test/browser/firefox.js';
+import {
+  launchPushFirefox,
+  shownNotifications,
+  subscribeToPush,
+} from '../dist-test/test/browser/firefox-push.js';
 import { startMockAutopush } from '../dist-test/test/support/mock-autopush.js';
 import { SignalingClient } from '../dist-test/test/support/signaling-client.js';
 import { createUser, startTestApp } from '../dist-test/test/support/test-app.js';
@@ -36,33 +40,10 @@ const app = await startTestApp({
   CALL_COOLDOWN: '1',
   CALL_STARTS_PER_CALLEE: '1000',
 });
-const firefox = await launchFirefox({
-  'dom.push.serverURL': `${autopush.origin.replace('http', 'ws')}/`,
-  'dom.push.testing.allowInsecureServerURL': true,
-  'dom.push.connection.enabled': true,
-  'permissions.default.desktop-notification': 1,
-  'dom.push.testing.ignorePermission': true,
-  'alerts.useSystemBackend': false,
-});
+const firefox = await launchPushFirefox(autopush);
 try {
   const bob = await createUser(app.baseUrl, 'bob', 'Bob');
-  await firefox.navigate(`${app.baseUrl}/login`);
-  await firefox.evaluate(`(() => {
-    const form = document.querySelector('form');
-    form.querySelector('[name=username]').value = ${JSON.stringify(bob.username)};
-    form.querySelector('[name=password]').value = ${JSON.stringify(bob.password)};
-    form.submit();
-  })()`);
-  await until(async () => (await firefox.evaluate('location.pathname')).startsWith('/webrtc/'));
-  await autopush.hello();
-  await until(
-    async () => !(await firefox.evaluate(`document.getElementById('push-ring').disabled`)),
-  );
-  await firefox.evaluate(`document.getElementById('push-ring').click()`);
-  await until(
-    async () =>
-      (await firefox.evaluate(`document.getElementById('push-field').dataset.pushState`)) === 'on',
-  );
+  await subscribeToPush(firefox, app.baseUrl, bob, autopush);
   await firefox.navigate(`${app.baseUrl}/offline`);
   const alice = await createUser(app.baseUrl, 'alice', 'Alice');
   const ws = await SignalingClient.connect(app.baseUrl, alice.token);
@@ -71,10 +52,8 @@ try {
     const sentAt = performance.now();
     ws.send({ type: 'call_start', toUser: bob.username });
     const { callId } = await ws.next('ringing');
-    await until(() =>
-      firefox.evaluate(`navigator.serviceWorker.ready
-        .then((registration) => registration.getNotifications({ tag: ${JSON.stringify(callId)} }))
-        .then((list) => list.some((n) => n.requireInteraction))`),
+    await until(async () =>
+      (await shownNotifications(firefox, callId)).some((n) => n.requireInteraction),
     );
     shownMs.push(performance.now() - sentAt);
     ws.send({ type: 'hangup', toUser: bob.username, callId });

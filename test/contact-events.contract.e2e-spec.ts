@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type ContactEvents, contactEvent } from '../src/contacts/contact-events.js';
 import type { ContactMessage } from '../src/signaling/protocol.js';
-import { ENGINES, type EngineUnderTest, eventually } from './support/engines.js';
+import { eventually } from './browser/eventually.js';
+import { ENGINES, type EngineUnderTest } from './support/engines.js';
 
 /**
  * Contact events, one behaviour on every engine (SignalingEngine.contactEvents): in process in
@@ -35,7 +37,15 @@ describe.each(ENGINES)('contact events contract: %s', (name, create) => {
   async function settled(on: ContactEvents, messages: ContactMessage[]): Promise<ContactMessage[]> {
     const marker = contactEvent.removed('marker', 'end');
     on.publish(marker);
-    await eventually(() => messages.some((m) => m.toUser === 'marker'), 'the marker');
+    await eventually(
+      () =>
+        assert.ok(
+          messages.some((m) => m.toUser === 'marker'),
+          'the marker',
+        ),
+      3000,
+      10,
+    );
     return messages.filter((m) => m.toUser !== 'marker');
   }
 

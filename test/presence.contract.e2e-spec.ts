@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { Presence } from '../src/users/presence.js';
-import { ENGINES, type EngineUnderTest, eventually } from './support/engines.js';
+import { eventually } from './browser/eventually.js';
+import { ENGINES, type EngineUnderTest } from './support/engines.js';
 
 /**
  * Presence, one behaviour on every engine (SignalingEngine.presence): memory counts this process's
@@ -74,9 +76,17 @@ describe.each(ENGINES)('presence contract: %s', (name, create) => {
       const heardThere: string[] = [];
       otherPresence.onChange((username) => heardThere.push(username));
       const id = await openSession('alice');
-      await eventually(() => otherPresence.isOnline('alice'), 'alice online on the other instance');
+      await eventually(
+        () => assert.ok(otherPresence.isOnline('alice'), 'alice online on the other instance'),
+        3000,
+        10,
+      );
       await other.closeSession(id);
-      await eventually(() => !presence.isOnline('alice'), 'alice offline here');
+      await eventually(
+        () => assert.ok(!presence.isOnline('alice'), 'alice offline here'),
+        3000,
+        10,
+      );
       expect(changes).toStrictEqual(['alice:true']);
       expect(heardThere).toStrictEqual(['alice']);
     });

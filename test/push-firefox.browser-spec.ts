@@ -12,17 +12,12 @@ import type { PushDeviceDto } from '../src/push/dto/push-subscription.dto.js';
 import { CallPageDriver } from './browser/call-page-driver.js';
 import { launchChromium } from './browser/chromium.js';
 import { eventually } from './browser/eventually.js';
-import { type Firefox, launchFirefox } from './browser/firefox.js';
+import type { Firefox } from './browser/firefox.js';
+import { launchPushFirefox, shownNotifications, subscribeToPush } from './browser/firefox-push.js';
 import { call } from './support/http.js';
 import { type MockAutopush, startMockAutopush } from './support/mock-autopush.js';
 import { SignalingClient } from './support/signaling-client.js';
 import { createUser, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
-
-interface Shown {
-  title: string;
-  tag: string;
-  actions: string[];
-}
 
 describe('Web Push in Firefox, end to end', () => {
   let autopush: MockAutopush;
@@ -34,13 +29,7 @@ describe('Web Push in Firefox, end to end', () => {
   beforeAll(async () => {
     autopush = await startMockAutopush();
     app = await startTestApp({ PUSH_ALLOWED_ENDPOINTS: autopush.origin, RING_TIMEOUT_MS: '30000' });
-    firefox = await launchFirefox({
-      'dom.push.serverURL': `${autopush.origin.replace('http', 'ws')}/`,
-      'dom.push.testing.allowInsecureServerURL': true,
-      'dom.push.connection.enabled': true,
-      'permissions.default.desktop-notification': 1,
-      'dom.push.testing.ignorePermission': true,
-      'alerts.useSystemBackend': false,
+    firefox = await launchPushFirefox(autopush, {
       'media.navigator.streams.fake': true,
       'media.navigator.permission.disabled': true,
       'browser.shell.checkDefaultBrowser': false,
@@ -52,48 +41,13 @@ describe('Web Push in Firefox, end to end', () => {
     await autopush?.close();
   });
 
-  const notifications = () =>
-    firefox.evaluate<Shown[]>(`navigator.serviceWorker.ready
-      .then((registration) => registration.getNotifications())
-      .then((list) => list.map((n) => ({
-        title: n.title,
-        tag: n.tag,
-        actions: (n.actions || []).map((a) => a.action),
-      })))`);
+  const notifications = () => shownNotifications(firefox);
 
   it('subscribes from the settings switch, rings with no page open, and Accept answers', async () => {
     const user = await createUser(app.baseUrl, 'bob', 'Bob Builder');
     bob = user;
-    // Logs in through the real form.
-    await firefox.navigate(`${app.baseUrl}/login`);
-    await firefox.evaluate(`(() => {
-      const form = document.querySelector('form');
-      form.querySelector('[name=username]').value = ${JSON.stringify(user.username)};
-      form.querySelector('[name=password]').value = ${JSON.stringify(user.password)};
-      form.submit();
-    })()`);
-    await eventually(async () =>
-      expect(await firefox.evaluate<string>('location.pathname')).toBe(`/webrtc/${user.username}`),
-    );
-    // The readiness gate: Firefox talks to its push service only some seconds after launch.
-    await autopush.hello();
-    await eventually(
-      async () =>
-        expect(
-          await firefox.evaluate<boolean>(`document.getElementById('push-ring').disabled`),
-        ).toBe(false),
-      20_000,
-    );
-    await firefox.evaluate(`document.getElementById('push-ring').click()`);
-    await eventually(
-      async () =>
-        expect(
-          await firefox.evaluate<string>(
-            `document.getElementById('push-field').dataset.pushState + ' ' + document.getElementById('push-hint').textContent`,
-          ),
-        ).toBe(`on ${en.ui.pushOn}`),
-      20_000,
-    );
+    // Logs in through the real form, turns the call page's switch on.
+    expect(await subscribeToPush(firefox, app.baseUrl, user, autopush)).toBe(en.ui.pushOn);
     const devices = (
       await call(app.baseUrl, 'GET', '/push/subscriptions', { token: user.token })
     ).json<PushDeviceDto[]>();

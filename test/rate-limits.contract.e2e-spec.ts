@@ -130,7 +130,7 @@ describe.each(ENGINES)('rate limits contract: %s', (_name, create) => {
 
     it('attempts at once never get more than maxFailures through', async () => {
       const waits = await Promise.all(
-        Array.from({ length: 10 }, () => throttle.begin('alice', '10.0.0.9')),
+        Array.from({ length: 10 }, async () => throttle.begin('alice', '10.0.0.9')),
       );
       expect(waits.filter((wait) => wait === 0)).toHaveLength(3);
     });

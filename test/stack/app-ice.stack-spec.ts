@@ -13,7 +13,7 @@ import {
   httpCall,
   requireExecutable,
   run,
-  startStack,
+  startAppStack,
   Teardown,
   type Stack,
   launchStackChromium,
@@ -35,12 +35,7 @@ describe('the app behind Caddy hands out TURN credentials that coturn accepts', 
 
   beforeAll(async () => {
     requireExecutable(BIN.uclient);
-    stack = await startStack({
-      network: 'netns',
-      app: true,
-      appEntry: process.env.DIALTONE_STACK_APP_ENTRY,
-    });
-    teardown.add('stack', () => stack.stop());
+    stack = await startAppStack(teardown);
     browser = await launchStackChromium(stack, teardown);
   });
 

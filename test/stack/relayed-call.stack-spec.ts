@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import type { Account } from '../browser/call-page-driver.js';
 import { eventually } from '../browser/eventually.js';
 import type { SelectedPath } from '../browser/probe.js';
-import { callersOnStack, httpCall, startStack, Teardown, type Stack } from './stack.js';
+import { callersOnStack, httpCall, startAppStack, Teardown, type Stack } from './stack.js';
 
 const FOREIGN_ORIGIN = 'https://evil.example';
 
@@ -57,12 +57,7 @@ describe('a relay-only call between two Chromium browsers through Caddy, the app
     httpCall(method, `${stack.caddy.origin}${path}`, { ca: stack.caddy.rootCa, ...options });
 
   beforeAll(async () => {
-    stack = await startStack({
-      network: 'netns',
-      app: true,
-      appEntry: process.env.DIALTONE_STACK_APP_ENTRY,
-    });
-    teardown.add('stack', () => stack.stop());
+    stack = await startAppStack(teardown);
     // Two browsers (two Chromium processes), each entering the namespace and trusting only
     // the root CA in the stack's NSS DB.
     callers = await callersOnStack(stack, teardown, [alice, bob]);

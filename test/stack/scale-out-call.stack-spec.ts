@@ -13,7 +13,7 @@ import { en } from '../../src/i18n/en.js';
 import { type Account, CallPageDriver } from '../browser/call-page-driver.js';
 import { eventually } from '../browser/eventually.js';
 import { inboundBytes } from '../browser/probe.js';
-import { callersOnStack, sleep, startStack, Teardown, type Stack } from './stack.js';
+import { callersOnStack, sleep, startAppStack, Teardown, type Stack } from './stack.js';
 
 const SERVICE_RESTART = 1012;
 
@@ -26,13 +26,7 @@ describe('a call between users on two instances survives a SIGTERM of one of the
   let callers: Awaited<ReturnType<typeof callersOnStack>>;
 
   beforeAll(async () => {
-    stack = await startStack({
-      network: 'netns',
-      app: true,
-      instances: 2,
-      appEntry: process.env.DIALTONE_STACK_APP_ENTRY,
-    });
-    teardown.add('stack', () => stack.stop());
+    stack = await startAppStack(teardown, { instances: 2 });
     callers = await callersOnStack(stack, teardown, [alice, bob]);
   });
 

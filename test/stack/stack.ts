@@ -1100,6 +1100,24 @@ export async function callersOnStack(
   return { browsers, page };
 }
 
+/**
+ * The whole deployment with the built app, as the end-to-end stack suites start it: in a network
+ * namespace, the app from DIALTONE_STACK_APP_ENTRY (default dist/main.js), stopped by `teardown`.
+ */
+export async function startAppStack(
+  teardown: Teardown,
+  options: Pick<StackOptions, 'instances' | 'redisUrl'> = {},
+): Promise<Stack> {
+  const stack = await startStack({
+    network: 'netns',
+    app: true,
+    appEntry: process.env.DIALTONE_STACK_APP_ENTRY,
+    ...options,
+  });
+  teardown.add('stack', () => stack.stop());
+  return stack;
+}
+
 export async function startStack(options: StackOptions): Promise<Stack> {
   const teardown = new Teardown();
   try {

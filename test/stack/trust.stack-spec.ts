@@ -22,7 +22,7 @@ import {
   prepareBrowserHome,
   REPO_ROOT,
   run,
-  startStack,
+  startAppStack,
   tempDir,
   Teardown,
   trustInBrowserHome,
@@ -69,12 +69,7 @@ describe('/trust: a phone trusts the stack in one minute', () => {
   let trustUrl: string;
 
   beforeAll(async () => {
-    stack = await startStack({
-      network: 'netns',
-      app: true,
-      appEntry: process.env.DIALTONE_STACK_APP_ENTRY,
-    });
-    teardown.add('stack', () => stack.stop());
+    stack = await startAppStack(teardown);
     trustUrl = `${stack.caddy.httpOrigin}/trust`;
   });
 

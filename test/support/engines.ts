@@ -107,14 +107,3 @@ export const ENGINES: [string, () => Promise<EngineUnderTest>][] = [
   ['memory', () => Promise.resolve(memoryEngine())],
   ['redis', redisEngine],
 ];
-
-/** Resolves once `check` holds, polling every 10 ms for up to 3 s (the bus is asynchronous). */
-export async function eventually(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 3000;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`not within 3 s: ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
