@@ -8,8 +8,6 @@ function sessionExpiringIn(ms: number) {
   const session = {
     id: 's-1',
     user: { expiresAt: Date.now() + ms },
-    closeAfterCall: false,
-    expiryTimer: undefined as NodeJS.Timeout | undefined,
     closedWith: undefined as number | undefined,
     close(code: number) {
       this.closedWith = code;
@@ -47,7 +45,6 @@ describe('SessionExpiry', () => {
     );
     expiry.schedule(told);
     await jest.advanceTimersByTimeAsync(1000);
-    expect(told.closeAfterCall).toBe(true);
     expect(told.closedWith).toBeUndefined();
     expiry.callEnded({ callerSession: told.id } as CallSummary);
     expect(told.closedWith).toBe(4001);

@@ -20,6 +20,11 @@ export type InCallProbe = (sessionId: string) => boolean | Promise<boolean>;
  * soon as that call has ended, so that a token's expiry never cuts a call.
  */
 export class SessionExpiry implements CallObserver {
+  /** Each session's pending expiry (or re-check); kept here, the one place that arms them. */
+  private readonly timers = new WeakMap<SignalingSession, NodeJS.Timeout>();
+  /** Sessions whose token expired during a call: closed (4001) when the call ends. */
+  private readonly closeAfterCall = new WeakSet<SignalingSession>();
+
   constructor(
     private readonly isInCall: InCallProbe,
     /** This instance's session of that id, if it holds it. */
@@ -38,13 +43,13 @@ export class SessionExpiry implements CallObserver {
   }
 
   cancel(session: SignalingSession): void {
-    clearTimeout(session.expiryTimer);
+    clearTimeout(this.timers.get(session));
   }
 
   callEnded(call: CallSummary): void {
     for (const id of [call.callerSession, call.calleeSession]) {
       const session = id === undefined ? undefined : this.localSession(id);
-      if (session?.closeAfterCall) {
+      if (session && this.closeAfterCall.has(session)) {
         session.close(CloseCode.TOKEN_EXPIRED, EXPIRED_REASON);
       }
     }
@@ -56,7 +61,7 @@ export class SessionExpiry implements CallObserver {
       .then(() => this.isInCall(session.id))
       .catch(() => true);
     if (inCall) {
-      session.closeAfterCall = true;
+      this.closeAfterCall.add(session);
       this.arm(session, () => this.expire(session), IN_CALL_RECHECK_MS);
     } else {
       session.close(CloseCode.TOKEN_EXPIRED, EXPIRED_REASON);
@@ -64,7 +69,8 @@ export class SessionExpiry implements CallObserver {
   }
 
   private arm(session: SignalingSession, fire: () => void | Promise<void>, ms: number): void {
-    session.expiryTimer = setTimeout(() => void fire(), ms);
-    session.expiryTimer.unref();
+    const timer = setTimeout(() => void fire(), ms);
+    timer.unref();
+    this.timers.set(session, timer);
   }
 }

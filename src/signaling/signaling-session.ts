@@ -45,23 +45,20 @@ export class SignalingSession implements SessionRef {
   readonly id: string;
   readonly openedAt = Date.now();
   /** Pings sent since the last pong that echoed one; two unanswered and the session is dropped. */
-  awaitingPongs = 0;
-  /** The token expired during a call: close (4001) when the call ends. */
-  closeAfterCall = false;
-  expiryTimer: NodeJS.Timeout | undefined;
+  private unansweredPings = 0;
   /** Protocol 2 only: numbering, replay and the resume window; undefined on protocol 1. */
-  resumable: ResumableSession | undefined;
+  private resumableHalf: ResumableSession | undefined;
   /** Protocol 2 only: drops the socket after WS_SILENCE_TIMEOUT_MS without a frame. */
-  silence: SilenceWatch | undefined;
+  private silenceWatch: SilenceWatch | undefined;
   /** The server closed this session: its socket's close ends it (no resume window). */
-  closedByServer = false;
+  private serverClosed = false;
   /**
    * With REDIS_URL: every message goes through the shared store, which numbers it, keeps it for
    * a resume on any instance, and publishes it back to the instance holding the socket (`write`).
    */
-  outbox: ((message: ServerMessage) => void) | undefined;
-  /** Set by the gateway that opens the session: counts what it is sent and its rate-limit hits. */
-  metrics: SignalingMetrics | undefined;
+  private outbox: ((message: ServerMessage) => void) | undefined;
+  /** Counts what the session is sent and its rate-limit hits (given by the gateway). */
+  private sessionMetrics: SignalingMetrics | undefined;
   private readonly bucket: TokenBucket;
   /** The random payload of the latest ping: only a pong that echoes it shows the client reads. */
   private pingPayload: Buffer | undefined;
@@ -70,10 +67,10 @@ export class SignalingSession implements SessionRef {
   private dropped = 0;
 
   constructor(
-    /** Replaced when a v2 client resumes the session on a new socket. */
-    public socket: WebSocket,
+    /** Replaced when a v2 client resumes the session on a new socket (moveTo). */
+    private currentSocket: WebSocket,
     /** Replaced on resume too: the new socket's token (same account) has its own expiry. */
-    public user: AuthenticatedUser,
+    private currentUser: AuthenticatedUser,
     private readonly limits: SessionLimits,
     /** A resume on another instance (REDIS_URL) continues the session under its id. */
     id: string = randomUUID(),
@@ -82,15 +79,71 @@ export class SignalingSession implements SessionRef {
     this.bucket = new TokenBucket(limits.messageRate, limits.messageBurst);
   }
 
+  get socket(): WebSocket {
+    return this.currentSocket;
+  }
+
+  get user(): AuthenticatedUser {
+    return this.currentUser;
+  }
+
+  get awaitingPongs(): number {
+    return this.unansweredPings;
+  }
+
+  get resumable(): ResumableSession | undefined {
+    return this.resumableHalf;
+  }
+
+  get silence(): SilenceWatch | undefined {
+    return this.silenceWatch;
+  }
+
+  get closedByServer(): boolean {
+    return this.serverClosed;
+  }
+
+  get metrics(): SignalingMetrics | undefined {
+    return this.sessionMetrics;
+  }
+
+  /** The gateway that opens the session counts its traffic here. */
+  reportTo(metrics: SignalingMetrics): void {
+    this.sessionMetrics = metrics;
+  }
+
+  /** Protocol 2: from now on every message is numbered and kept for a resume. */
+  makeResumable(resumable: ResumableSession): void {
+    this.resumableHalf = resumable;
+  }
+
+  /** Watches the current socket for silence; a previous socket's watch is stopped. */
+  watchSilence(watch: SilenceWatch): void {
+    this.silenceWatch?.stop();
+    this.silenceWatch = watch;
+  }
+
+  /** With REDIS_URL: every message goes to the shared store instead of the socket (see field). */
+  sendThrough(outbox: (message: ServerMessage) => void): void {
+    this.outbox = outbox;
+  }
+
+  /** A resume moved the session onto a new socket, with that socket's token; liveness restarts. */
+  moveTo(socket: WebSocket, user: AuthenticatedUser): void {
+    this.currentSocket = socket;
+    this.currentUser = user;
+    this.unansweredPings = 0;
+  }
+
   /**
    * A ping with a fresh random payload; false instead when the last two went unanswered (the
    * caller drops the session).
    */
   ping(): boolean {
-    if (this.awaitingPongs >= 2) {
+    if (this.unansweredPings >= 2) {
       return false;
     }
-    this.awaitingPongs += 1;
+    this.unansweredPings += 1;
     this.pingPayload = randomBytes(PING_PAYLOAD_BYTES);
     this.socket.ping(this.pingPayload);
     return true;
@@ -102,7 +155,7 @@ export class SignalingSession implements SessionRef {
    */
   pong(payload: Buffer): void {
     if (this.pingPayload?.equals(payload)) {
-      this.awaitingPongs = 0;
+      this.unansweredPings = 0;
       this.pingPayload = undefined;
     }
   }
@@ -115,12 +168,12 @@ export class SignalingSession implements SessionRef {
     if (message.type === 'error') {
       logger.debug({ msg: 'error sent', ...sessionFields(this), code: message.code });
     }
-    this.metrics?.sent(message);
+    this.sessionMetrics?.sent(message);
     if (this.outbox) {
       return this.outbox(message);
     }
     // v2 numbers and keeps every message, also while away (no open socket), for the replay.
-    this.write(this.resumable ? this.resumable.record(message) : JSON.stringify(message));
+    this.write(this.resumableHalf ? this.resumableHalf.record(message) : JSON.stringify(message));
   }
 
   /** Writes a frame as it is (a v2 frame already carries its `seq`). */
@@ -140,11 +193,11 @@ export class SignalingSession implements SessionRef {
 
   close(code: number, reason: string): void {
     logger.log({ msg: 'closing socket', ...sessionFields(this), code, reason });
-    this.closedByServer = true;
-    if (this.resumable?.away) {
-      this.resumable.closeWhileAway(); // no socket to close: the session ends at once
+    this.serverClosed = true;
+    if (this.resumableHalf?.away) {
+      this.resumableHalf.closeWhileAway(); // no socket to close: the session ends at once
     } else {
-      this.resumable?.closing(); // ends with the socket's close: not resumable meanwhile
+      this.resumableHalf?.closing(); // ends with the socket's close: not resumable meanwhile
       this.socket.close(code, reason);
     }
   }
@@ -171,7 +224,7 @@ export class SignalingSession implements SessionRef {
     if (this.bucket.take()) {
       return true;
     }
-    this.metrics?.rateLimited('ws_messages');
+    this.sessionMetrics?.rateLimited('ws_messages');
     const now = Date.now();
     if (now - this.lastDropAt > FLOOD_CALM_MS) {
       this.floodStartedAt = now;

@@ -123,7 +123,7 @@ export class SignalingGateway
 
   /** A new session on its socket: welcome, session cap, token expiry, and a ring if one is due. */
   private open(session: SignalingSession): void {
-    session.metrics = this.metrics;
+    session.reportTo(this.metrics);
     const v2 = session.socket.protocol === SUBPROTOCOL_V2;
     const resumeToken = v2
       ? this.resume.enable(session, () => this.guard(session, () => this.drop(session)))
@@ -163,8 +163,7 @@ export class SignalingGateway
       }
     });
     if (socket.protocol === SUBPROTOCOL_V2) {
-      session.silence?.stop();
-      session.silence = this.resume.watchSilence(() => socket.terminate());
+      session.watchSilence(this.resume.watchSilence(() => socket.terminate()));
     }
   }
 
@@ -207,9 +206,7 @@ export class SignalingGateway
     { token, missed }: Resumption,
   ): void {
     const old = session.socket;
-    session.socket = socket;
-    session.user = user;
-    session.awaitingPongs = 0;
+    session.moveTo(socket, user);
     this.bind(session);
     this.logger.log({ msg: 'session resumed', ...sessionFields(session), missed: missed.length });
     old.close(CloseCode.SESSION_TAKEN_OVER, 'Session resumed on another connection');

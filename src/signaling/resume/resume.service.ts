@@ -47,7 +47,7 @@ export class ResumeService {
 
   /** Makes a new v2 session resumable and returns its first token. */
   enable(session: SignalingSession, lapsed: (reason: LapseReason) => void): string {
-    session.resumable = new ResumableSession({
+    const resumable = new ResumableSession({
       buffer: new MemoryReplayBuffer({
         messages: this.limits.bufferMessages,
         bytes: this.limits.bufferBytes,
@@ -56,7 +56,8 @@ export class ResumeService {
       windowMs: this.limits.windowMs,
       lapsed,
     });
-    return session.resumable.issueToken();
+    session.makeResumable(resumable);
+    return resumable.issueToken();
   }
 
   /** Calls `silent` once the socket has been quiet for WS_SILENCE_TIMEOUT_MS. */

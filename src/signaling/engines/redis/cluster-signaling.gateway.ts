@@ -168,9 +168,9 @@ export class ClusterSignalingGateway
    */
   private attach(session: SignalingSession, buffered: string[] | undefined): SessionLink {
     const link = new SessionLink(session, buffered, (error) => this.failed(session, error));
-    session.metrics = this.metrics;
+    session.reportTo(this.metrics);
     this.links.set(session, link);
-    session.outbox = (message) => {
+    session.sendThrough((message) => {
       this.cluster.sessions.send(session.id, message).catch((error: unknown) => {
         this.logger.warn({
           msg: 'a message was not delivered',
@@ -178,7 +178,7 @@ export class ClusterSignalingGateway
           err: error,
         });
       });
-    };
+    });
     const socket = session.socket;
     socket.on('message', (data, isBinary) => {
       if (!link.released) {
@@ -192,7 +192,7 @@ export class ClusterSignalingGateway
       }
     });
     if (socket.protocol === SUBPROTOCOL_V2) {
-      session.silence = this.watchSilence(() => socket.terminate());
+      session.watchSilence(this.watchSilence(() => socket.terminate()));
     }
     link.subscribed = this.cluster.connection.subscribe(
       this.cluster.sessions.channel(session.id),
