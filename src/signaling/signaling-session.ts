@@ -60,6 +60,8 @@ export class SignalingSession implements SessionRef {
    * a resume on any instance, and publishes it back to the instance holding the socket (`write`).
    */
   outbox: ((message: ServerMessage) => void) | undefined;
+  /** Web Push (issue 21): the page's browser is this subscribed device (push_device). */
+  pushDevice: string | undefined;
   /** Set by the gateway that opens the session: counts what it is sent and its rate-limit hits. */
   metrics: SignalingMetrics | undefined;
   private readonly bucket: TokenBucket;

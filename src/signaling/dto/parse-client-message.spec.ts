@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { ClientMessage } from '../protocol.js';
+import type { ClientMessage, PushDeviceRequest } from '../protocol.js';
 import {
   MAX_ICE_CANDIDATE_CHARS,
   MAX_ICE_TAG_CHARS,
@@ -20,13 +20,13 @@ function problemOf(frame: unknown): string {
   return result.problem;
 }
 
-function parsed(frame: object): ClientMessage {
+function parsed(frame: object): ClientMessage | PushDeviceRequest {
   const result = parseClientMessage(JSON.stringify(frame));
   assert.ok(!(result instanceof BadFrame), `unexpected BadFrame: ${String(problemText(result))}`);
   return result;
 }
 
-function problemText(result: ClientMessage | BadFrame): string | undefined {
+function problemText(result: ClientMessage | PushDeviceRequest | BadFrame): string | undefined {
   return result instanceof BadFrame ? result.problem : undefined;
 }
 
@@ -245,7 +245,7 @@ describe('parseClientMessage', () => {
         `{"type":${DEEP},"toUser":"bob"}`,
       ]) {
         expect(problemOf(frame)).toBe(
-          'type must be one of call_start, call_back, offer, answer, _ice, media_state, hangup',
+          'type must be one of call_start, call_back, offer, answer, _ice, media_state, hangup, push_device',
         );
       }
     });
