@@ -229,7 +229,8 @@ local function session_closed(sid, user)
   elseif sid == call.cs then
     hang_up_other_callee_sessions(call, nil, 'disconnected')
     end_call(call, 'disconnected')
-  elseif user == call.callee and redis.call('ZCARD', k_user_sessions(user)) == 0 then
+  elseif user == call.callee and not call.pd -- its devices ring on by push (Web Push)
+      and redis.call('ZCARD', k_user_sessions(user)) == 0 then
     system_reply_to(call.cs, call.caller, call.callee, 'offline', call.id)
     end_call(call, 'offline')
   end
