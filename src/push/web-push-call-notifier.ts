@@ -51,8 +51,7 @@ export class WebPushCallNotifier extends CallPushNotifier implements BeforeAppli
   }
 
   async devicesOf(username: string): Promise<string[]> {
-    const devices = await this.subscriptions.ofUsername(username);
-    return devices.map((device) => pushDeviceKey(device.endpoint));
+    return (await this.subscriptions.endpointsOf(username)).map(pushDeviceKey);
   }
 
   ring(call: PushedCall): void {
