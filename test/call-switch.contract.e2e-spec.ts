@@ -325,6 +325,16 @@ describe.each([
       expect(backend.pushes).toStrictEqual([`ring ${third} phone`]);
     });
 
+    it('a page whose socket dropped (away, v2) is no open page: its device rings by push', async () => {
+      const alice = await backend.open('alice');
+      const bobPhone = await backend.open('bob', true);
+      await backend.linkPushDevice(bobPhone, 'phone');
+      await backend.away(bobPhone);
+      await backend.calls.start(alice, 'bob', 'ring', ['phone']);
+      const { callId } = await alice.next('ringing');
+      expect(backend.pushes).toStrictEqual([`ring ${callId} phone`]);
+    });
+
     it('the caller cancels: cancelled; the last page closing leaves the devices ringing', async () => {
       const alice = await backend.open('alice');
       const bobLaptop = await backend.open('bob');

@@ -80,14 +80,16 @@ export class WebPushCallNotifier extends CallPushNotifier implements BeforeAppli
    */
   ringEnded(callId: string, reason: RingEndReason, ended?: EndedRing): void {
     const ring = this.rings.get(callId);
-    if (!ring && !ended) {
-      return;
-    }
+    let devices: Promise<PushSubscriptionRecord[]>;
     if (ring) {
       this.rings.delete(callId);
       clearTimeout(ring.forget);
+      devices = ring.rung;
+    } else if (ended) {
+      devices = this.subscribed(ended.to, ended.devices);
+    } else {
+      return;
     }
-    const devices = ring ? ring.rung : this.subscribed(ended!.to, ended!.devices);
     const payload: PushPayload = { type: 'call_ended', callId, reason };
     void this.track(
       devices.then((rung) =>

@@ -119,7 +119,9 @@ export class CallMachine {
     const calleeSessions = this.deps.directory.sessionsOf(toUser);
     const busy = this.callOfUser.has(toUser);
     // Web Push (issue 21): "offline" is no open session and no subscribed device.
-    const byPush = this.deps.push ? devicesToPush(pushDevices, calleeSessions) : [];
+    // A session away (its socket dropped: a locked phone's browser) is no open page to ring on.
+    const pages = calleeSessions.filter((session) => !this.away.has(session.id));
+    const byPush = this.deps.push ? devicesToPush(pushDevices, pages) : [];
     if (busy || (calleeSessions.length === 0 && byPush.length === 0)) {
       return this.attempt(from, toUser, busy ? 'busy' : 'offline');
     }

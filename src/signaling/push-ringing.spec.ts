@@ -95,6 +95,19 @@ describe('CallMachine: Web Push ringing', () => {
     expect(pushes.slice(1)).toStrictEqual(['ended call-1 answered_elsewhere bob laptop']);
   });
 
+  it('a page away (its socket dropped, waiting for a resume) does not keep its device from ringing', () => {
+    const { machine, sessions, pushes, alice } = harness();
+    const phonePage: SessionRef = { id: 'b1', username: 'bob', pushDevice: 'phone' };
+    sessions.push(phonePage);
+    machine.sessionAway(phonePage);
+    machine.start(alice, 'bob', 'ring', ['phone']);
+    expect(pushes).toStrictEqual([`ring call-1 bob ${T0 + RING_TIMEOUT_MS} phone`]);
+    machine.hangup(alice, 'bob');
+    machine.sessionBack(phonePage);
+    machine.start(alice, 'bob', 'ring', ['phone']);
+    expect(pushes.slice(2)).toStrictEqual([]);
+  });
+
   it('every device with its page open, or none subscribed: no push; without pages and devices: offline', () => {
     const { machine, sessions, pushes, alice, codesTo } = harness();
     sessions.push({ id: 'b1', username: 'bob', pushDevice: 'phone' });

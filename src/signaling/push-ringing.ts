@@ -8,13 +8,15 @@ import type { EndCode, PushRingEndReason, SessionRef } from './call-machine.type
 
 /**
  * The callee's subscribed devices (pushDeviceKeys) that have no open page: a device whose page is
- * open (its session named it with push_device) rings there, so it is not rung twice.
+ * open (its session named it with push_device) rings there, so it is not rung twice. `openPages`:
+ * the callee's sessions with a socket (one away, waiting for a resume, does not count: that is
+ * the phone whose browser dropped the page when it locked).
  */
 export function devicesToPush(
   subscribed: readonly string[],
-  calleeSessions: readonly SessionRef[],
+  openPages: readonly SessionRef[],
 ): string[] {
-  const open = new Set(calleeSessions.map((session) => session.pushDevice));
+  const open = new Set(openPages.map((session) => session.pushDevice));
   return [...new Set(subscribed)].filter((device) => !open.has(device));
 }
 

@@ -163,12 +163,13 @@ local function ring_timer(call)
 end
 
 -- Web Push (issue 21), as src/signaling/push-ringing.ts. The callee's subscribed devices
--- (pushDeviceKeys) that have no open page: a session's page names its device (field 'pd').
+-- (pushDeviceKeys) that have no open page: a session's page names its device (field 'pd'); a
+-- session away (field 'aa': its socket dropped, a locked phone) is no open page.
 local function devices_to_push(subscribed, callee_sessions)
   local seen = {}
   for _, callee_sid in ipairs(callee_sessions) do
-    local device = redis.call('HGET', k_session(callee_sid), 'pd')
-    if device then seen[device] = true end
+    local fields = redis.call('HMGET', k_session(callee_sid), 'pd', 'aa')
+    if fields[1] and not fields[2] then seen[fields[1]] = true end
   end
   local devices = {}
   for _, device in ipairs(subscribed) do
