@@ -15,6 +15,7 @@ import { Tones } from './call/tones.js';
 import { VideoButtons } from './call/video-buttons.js';
 import { ContactsPanel } from './contacts/contacts-panel.js';
 import { AnswerFromNotification } from './push/answer-from-notification.js';
+import { PushDeviceLink } from './push/push-device-link.js';
 import { PushToggle } from './push/push-toggle.js';
 import { registerServiceWorker } from './push/service-worker-registration.js';
 import { PrivacyPanel } from './contacts/privacy-panel.js';
@@ -76,6 +77,7 @@ const signaling = new SignalingClient(
         names.contactsChanged(); // a new contact (or a new display name) shows at once
       }
       if (message.type === 'welcome') {
+        void pushDevice.welcomed(); // a call rings this browser here, not also by push
         void contacts.refresh().then(() => names.contactsChanged()); // a new session: whatever changed while away is in the list
       }
     },
@@ -92,6 +94,8 @@ const signaling = new SignalingClient(
   },
   rejoin?.session,
 );
+const serviceWorker = registerServiceWorker(translator);
+const pushDevice = new PushDeviceLink((message) => signaling.send(message), serviceWorker);
 const names = new PeerNames({
   contact: (username) => contacts.book.contacts.find((entry) => entry.username === username),
 });
@@ -302,7 +306,8 @@ void new PushToggle(
   byId('push-ring', HTMLInputElement),
   byId('push-hint', HTMLElement),
   translator,
-  registerServiceWorker(translator),
+  serviceWorker,
+  (endpoint) => pushDevice.changed(endpoint),
 ).start();
 signaling.start();
 void recent.refresh();

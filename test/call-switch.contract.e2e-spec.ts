@@ -268,4 +268,129 @@ describe.each([
     expect(alice.inbox.filter((m) => m.type === 'error')).toStrictEqual([]);
     expect(backend.history).toStrictEqual([`started ${callId}`, `answered ${callId}`]);
   });
+  describe('Web Push ringing (issue 21): devices without an open page ring by push, once', () => {
+    /** The time a script's push event takes to be reported (Redis: the reply of the script). */
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+    it('no open page but subscribed devices: `ringing`, one ring push; a timeout ends it once', async () => {
+      const alice = await backend.open('alice');
+      await backend.calls.start(alice, 'bob', 'ring', ['phone', 'laptop', 'phone']);
+      const { callId } = await alice.next('ringing');
+      expect(backend.pushes).toStrictEqual([`ring ${callId} phone,laptop`]);
+      expect(await backend.isRinging(callId!, 'bob')).toBe(true);
+      expect(await alice.next('call_back')).toMatchObject({ code: 'no_answer', callId });
+      await new Promise((resolve) => setTimeout(resolve, OPTIONS.ringTimeoutMs + 700));
+      expect(backend.pushes).toStrictEqual([
+        `ring ${callId} phone,laptop`,
+        `ended ${callId} timeout phone,laptop`,
+      ]);
+      expect(backend.history).toStrictEqual([`started ${callId}`, `ended ${callId} no_answer`]);
+      expect(await backend.isRinging(callId!, 'bob')).toBe(false);
+    });
+
+    it('a device whose page is open rings there only; answered on the page, the others hear answered_elsewhere', async () => {
+      const alice = await backend.open('alice');
+      const bobPhone = await backend.open('bob');
+      await backend.linkPushDevice(bobPhone, 'phone');
+      await backend.calls.start(alice, 'bob', 'ring', ['phone', 'laptop']);
+      const { callId } = await alice.next('ringing');
+      expect(await bobPhone.next('call_start')).toMatchObject({ callId });
+      expect(backend.pushes).toStrictEqual([`ring ${callId} laptop`]);
+      await backend.calls.answer(bobPhone, 'alice', true, callId);
+      expect(await alice.next('call_back')).toMatchObject({ msg: '1', callId });
+      await backend.calls.hangup(alice, 'bob', 'hangup', callId);
+      await bobPhone.next('hangup');
+      await settle();
+      expect(backend.pushes).toStrictEqual([
+        `ring ${callId} laptop`,
+        `ended ${callId} answered_elsewhere laptop`,
+      ]);
+    });
+
+    it('every device has its page open: no push; the page unlinked (null): it rings by push too', async () => {
+      const alice = await backend.open('alice');
+      const bob = await backend.open('bob');
+      await backend.linkPushDevice(bob, 'phone');
+      const first = await ring(alice, bob);
+      await backend.calls.hangup(alice, 'bob', 'hangup', first);
+      await bob.next('hangup');
+      await backend.linkPushDevice(bob, undefined);
+      const second = await ring(alice, bob);
+      await backend.calls.hangup(alice, 'bob', 'hangup', second);
+      await bob.next('hangup');
+      await settle();
+      expect(backend.pushes).toStrictEqual([]); // ring() starts without devices
+      await backend.calls.start(alice, 'bob', 'ring', ['phone']);
+      const { callId: third } = await alice.next('ringing');
+      expect(backend.pushes).toStrictEqual([`ring ${third} phone`]);
+    });
+
+    it('a page whose socket dropped (away, v2) is no open page: its device rings by push', async () => {
+      const alice = await backend.open('alice');
+      const bobPhone = await backend.open('bob', true);
+      await backend.linkPushDevice(bobPhone, 'phone');
+      await backend.away(bobPhone);
+      await backend.calls.start(alice, 'bob', 'ring', ['phone']);
+      const { callId } = await alice.next('ringing');
+      expect(backend.pushes).toStrictEqual([`ring ${callId} phone`]);
+    });
+
+    it('the caller cancels: cancelled; the last page closing leaves the devices ringing', async () => {
+      const alice = await backend.open('alice');
+      const bobLaptop = await backend.open('bob');
+      await backend.calls.start(alice, 'bob', 'ring', ['phone']);
+      const { callId } = await alice.next('ringing');
+      await bobLaptop.next('call_start');
+      await backend.close(bobLaptop);
+      await settle();
+      expect(alice.inbox.filter((m) => m.type === 'call_back')).toStrictEqual([]);
+      expect(await backend.isRinging(callId!, 'bob')).toBe(true);
+      await backend.calls.hangup(alice, 'bob', 'hangup', callId);
+      await settle();
+      expect(backend.pushes).toStrictEqual([
+        `ring ${callId} phone`,
+        `ended ${callId} cancelled phone`,
+      ]);
+      expect(backend.history).toStrictEqual([`started ${callId}`, `ended ${callId} cancelled`]);
+    });
+
+    it('Decline from a notification: only for the callee, once; the caller hears rejected', async () => {
+      const alice = await backend.open('alice');
+      await backend.calls.start(alice, 'bob', 'ring', ['phone', 'laptop']);
+      const { callId } = await alice.next('ringing');
+      expect(await backend.isRinging(callId!, 'carol')).toBe(false);
+      expect(await backend.decline(callId!, 'carol')).toBe(false);
+      expect(await backend.decline(callId!, 'bob')).toBe(true);
+      expect(await alice.next('call_back')).toStrictEqual({
+        type: 'call_back',
+        fromUser: 'bob',
+        toUser: 'alice',
+        callId,
+        msg: '0',
+        code: 'rejected',
+      });
+      expect(await backend.decline(callId!, 'bob')).toBe(false);
+      expect(backend.pushes).toStrictEqual([
+        `ring ${callId} phone,laptop`,
+        `ended ${callId} declined phone,laptop`,
+      ]);
+      expect(backend.history).toStrictEqual([`started ${callId}`, `ended ${callId} rejected`]);
+    });
+
+    it('refused, do-not-disturb and busy callers push nothing and hear what they hear today', async () => {
+      const alice = await backend.open('alice');
+      const carol = await backend.open('carol');
+      await backend.calls.start(alice, 'bob', 'refused', ['phone']);
+      expect(await alice.next('call_back')).toMatchObject({ code: 'offline' });
+      await backend.calls.start(alice, 'bob', 'do_not_disturb', ['phone']);
+      expect(await alice.next('call_back')).toMatchObject({ code: 'unavailable' });
+      await backend.calls.start(carol, 'dave', 'ring', []);
+      expect(await carol.next('call_back')).toMatchObject({ code: 'offline' });
+      await backend.calls.start(carol, 'bob', 'ring', ['phone']);
+      const { callId } = await carol.next('ringing');
+      await backend.calls.start(alice, 'bob', 'ring', ['phone']);
+      expect(await alice.next('call_back')).toMatchObject({ code: 'busy' });
+      expect(backend.pushes).toStrictEqual([`ring ${callId} phone`]);
+    });
+  });
 });

@@ -16,6 +16,7 @@ import type { Firefox } from './browser/firefox.js';
 import { launchPushFirefox, shownNotifications, subscribeToPush } from './browser/firefox-push.js';
 import { call } from './support/http.js';
 import { type MockAutopush, startMockAutopush } from './support/mock-autopush.js';
+import { SessionRegistry } from '../src/signaling/session-registry.js';
 import { SignalingClient } from './support/signaling-client.js';
 import { createUser, startTestApp, type TestApp, type TestUser } from './support/test-app.js';
 
@@ -114,5 +115,36 @@ describe('Web Push in Firefox, end to end', () => {
     } finally {
       await chromium.close();
     }
+  });
+  it('Bob’s call page open in Firefox names its subscription: a call rings there, not by push', async () => {
+    assert.ok(bob, 'the first test subscribed Bob');
+    const callee = bob;
+    await firefox.navigate(`${app.baseUrl}/webrtc/${callee.username}`);
+    // After its welcome the page sends push_device: its session stands for this browser.
+    const registry = app.app.get(SessionRegistry);
+    await eventually(
+      () =>
+        expect(
+          registry.sessionsOf(callee.username).map((session) => session.pushDevice !== undefined),
+        ).toStrictEqual([true]),
+      20_000,
+    );
+    const before = autopush.pushes.length;
+    const alice = await createUser(app.baseUrl, 'alice', 'Alice Liddell');
+    const ws = await SignalingClient.connect(app.baseUrl, alice.token);
+    ws.send({ type: 'call_start', toUser: callee.username });
+    const { callId } = await ws.next('ringing');
+    await eventually(
+      async () =>
+        expect(
+          await firefox.evaluate<string>(`document.getElementById('call-page').dataset.callState`),
+        ).toBe('incoming'),
+      15_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a push would have gone by now
+    expect(autopush.pushes.length).toBe(before);
+    ws.send({ type: 'hangup', toUser: callee.username, callId });
+    ws.close();
+    await firefox.navigate('about:blank');
   });
 });

@@ -33,16 +33,25 @@ describe('ringing a closed app by push (memory engine)', () => {
     await push.close();
   });
 
-  /** A callee whose browser subscribed, and whose page is closed. */
-  async function subscribedCallee(prefix = 'bob') {
-    const user = await createUser(base(), prefix, 'Bob Builder');
+  /** Another browser of `user` subscribed to Web Push. */
+  async function subscribedDevice(user: TestUser) {
     const { subscription, clientHash } = await push.subscribe(publicKey);
     const reply = await call(base(), 'POST', '/push/subscriptions', {
       token: user.token,
       json: subscription,
     });
     expect(reply.status).toBe(201);
-    return { user, clientHash, messages: () => push.messages(clientHash) };
+    return {
+      endpoint: subscription.endpoint,
+      clientHash,
+      messages: () => push.messages(clientHash),
+    };
+  }
+
+  /** A callee whose browser subscribed, and whose page is closed. */
+  async function subscribedCallee(prefix = 'bob') {
+    const user = await createUser(base(), prefix, 'Bob Builder');
+    return { user, ...(await subscribedDevice(user)) };
   }
 
   async function caller(prefix = 'alice') {
@@ -136,9 +145,11 @@ describe('ringing a closed app by push (memory engine)', () => {
     alice.ws.close();
   });
 
-  it('an open page rings there and no push is sent; no page and no device is `offline`', async () => {
+  it('a page open in the subscribed browser rings there and no push is sent; no page and no device is `offline`', async () => {
     const bob = await subscribedCallee();
     const page = await SignalingClient.connect(base(), bob.user.token);
+    // The page says which subscribed browser it runs in (the call page does after `welcome`).
+    page.send({ type: 'push_device', endpoint: bob.endpoint });
     const alice = await caller();
     alice.ws.send({ type: 'call_start', toUser: bob.user.username });
     const { callId } = await alice.ws.next('ringing');
@@ -153,6 +164,39 @@ describe('ringing a closed app by push (memory engine)', () => {
     alice.ws.send({ type: 'call_start', toUser: carol.username });
     expect((await alice.ws.next('call_back')).code).toBe('offline');
     alice.ws.close();
+  });
+
+  it('rings by push only the devices without an open page: one push per such device, ended once', async () => {
+    const bob = await subscribedCallee();
+    const laptop = await subscribedDevice(bob.user);
+    const tablet = await subscribedDevice(bob.user);
+    // The phone's page is open; the laptop has a page open that never named its device (an older
+    // page, or another browser): it rings on the page and by push; the tablet has no page.
+    const phonePage = await SignalingClient.connect(base(), bob.user.token);
+    phonePage.send({ type: 'push_device', endpoint: bob.endpoint });
+    const otherPage = await SignalingClient.connect(base(), bob.user.token);
+    const alice = await caller();
+    alice.ws.send({ type: 'call_start', toUser: bob.user.username });
+    const { callId } = await alice.ws.next('ringing');
+    expect((await phonePage.next('call_start')).callId).toBe(callId);
+    expect((await otherPage.next('call_start')).callId).toBe(callId);
+    await settled();
+    const ring = expect.objectContaining({ type: 'call', callId });
+    expect(await bob.messages()).toStrictEqual([]);
+    expect(await laptop.messages()).toStrictEqual([ring]);
+    expect(await tablet.messages()).toStrictEqual([ring]);
+    phonePage.send({ type: 'call_back', toUser: alice.user.username, callId, msg: '1' });
+    expect((await alice.ws.next('call_back')).msg).toBe('1');
+    await settled();
+    const ended = { type: 'call_ended', callId, reason: 'answered_elsewhere' };
+    expect(await bob.messages()).toStrictEqual([]);
+    expect(await laptop.messages()).toStrictEqual([ring, ended]);
+    expect(await tablet.messages()).toStrictEqual([ring, ended]);
+    phonePage.send({ type: 'push_device', endpoint: 'x'.repeat(1025) });
+    expect((await phonePage.next('error')).code).toBe('bad_request');
+    for (const ws of [phonePage, otherPage, alice.ws]) {
+      ws.close();
+    }
   });
 
   describe('refused callers learn nothing new: no push, the answer an offline callee gives', () => {

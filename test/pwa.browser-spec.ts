@@ -263,11 +263,14 @@ describe('the installable app and its service worker', () => {
       const deliver = await pushTo(context, page);
       const notifier = suite.app.app.get(CallPushNotifier);
       const declined: string[] = [];
-      notifier.onDecline((id, callee) => {
-        declined.push(`${id} ${callee}`);
-        return true;
-      });
       const callId = randomUUID();
+      notifier.attach({
+        isRinging: (id, callee) => id === callId && callee === username,
+        decline: (id, callee) => {
+          declined.push(`${id} ${callee}`);
+          return true;
+        },
+      });
       notifier.ring({
         callId,
         from: { username: 'alice', displayName: 'Alice' },

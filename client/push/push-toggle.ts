@@ -27,6 +27,8 @@ export class PushToggle {
     private readonly hint: HTMLElement,
     private readonly translator: Translator,
     private readonly registration: Promise<ServiceWorkerRegistration> | undefined,
+    /** This browser's subscription was registered (its endpoint) or removed (null). */
+    private readonly subscriptionChanged: (endpoint: string | null) => void = () => undefined,
   ) {}
 
   async start(): Promise<void> {
@@ -91,6 +93,7 @@ export class PushToggle {
       await subscription.unsubscribe();
       throw new Error(reply.body?.message ?? `HTTP ${reply.status}`);
     }
+    this.subscriptionChanged(subscription.endpoint);
     this.show('on');
   }
 
@@ -99,6 +102,7 @@ export class PushToggle {
     if (subscription) {
       await sendJson('DELETE', '/push/subscriptions', { endpoint: subscription.endpoint });
       await subscription.unsubscribe();
+      this.subscriptionChanged(null);
     }
     this.show('off');
   }

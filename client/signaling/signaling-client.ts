@@ -1,6 +1,7 @@
 import {
   type ClientMessage,
   CloseCode,
+  type PushDeviceRequest,
   type ResumedCall,
   type ServerFrame,
   type ServerMessage,
@@ -115,7 +116,7 @@ export class SignalingClient {
   }
 
   /** False when there is no open connection (the message is not queued: calls cannot wait). */
-  send(message: ClientMessage): boolean {
+  send(message: ClientMessage | PushDeviceRequest): boolean {
     if (this.socket?.readyState !== WebSocket.OPEN) {
       return false;
     }

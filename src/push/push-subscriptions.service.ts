@@ -85,6 +85,20 @@ export class PushSubscriptions {
     return user?.displayName ?? username;
   }
 
+  /**
+   * The endpoints of `username`'s subscriptions, in one query: asked on every call_start to an
+   * existing account (refused or not), so it is as cheap and as uniform as `hasAny`.
+   */
+  async endpointsOf(username: string): Promise<string[]> {
+    const rows = await this.records
+      .createQueryBuilder('subscription')
+      .innerJoin(User, 'user', 'user.id = subscription.user_id')
+      .where('user.username = :username', { username })
+      .select('subscription.endpoint', 'endpoint')
+      .getRawMany<{ endpoint: string }>();
+    return rows.map((row) => row.endpoint);
+  }
+
   async hasAny(username: string): Promise<boolean> {
     return this.records
       .createQueryBuilder('subscription')

@@ -1,5 +1,11 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
-import { CallPushNotifier, type DeclineHandler, type PushedCall } from './call-push-notifier.js';
+import {
+  CallPushNotifier,
+  type EndedRing,
+  type PushedCall,
+  type RingingCalls,
+} from './call-push-notifier.js';
+import { pushDeviceKey } from './push-device-key.js';
 import type { PushPayload, RingEndReason } from './push-payload.js';
 import { PushMetrics } from './push-metrics.js';
 import { PushSender } from './push-sender.js';
@@ -30,7 +36,7 @@ export class WebPushCallNotifier extends CallPushNotifier implements BeforeAppli
   private readonly logger = new Logger('Push');
   private readonly rings = new Map<string, Ring>();
   private readonly pending = new Set<Promise<unknown>>();
-  private declineHandler: DeclineHandler | undefined;
+  private calls: RingingCalls | undefined;
 
   constructor(
     private readonly subscriptions: PushSubscriptions,
@@ -42,6 +48,10 @@ export class WebPushCallNotifier extends CallPushNotifier implements BeforeAppli
 
   canRing(username: string): Promise<boolean> {
     return this.subscriptions.hasAny(username);
+  }
+
+  async devicesOf(username: string): Promise<string[]> {
+    return (await this.subscriptions.endpointsOf(username)).map(pushDeviceKey);
   }
 
   ring(call: PushedCall): void {
@@ -61,18 +71,30 @@ export class WebPushCallNotifier extends CallPushNotifier implements BeforeAppli
     this.rings.set(call.callId, { call, rung, forget });
   }
 
-  ringEnded(callId: string, reason: RingEndReason): void {
+  /**
+   * The devices rung hear `call_ended`. A ring this instance started is ended after its `call`
+   * messages went out (so that, with the same Topic, the end replaces the ring and never the
+   * reverse). A ring started elsewhere (Redis: another instance ran the call_start) is known by
+   * `ended`, read from the call record by the script that ended it — which runs on exactly one
+   * instance, so the end is sent once.
+   */
+  ringEnded(callId: string, reason: RingEndReason, ended?: EndedRing): void {
     const ring = this.rings.get(callId);
-    if (!ring) {
+    let devices: Promise<PushSubscriptionRecord[]>;
+    if (ring) {
+      this.rings.delete(callId);
+      clearTimeout(ring.forget);
+      devices = ring.rung;
+    } else if (ended) {
+      devices = this.subscribed(ended.to, ended.devices);
+    } else {
       return;
     }
-    this.rings.delete(callId);
-    clearTimeout(ring.forget);
     const payload: PushPayload = { type: 'call_ended', callId, reason };
     void this.track(
-      ring.rung.then((devices) =>
+      devices.then((rung) =>
         Promise.all(
-          devices.map((device) =>
+          rung.map((device) =>
             this.deliver(device, payload, CALL_ENDED_TTL_SECONDS, Date.now() + CALL_ENDED_RETRY_MS),
           ),
         ),
@@ -80,26 +102,26 @@ export class WebPushCallNotifier extends CallPushNotifier implements BeforeAppli
     );
   }
 
-  isRinging(callId: string, username: string): boolean {
-    return this.rings.get(callId)?.call.to === username;
+  async isRinging(callId: string, username: string): Promise<boolean> {
+    return (await this.calls?.isRinging(callId, username)) ?? false;
   }
 
-  onDecline(handler: DeclineHandler): void {
-    this.declineHandler = handler;
+  attach(calls: RingingCalls): void {
+    this.calls = calls;
   }
 
   /**
-   * A notification's Decline: the call core declines the call (as the callee's page would) and
-   * the callee's other devices stop ringing. False when the call is no longer ringing here.
+   * A notification's Decline: the call core declines the call (as the callee's page would; its
+   * end stops the callee's other devices ringing). False when the call is no longer ringing.
    */
   async decline(callId: string, username: string): Promise<boolean> {
-    if (!this.isRinging(callId, username) || !this.declineHandler) {
+    if (!this.calls || !(await this.isRinging(callId, username))) {
       return false;
     }
-    if (!(await this.declineHandler(callId, username))) {
+    if (!(await this.calls.decline(callId, username))) {
       return false;
     }
-    this.ringEnded(callId, 'declined');
+    this.ringEnded(callId, 'declined'); // a no-op once the call core's end has been heard
     return true;
   }
 
@@ -117,8 +139,21 @@ export class WebPushCallNotifier extends CallPushNotifier implements BeforeAppli
     await this.settled();
   }
 
+  /** `username`'s subscriptions among `devices` (pushDeviceKeys): gone ones are left out. */
+  private async subscribed(
+    username: string,
+    devices: readonly string[] | undefined,
+  ): Promise<PushSubscriptionRecord[]> {
+    const all = await this.subscriptions.ofUsername(username);
+    if (!devices) {
+      return all;
+    }
+    const wanted = new Set(devices);
+    return all.filter((device) => wanted.has(pushDeviceKey(device.endpoint)));
+  }
+
   private async ringDevices(call: PushedCall): Promise<PushSubscriptionRecord[]> {
-    const devices = await this.subscriptions.ofUsername(call.to);
+    const devices = await this.subscribed(call.to, call.devices);
     if (devices.length === 0) {
       return [];
     }

@@ -11,6 +11,7 @@ import type {
   ServerMessage,
 } from './protocol.js';
 import { SYSTEM_USER } from './protocol.js';
+import { devicesToPush, pushRingEndReason } from './push-ringing.js';
 import { sentence } from './sentences.js';
 import type {
   CallAccess,
@@ -18,6 +19,7 @@ import type {
   CallSummary,
   EndCode,
   Outbox,
+  PushRingEndReason,
   RingByPush,
   SessionDirectory,
   SessionRef,
@@ -28,8 +30,8 @@ interface Call extends CallSummary {
   state: 'ringing' | 'active';
   calleeSession: string | undefined;
   ringTimer: unknown;
-  /** Web Push (issue 21): rung on the callee's subscribed devices, no page being open. */
-  pushed?: boolean;
+  /** Web Push (issue 21): the callee's devices rung by push (no page open on them), until it ends. */
+  pushed?: readonly string[];
 }
 
 /** What the machine needs from outside; all of it is replaceable (Redis, fake clock in tests). */
@@ -85,9 +87,15 @@ export class CallMachine {
 
   /**
    * call_start. `access` comes from the account directory and the callee's privacy settings;
-   * `pushable`: the callee has a device subscribed to Web Push (looked up alike for every callee).
+   * `pushDevices`: the callee's devices subscribed to Web Push (pushDeviceKeys, looked up alike
+   * for every callee).
    */
-  start(from: SessionRef, toUser: string, access: CallAccess, pushable = false): void {
+  start(
+    from: SessionRef,
+    toUser: string,
+    access: CallAccess,
+    pushDevices: readonly string[] = [],
+  ): void {
     if (toUser === from.username) {
       return this.systemReply(from, toUser, 'self');
     }
@@ -111,15 +119,17 @@ export class CallMachine {
     const calleeSessions = this.deps.directory.sessionsOf(toUser);
     const busy = this.callOfUser.has(toUser);
     // Web Push (issue 21): "offline" is no open session and no subscribed device.
-    const byPush = calleeSessions.length === 0 && pushable && this.deps.push !== undefined;
-    if (busy || (calleeSessions.length === 0 && !byPush)) {
+    // A session away (its socket dropped: a locked phone's browser) is no open page to ring on.
+    const pages = calleeSessions.filter((session) => !this.away.has(session.id));
+    const byPush = this.deps.push ? devicesToPush(pushDevices, pages) : [];
+    if (busy || (calleeSessions.length === 0 && byPush.length === 0)) {
       return this.attempt(from, toUser, busy ? 'busy' : 'offline');
     }
     const call: Call = {
       ...this.summary(this.newCallId(), from, toUser),
       state: 'ringing',
       ringTimer: this.deps.timers.set(this.deps.ringTimeoutMs, () => this.ringTimedOut(call)),
-      ...(byPush ? { pushed: true } : {}),
+      ...(byPush.length > 0 ? { pushed: byPush } : {}),
     };
     this.calls.set(call.id, call);
     this.callOfUser.set(call.caller, call);
@@ -128,12 +138,13 @@ export class CallMachine {
     for (const session of calleeSessions) {
       this.ring(call, session.id);
     }
-    if (byPush) {
+    if (byPush.length > 0) {
       this.deps.push?.ring({
         callId: call.id,
         from: { username: call.caller, displayName: '' }, // the notifier looks the name up
         to: call.callee,
         expiresAt: this.now().getTime() + this.deps.ringTimeoutMs,
+        devices: byPush,
       });
     }
     this.deps.outbox.send(from.id, {
@@ -283,7 +294,7 @@ export class CallMachine {
       this.end(call, 'disconnected');
     } else if (
       session.username === call.callee &&
-      !call.pushed && // its devices ring on by push
+      call.pushed === undefined && // its devices ring on by push
       this.deps.directory.sessionsOf(call.callee).length === 0
     ) {
       this.systemReplyTo(call.callerSession, call.caller, call.callee, 'offline', call.id);
@@ -362,7 +373,7 @@ export class CallMachine {
    */
   declineRinging(callId: string, callee: string): boolean {
     const call = this.calls.get(callId);
-    if (call?.state !== 'ringing' || call.callee !== callee) {
+    if (!call || !this.isRinging(callId, callee)) {
       return false;
     }
     this.reject(call, undefined);
@@ -370,23 +381,24 @@ export class CallMachine {
   }
 
   /** Web Push (issue 21): the devices rung by push stop ringing (once; answered or not). */
-  private pushRingEnded(
-    call: Call,
-    reason: 'cancelled' | 'timeout' | 'answered_elsewhere' | 'declined',
-  ): void {
-    if (call.pushed) {
-      call.pushed = false;
-      this.deps.push?.ringEnded(call.id, reason);
+  private pushRingEnded(call: Call, reason: PushRingEndReason): void {
+    const devices = call.pushed;
+    if (devices) {
+      call.pushed = undefined;
+      this.deps.push?.ringEnded(call.id, reason, { to: call.callee, devices });
     }
+  }
+
+  /** Web Push (issue 21): whether `callId` is ringing `callee` (POST /calls/<id>/decline asks). */
+  isRinging(callId: string, callee: string): boolean {
+    const call = this.calls.get(callId);
+    return call?.state === 'ringing' && call.callee === callee;
   }
 
   private end(call: Call, code: EndCode): void {
     this.deps.timers.clear(call.ringTimer);
     if (call.state === 'ringing') {
-      this.pushRingEnded(
-        call,
-        code === 'no_answer' ? 'timeout' : code === 'rejected' ? 'declined' : 'cancelled',
-      );
+      this.pushRingEnded(call, pushRingEndReason(code));
     }
     this.calls.delete(call.id);
     this.callOfUser.delete(call.caller);

@@ -4,6 +4,11 @@ import type { HangupCode, CallBackCode, ServerMessage } from './protocol.js';
 export interface SessionRef {
   readonly id: string;
   readonly username: string;
+  /**
+   * Web Push (issue 21): the push subscription (its pushDeviceKey) of the browser this session's
+   * page runs in, as the page said (push_device); that device rings here, not by push.
+   */
+  readonly pushDevice?: string;
 }
 
 /** Where the machine's messages go; the gateway delivers them over WebSocket. */
@@ -50,9 +55,14 @@ export interface CallObserver {
   callEnded?(call: CallSummary, code: EndCode, at: Date): void;
 }
 
+/** Why the devices rung by push stop ringing. */
+export type PushRingEndReason = 'cancelled' | 'timeout' | 'answered_elsewhere' | 'declined';
+
 /**
- * Web Push (issue 21), memory engine only: rings a callee with no open page on their subscribed
- * devices and ends those rings (src/push/CallPushNotifier implements it). Never waits.
+ * Web Push (issue 21): rings a callee's subscribed devices that have no open page, and ends those
+ * rings (src/push/CallPushNotifier implements it; on Redis the scripts' push events reach it).
+ * `devices` are pushDeviceKeys: exactly the subscriptions to ring, or to tell the ring is over.
+ * Never waits.
  */
 export interface RingByPush {
   ring(call: {
@@ -60,9 +70,11 @@ export interface RingByPush {
     from: { username: string; displayName: string };
     to: string;
     expiresAt: number;
+    devices: readonly string[];
   }): void;
   ringEnded(
     callId: string,
-    reason: 'cancelled' | 'timeout' | 'answered_elsewhere' | 'declined',
+    reason: PushRingEndReason,
+    ring?: { to: string; devices: readonly string[] },
   ): void;
 }

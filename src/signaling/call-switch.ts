@@ -20,8 +20,16 @@ export type RelayRequest = SdpRequest | IceRequest | MediaStateRequest;
  */
 export interface CallSwitch {
   isInCall(sessionId: string): Awaitable<boolean>;
-  /** `pushable` (Web Push, issue 21): only the in-memory CallMachine acts on it so far. */
-  start(from: SessionRef, toUser: string, access: CallAccess, pushable?: boolean): Awaitable<void>;
+  /**
+   * `pushDevices` (Web Push, issue 21): the callee's subscribed devices (pushDeviceKeys); those
+   * without an open page ring by push.
+   */
+  start(
+    from: SessionRef,
+    toUser: string,
+    access: CallAccess,
+    pushDevices?: readonly string[],
+  ): Awaitable<void>;
   answer(from: SessionRef, toUser: string, accept: boolean, callId?: string): Awaitable<void>;
   relay(from: SessionRef, request: RelayRequest): Awaitable<void>;
   hangup(

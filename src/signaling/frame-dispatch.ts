@@ -2,6 +2,7 @@ import type { Logger } from '@nestjs/common';
 import type { RawData } from 'ws';
 import { WebSocket } from 'ws';
 import type { CallPolicy } from '../privacy/call-policy.js';
+import { pushDeviceKey } from '../push/push-device-key.js';
 import type { CallSwitch } from './call-switch.js';
 import type { CallAccess } from './call-machine.types.js';
 import type { CallStartLimiter } from './call-start-limiter.js';
@@ -17,8 +18,13 @@ export interface FrameContext {
   logger: Logger;
   /** Whether the session still exists here once the account look-up has answered. */
   live(session: SignalingSession): boolean;
-  /** Web Push (issue 21): whether a callee has a subscribed device. Memory engine only so far. */
-  push?: { canRing(username: string): Promise<boolean> };
+  /** Web Push (issue 21): a callee's subscribed devices (pushDeviceKeys). */
+  push?: { devicesOf(username: string): Promise<string[]> };
+  /**
+   * Web Push (issue 21): push_device, the page's browser is this subscribed device (its
+   * pushDeviceKey; undefined: none). Absent: the message is accepted and has no effect.
+   */
+  linkPushDevice?(session: SignalingSession, device: string | undefined): void | Promise<void>;
 }
 
 /**
@@ -60,6 +66,11 @@ export function dispatchFrame(
       return calls.answer(session, message.toUser, message.msg === '1', message.callId);
     case 'hangup':
       return calls.hangup(session, message.toUser, message.code, message.callId);
+    case 'push_device':
+      return context.linkPushDevice?.(
+        session,
+        message.endpoint === null ? undefined : pushDeviceKey(message.endpoint),
+      );
     case 'ping':
       return sendControl(session.socket, { type: 'pong' });
     case 'resume':
@@ -84,20 +95,20 @@ async function startCall(
     return context.calls.refuse(session, toUser, 'rate_limited');
   }
   let access: CallAccess;
-  let pushable = false;
+  let pushDevices: string[] = [];
   try {
     access = await context.policy.access(session.user.id, toUser);
     // Web Push (issue 21): asked for every existing callee, refused or not, so that a refused
     // caller's answer takes as long as anyone's; only an allowed call acts on it.
     if (context.push && access !== 'unknown_user') {
-      pushable = await context.push.canRing(toUser);
+      pushDevices = await context.push.devicesOf(toUser);
     }
   } catch (error) {
     context.logger.error({ msg: 'account look-up failed', ...sessionFields(session), err: error });
     return session.sendError('server_error');
   }
   if (context.live(session)) {
-    return context.calls.start(session, toUser, access, pushable);
+    return context.calls.start(session, toUser, access, pushDevices);
   }
 }
 

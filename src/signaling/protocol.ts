@@ -95,6 +95,20 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'hangup',
 ];
 
+/**
+ * Web Push (issue 21): "this page runs in the browser whose push subscription has this endpoint"
+ * (`PushSubscription.endpoint`, or null when this browser has none any more). Sent after each
+ * `welcome` and whenever the page subscribes or unsubscribes. While the session is open that
+ * device rings on the page and is not rung by push (it would ring twice). No reply; no `toUser`.
+ * Only the endpoint's digest is kept, and it only ever matches a subscription of the same account.
+ */
+export interface PushDeviceRequest {
+  type: 'push_device';
+  endpoint: string | null;
+}
+/** Longest `endpoint` of push_device: what POST /push/subscriptions accepts. */
+export const MAX_PUSH_ENDPOINT_CHARS = 1024;
+
 // ---------------------------------------------------------------- codes
 
 /**

@@ -59,6 +59,8 @@ export class SignalingSession implements SessionRef {
   private outbox: ((message: ServerMessage) => void) | undefined;
   /** Counts what the session is sent and its rate-limit hits (given by the gateway). */
   private sessionMetrics: SignalingMetrics | undefined;
+  /** Web Push (issue 21): the page's browser is this subscribed device (push_device). */
+  private device: string | undefined;
   private readonly bucket: TokenBucket;
   /** The random payload of the latest ping: only a pong that echoes it shows the client reads. */
   private pingPayload: Buffer | undefined;
@@ -108,6 +110,16 @@ export class SignalingSession implements SessionRef {
   }
 
   /** The gateway that opens the session counts its traffic here. */
+  /** The subscribed device this page's browser is (push_device), if it said so. */
+  get pushDevice(): string | undefined {
+    return this.device;
+  }
+
+  /** The page named its browser's push subscription (or none): a call rings here, not by push. */
+  nameDevice(device: string | undefined): void {
+    this.device = device;
+  }
+
   reportTo(metrics: SignalingMetrics): void {
     this.sessionMetrics = metrics;
   }

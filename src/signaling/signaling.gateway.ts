@@ -81,8 +81,12 @@ export class SignalingGateway
       logger: this.logger,
       live: (session) => registry.get(session.id) !== undefined,
       push,
+      linkPushDevice: (session, device) => session.nameDevice(device),
     };
-    push?.onDecline((callId, callee) => this.machine.declineRinging(callId, callee));
+    push?.attach({
+      isRinging: (callId, callee) => this.machine.isRinging(callId, callee),
+      decline: (callId, callee) => this.machine.declineRinging(callId, callee),
+    });
   }
 
   onModuleInit(): void {

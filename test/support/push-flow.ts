@@ -305,11 +305,17 @@ export function describePushFlow(
           return [user, await device(user), await device(user)] as const;
         })();
         const declined: [string, string][] = [];
-        notifier().onDecline((callId, callee) => {
-          declined.push([callId, callee]);
-          return true;
-        });
         const rung = ringing(bob);
+        // The call core's side (a real call is declined in push-ringing.e2e-spec.ts): this one
+        // call rings bob until it is declined.
+        const ringingCalls = new Set([`${rung.callId} ${bob.username}`]);
+        notifier().attach({
+          isRinging: (callId, callee) => ringingCalls.has(`${callId} ${callee}`),
+          decline: (callId, callee) => {
+            declined.push([callId, callee]);
+            return ringingCalls.delete(`${callId} ${callee}`);
+          },
+        });
         await ring(rung);
         const path = `/calls/${rung.callId}/decline`;
         const carol = await createUser(base(), 'carol');

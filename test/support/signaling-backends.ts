@@ -1,9 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CallMachine } from '../../src/signaling/call-machine.js';
-import type { CallObserver, SessionRef } from '../../src/signaling/call-machine.types.js';
+import type {
+  CallObserver,
+  RingByPush,
+  SessionRef,
+} from '../../src/signaling/call-machine.types.js';
 import type { CallSwitch } from '../../src/signaling/call-switch.js';
 import { nodeTimers } from '../../src/signaling/node-timers.js';
 import type { ServerMessage } from '../../src/signaling/protocol.js';
+import { ClusterPushRinging } from '../../src/signaling/engines/redis/cluster-push-ringing.js';
 import { RedisCallSwitch } from '../../src/signaling/engines/redis/redis-call-switch.js';
 import { RedisSessions, decodeChannel } from '../../src/signaling/engines/redis/redis-sessions.js';
 import { SignalingScripts } from '../../src/signaling/engines/redis/signaling-scripts.js';
@@ -28,6 +33,16 @@ export interface BackendUnderTest {
   readonly calls: CallSwitch;
   /** Call history as the observers saw it: "started id", "answered id", "ended id code". */
   readonly history: string[];
+  /**
+   * Web Push as the call rules drove it (each ring and end once): "ring id device,device…" and
+   * "ended id reason device,device…".
+   */
+  readonly pushes: string[];
+  /** push_device: the page of `peer` runs on the subscribed device `device` (undefined: none). */
+  linkPushDevice(peer: Peer, device: string | undefined): Promise<void>;
+  /** POST /calls/<id>/decline's question and action, as the call core answers them. */
+  isRinging(callId: string, callee: string): Promise<boolean>;
+  decline(callId: string, callee: string): Promise<boolean>;
   /** A new session of `username` (v2: it can go away and resume). */
   open(username: string, v2?: boolean): Promise<Peer>;
   /** The session ended (closed, dropped, or its window over). */
@@ -75,7 +90,10 @@ class Inbox {
   }
 }
 
-function peer(username: string, id = randomUUID()): Peer & { deliver(m: Received): void } {
+function peer(
+  username: string,
+  id = randomUUID(),
+): Peer & { deliver(m: Received): void; pushDevice?: string } {
   const inbox = new Inbox();
   return {
     id,
@@ -94,10 +112,20 @@ function recorder(history: string[]): CallObserver {
   };
 }
 
+/** Records what the call rules asked Web Push to do (BackendUnderTest.pushes). */
+export function pushRecorder(pushes: string[]): RingByPush {
+  return {
+    ring: (call) => pushes.push(`ring ${call.callId} ${call.devices.join(',')}`),
+    ringEnded: (callId, reason, ended) =>
+      pushes.push(`ended ${callId} ${reason} ${ended?.devices.join(',') ?? ''}`),
+  };
+}
+
 /** The embedded default: CallMachine over an in-memory directory and outbox. */
 export function memoryBackend({ ringTimeoutMs }: BackendOptions): BackendUnderTest {
   const peers = new Map<string, ReturnType<typeof peer>>();
   const history: string[] = [];
+  const pushes: string[] = [];
   const machine = new CallMachine({
     outbox: { send: (sessionId, message) => peers.get(sessionId)?.deliver(message) },
     directory: {
@@ -106,11 +134,22 @@ export function memoryBackend({ ringTimeoutMs }: BackendOptions): BackendUnderTe
     timers: nodeTimers,
     observers: [recorder(history)],
     ringTimeoutMs,
+    push: pushRecorder(pushes),
   });
   return {
     name: 'memory',
     calls: machine,
     history,
+    pushes,
+    linkPushDevice: (session, device) => {
+      const held = peers.get(session.id);
+      if (held) {
+        held.pushDevice = device;
+      }
+      return Promise.resolve();
+    },
+    isRinging: (callId, callee) => Promise.resolve(machine.isRinging(callId, callee)),
+    decline: (callId, callee) => Promise.resolve(machine.declineRinging(callId, callee)),
     open: (username) => {
       const session = peer(username);
       peers.set(session.id, session);
@@ -140,6 +179,7 @@ export interface RedisInstance {
   readonly sessions: RedisSessions;
   readonly calls: RedisCallSwitch;
   readonly timers: TimerWheel;
+  readonly pushRinging: ClusterPushRinging;
   close(): Promise<void>;
 }
 
@@ -168,6 +208,7 @@ export async function redisInstance(
     sessions,
     calls: new RedisCallSwitch(scripts, timers),
     timers,
+    pushRinging: new ClusterPushRinging(scripts),
     close: async () => {
       timers.stop();
       await connection.close();
@@ -233,11 +274,17 @@ export async function openRedisPeer(
 export async function redisBackend(options: BackendOptions): Promise<BackendUnderTest> {
   const prefix = uniquePrefix();
   const history: string[] = [];
+  const pushes: string[] = [];
   const instance = await redisInstance(prefix, options, [recorder(history)]);
+  instance.pushRinging.connect(pushRecorder(pushes));
   return {
     name: 'redis',
     calls: instance.calls,
     history,
+    pushes,
+    linkPushDevice: (session, device) => instance.pushRinging.linkDevice(session.id, device),
+    isRinging: (callId, callee) => instance.pushRinging.isRinging(callId, callee),
+    decline: (callId, callee) => instance.pushRinging.decline(callId, callee),
     open: (username, v2 = false) => openRedisPeer(instance, username, v2),
     close: async (session) => {
       await instance.connection.unsubscribe(instance.sessions.channel(session.id));

@@ -9,6 +9,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { MAX_PUSH_ENDPOINT_CHARS } from '../../signaling/protocol.js';
 
 const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/;
 
@@ -28,7 +29,9 @@ export class PushKeysDto {
 /** `POST /push/subscriptions`: the browser's `PushSubscription.toJSON()`, as is. */
 export class PushSubscriptionDto {
   @IsString({ message: 'endpoint must be a string' })
-  @MaxLength(1024, { message: 'endpoint must be at most 1024 characters' })
+  @MaxLength(MAX_PUSH_ENDPOINT_CHARS, {
+    message: `endpoint must be at most ${MAX_PUSH_ENDPOINT_CHARS} characters`,
+  })
   endpoint!: string;
 
   /** Milliseconds since 1970, or null (most push services never expire a subscription). */
@@ -45,7 +48,9 @@ export class PushSubscriptionDto {
 /** `DELETE /push/subscriptions`. */
 export class PushEndpointDto {
   @IsString({ message: 'endpoint must be a string' })
-  @MaxLength(1024, { message: 'endpoint must be at most 1024 characters' })
+  @MaxLength(MAX_PUSH_ENDPOINT_CHARS, {
+    message: `endpoint must be at most ${MAX_PUSH_ENDPOINT_CHARS} characters`,
+  })
   endpoint!: string;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { ClientMessage } from '../protocol.js';
+import type { ClientMessage, PushDeviceRequest } from '../protocol.js';
 import {
   MAX_ICE_CANDIDATE_CHARS,
   MAX_ICE_TAG_CHARS,
@@ -20,13 +20,13 @@ function problemOf(frame: unknown): string {
   return result.problem;
 }
 
-function parsed(frame: object): ClientMessage {
+function parsed(frame: object): ClientMessage | PushDeviceRequest {
   const result = parseClientMessage(JSON.stringify(frame));
   assert.ok(!(result instanceof BadFrame), `unexpected BadFrame: ${String(problemText(result))}`);
   return result;
 }
 
-function problemText(result: ClientMessage | BadFrame): string | undefined {
+function problemText(result: ClientMessage | PushDeviceRequest | BadFrame): string | undefined {
   return result instanceof BadFrame ? result.problem : undefined;
 }
 
@@ -245,7 +245,7 @@ describe('parseClientMessage', () => {
         `{"type":${DEEP},"toUser":"bob"}`,
       ]) {
         expect(problemOf(frame)).toBe(
-          'type must be one of call_start, call_back, offer, answer, _ice, media_state, hangup',
+          'type must be one of call_start, call_back, offer, answer, _ice, media_state, hangup, push_device',
         );
       }
     });
@@ -403,6 +403,28 @@ describe('parseClientMessage, protocol 1 and 2', () => {
     }
   });
 
+  it('push_device (Web Push), in both protocols: an endpoint of at most 1024 characters, or null', () => {
+    const endpoint = 'https://updates.push.services.mozilla.com/wpush/v2/gAAAA';
+    for (const protocol of [PROTOCOL_VERSION, PROTOCOL_V2]) {
+      for (const value of [endpoint, null, 'x'.repeat(1024)]) {
+        // Other fields, `toUser` included, are not part of it and are dropped.
+        const text = JSON.stringify({ type: 'push_device', endpoint: value, toUser: 'bob' });
+        expect(parseClientMessage(text, protocol)).toStrictEqual({
+          type: 'push_device',
+          endpoint: value,
+        });
+      }
+      for (const value of [undefined, '', 'x'.repeat(1025), 42, { endpoint }, [endpoint]]) {
+        const result = parseClientMessage(
+          JSON.stringify({ type: 'push_device', endpoint: value }),
+          protocol,
+        );
+        assert.ok(result instanceof BadFrame);
+        expect(result.problem).toBe('endpoint must be null or a string of 1 to 1024 characters');
+      }
+    }
+  });
+
   it('protocol 2 still reads every call message as protocol 1 does', () => {
     const frame = JSON.stringify({ type: 'call_start', toUser: 'bob' });
     expect(parseClientMessage(frame, PROTOCOL_V2)).toStrictEqual(parseClientMessage(frame));
@@ -410,7 +432,16 @@ describe('parseClientMessage, protocol 1 and 2', () => {
 });
 
 describe('parseClientMessage, on generated frames', () => {
-  const known = ['call_start', 'call_back', 'offer', 'answer', '_ice', 'media_state', 'hangup'];
+  const known = [
+    'call_start',
+    'call_back',
+    'offer',
+    'answer',
+    '_ice',
+    'media_state',
+    'hangup',
+    'push_device',
+  ];
   const anyValue = fc.oneof(
     fc.jsonValue({ maxDepth: 4 }),
     fc.string({ unit: 'binary', maxLength: 40 }),
@@ -426,6 +457,7 @@ describe('parseClientMessage, on generated frames', () => {
       code: anyValue,
       audio: anyValue,
       video: anyValue,
+      endpoint: anyValue,
       iceCandidate: fc.oneof(
         anyValue,
         fc.record(
@@ -475,6 +507,8 @@ describe('parseClientMessage, on generated frames', () => {
               expect(['candidate', 'sdpMid', 'sdpMLineIndex', 'usernameFragment']).toContain(name);
               expect(field === null || typeof field !== 'object').toBe(true);
             }
+          } else if (key === 'endpoint') {
+            expect(value === null || typeof value === 'string').toBe(true);
           } else {
             expect(typeof value === 'string' || typeof value === 'boolean').toBe(true);
           }

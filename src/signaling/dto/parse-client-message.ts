@@ -1,9 +1,15 @@
 import { normalizeUsername } from '../../users/username.js';
-import type { ClientMessage, ClientMessageType, ControlRequest } from '../protocol.js';
+import type {
+  ClientMessage,
+  ClientMessageType,
+  ControlRequest,
+  PushDeviceRequest,
+} from '../protocol.js';
 import {
   CALL_ID_PATTERN,
   CLIENT_HANGUP_CODES,
   CLIENT_MESSAGE_TYPES,
+  MAX_PUSH_ENDPOINT_CHARS,
   MAX_SDP_CHARS,
   PROTOCOL_V2,
   PROTOCOL_VERSION,
@@ -20,7 +26,7 @@ export class BadFrame {
   constructor(readonly problem: string) {}
 }
 
-const TYPES_PROBLEM = `type must be one of ${CLIENT_MESSAGE_TYPES.join(', ')}`;
+const TYPES_PROBLEM = `type must be one of ${[...CLIENT_MESSAGE_TYPES, 'push_device'].join(', ')}`;
 
 /**
  * Validates one text frame into a typed ClientMessage. Hand-written rather than class-validator:
@@ -29,16 +35,16 @@ const TYPES_PROBLEM = `type must be one of ${CLIENT_MESSAGE_TYPES.join(', ')}`;
  * the result is built afresh from the known fields only, each a primitive of bounded length, so
  * nothing a client nests ever reaches a reply or a peer.
  */
-export function parseClientMessage(text: string): ClientMessage | BadFrame;
+export function parseClientMessage(text: string): ClientMessage | PushDeviceRequest | BadFrame;
 /** Protocol 2 adds `ping` and `resume`. */
 export function parseClientMessage(
   text: string,
   protocol: number,
-): ClientMessage | ControlRequest | BadFrame;
+): ClientMessage | PushDeviceRequest | ControlRequest | BadFrame;
 export function parseClientMessage(
   text: string,
   protocol: number = PROTOCOL_VERSION,
-): ClientMessage | ControlRequest | BadFrame {
+): ClientMessage | PushDeviceRequest | ControlRequest | BadFrame {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -52,6 +58,9 @@ export function parseClientMessage(
   if (protocol === PROTOCOL_V2 && (frame.type === 'ping' || frame.type === 'resume')) {
     const control = parseControlRequest(frame); // v1 answers these as unknown types, as before
     return typeof control === 'string' ? new BadFrame(control) : control;
+  }
+  if (frame.type === 'push_device') {
+    return parsePushDevice(frame);
   }
   const type = frame.type as ClientMessageType;
   if (!CLIENT_MESSAGE_TYPES.includes(type)) {
@@ -103,4 +112,22 @@ export function parseClientMessage(
       return code === undefined ? { type, ...envelope } : { type, ...envelope, code };
     }
   }
+}
+
+/** push_device (Web Push, issue 21): an endpoint of bounded length, or null. */
+function parsePushDevice(frame: Record<string, unknown>): PushDeviceRequest | BadFrame {
+  const { endpoint } = frame;
+  if (endpoint === null) {
+    return { type: 'push_device', endpoint };
+  }
+  if (
+    typeof endpoint !== 'string' ||
+    endpoint.length === 0 ||
+    endpoint.length > MAX_PUSH_ENDPOINT_CHARS
+  ) {
+    return new BadFrame(
+      `endpoint must be null or a string of 1 to ${MAX_PUSH_ENDPOINT_CHARS} characters`,
+    );
+  }
+  return { type: 'push_device', endpoint };
 }

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { BeforeApplicationShutdown, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Logger,
+  OnModuleDestroy,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
 import { clientAddressKey } from '../../../auth/client-address.js';
@@ -11,6 +17,7 @@ import { AppConfig } from '../../../config/app-config.js';
 import { SignalingMetrics } from '../../../metrics/signaling-metrics.js';
 import { COMMAND_TIMEOUT_MS, RedisCommandError } from './redis-connection.js';
 import { CallPolicy } from '../../../privacy/call-policy.js';
+import { CallPushNotifier } from '../../../push/call-push-notifier.js';
 import { CallLog } from '../../call-log.js';
 import { CallStartLimiter } from '../../call-start-limiter.js';
 import { BadFrame, parseClientMessage } from '../../dto/parse-client-message.js';
@@ -75,6 +82,8 @@ export class ClusterSignalingGateway
     private readonly cluster: RedisSignaling,
     private readonly adapterHost: HttpAdapterHost,
     private readonly metrics: SignalingMetrics,
+    // Web Push (issue 21): absent in tests that build the gateway by hand.
+    @Optional() push?: CallPushNotifier,
   ) {
     this.callStarts = new CallStartLimiter(config.signaling.callStarts);
     cluster.scripts.observe(history);
@@ -95,7 +104,13 @@ export class ClusterSignalingGateway
       policy,
       logger: this.logger,
       live: (session) => this.links.has(session),
+      push,
+      linkPushDevice: (session, device) => cluster.pushRinging.linkDevice(session.id, device),
     };
+    if (push) {
+      cluster.pushRinging.connect(push);
+      push.attach(cluster.pushRinging);
+    }
   }
 
   onModuleInit(): void {

@@ -1,10 +1,10 @@
 /** Keys that hold one thing per id: the TypeScript method and the Lua function `k_<snake>`. */
 const PER_ID = {
-  /** Hash: user, instance, v2, seq, bytes, token hash, call, version. */
+  /** Hash: user, instance, v2, seq, bytes, token hash, call, version, push device (pd). */
   session: 's:',
   /** Sorted set: a user's sessions by opening order. */
   userSessions: 'us:',
-  /** Hash: one call (state, caller, callee, sessions, version). */
+  /** Hash: one call (state, caller, callee, sessions, version, devices rung by push (pd)). */
   call: 'c:',
   /** String: the call a user takes part in. */
   userCall: 'uc:',

@@ -20,8 +20,13 @@ export class PipelinedCallSwitch implements CallSwitch {
     return this.calls.isInCall(sessionId);
   }
 
-  start(from: SessionRef, toUser: string, access: CallAccess): void | Promise<void> {
-    return this.calls.start(from, toUser, access);
+  start(
+    from: SessionRef,
+    toUser: string,
+    access: CallAccess,
+    pushDevices?: readonly string[],
+  ): void | Promise<void> {
+    return this.calls.start(from, toUser, access, pushDevices);
   }
 
   answer(from: SessionRef, toUser: string, accept: boolean, callId?: string): void {

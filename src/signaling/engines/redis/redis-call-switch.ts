@@ -24,8 +24,14 @@ export class RedisCallSwitch implements CallSwitch {
     return (await this.scripts.redis.command<number>(['HEXISTS', key, 'call'])) === 1;
   }
 
-  async start(from: SessionRef, toUser: string, access: CallAccess): Promise<void> {
+  async start(
+    from: SessionRef,
+    toUser: string,
+    access: CallAccess,
+    pushDevices: readonly string[] = [],
+  ): Promise<void> {
     const args = [from.id, from.username, toUser, access, this.newCallId()];
+    args.push(JSON.stringify(pushDevices));
     this.timers.armed(await this.scripts.run('start', args));
   }
 

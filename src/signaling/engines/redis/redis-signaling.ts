@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../../../config/app-config.js';
 import { type CommandTimer, RedisConnection } from './redis-connection.js';
 import { ClusterBus } from './cluster-bus.js';
+import { ClusterPushRinging } from './cluster-push-ringing.js';
 import { RedisCallSwitch } from './redis-call-switch.js';
 import { RedisSessions } from './redis-sessions.js';
 import { SignalingScripts } from './signaling-scripts.js';
@@ -33,6 +34,8 @@ export class RedisSignaling {
   readonly timers: TimerWheel;
   readonly sessions: RedisSessions;
   readonly calls: RedisCallSwitch;
+  /** Web Push ringing (issue 21): pushes once per call across the instances. */
+  readonly pushRinging: ClusterPushRinging;
   /** Presence changes, revocations and contact events, for every instance. */
   readonly bus: ClusterBus;
   /** Shutting down: /health says 503 and new sockets are refused. */
@@ -65,6 +68,7 @@ export class RedisSignaling {
       signaling.maxSessionsPerUser,
     );
     this.calls = new RedisCallSwitch(this.scripts, this.timers);
+    this.pushRinging = new ClusterPushRinging(this.scripts);
     this.bus = new ClusterBus(connection, this.scripts.keys.one.bus);
   }
 

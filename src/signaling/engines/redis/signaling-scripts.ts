@@ -1,7 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { LuaScript } from './lua-script.js';
 import type { RedisConnection } from './redis-connection.js';
-import type { CallObserver, CallSummary, EndCode } from '../../call-machine.types.js';
+import type {
+  CallObserver,
+  CallSummary,
+  EndCode,
+  PushRingEndReason,
+} from '../../call-machine.types.js';
 import { RedisKeys } from './keys.js';
 import { type ScriptName, signalingScriptSources } from './lua/signaling-lua.js';
 
@@ -17,10 +22,33 @@ export interface ScriptLimits {
 
 /**
  * kind, call id, caller, callee, caller session, callee session, at (ms), end code, hidden; for
- * kind 'presence': username, '1' (online) or '0', then empty fields.
+ * kind 'presence': username, '1' (online) or '0', then empty fields; for 'push_ring' and
+ * 'push_ended' (Web Push): call id, caller, callee, expires at (ms, ring), the devices (JSON),
+ * '', the reason (ended), ''.
  */
 type ScriptEvent = [string, string, string, string, string, string, string, string, string];
 type ScriptReply<T> = [ScriptEvent[], string[], T];
+
+/**
+ * Web Push (issue 21): a script rang a callee's devices by push, or ended such a ring. Reported
+ * only on the instance that ran the script, so each is acted on once across the cluster.
+ */
+export type PushEvent =
+  | {
+      kind: 'ring';
+      callId: string;
+      caller: string;
+      callee: string;
+      expiresAt: number;
+      devices: string[];
+    }
+  | {
+      kind: 'ended';
+      callId: string;
+      callee: string;
+      reason: PushRingEndReason;
+      devices: string[];
+    };
 
 /**
  * The signaling scripts of one instance: loaded once, run by EVALSHA with the key prefix and the
@@ -34,6 +62,7 @@ export class SignalingScripts {
   private readonly scripts: Record<ScriptName, LuaScript>;
   private readonly observers: CallObserver[] = [];
   private readonly presenceListeners: ((username: string, online: boolean) => void)[] = [];
+  private readonly pushListeners: ((event: PushEvent) => void)[] = [];
   private readonly limits: string;
   /** Every key and channel name (the scripts build the same ones from the prefix). */
   readonly keys: RedisKeys;
@@ -64,6 +93,11 @@ export class SignalingScripts {
   /** Told when a script run here brought a user online or offline (once across instances). */
   onPresence(listener: (username: string, online: boolean) => void): void {
     this.presenceListeners.push(listener);
+  }
+
+  /** Told when a script run here rang devices by push or ended such a ring (Web Push). */
+  onPush(listener: (event: PushEvent) => void): void {
+    this.pushListeners.push(listener);
   }
 
   /** Runs one script and reports its state changes; resolves to the body's own answer. */
@@ -98,6 +132,15 @@ export class SignalingScripts {
     Error | undefined {
     if (kind === 'presence') {
       this.presenceListeners.forEach((listener) => listener(id, caller === '1'));
+      return undefined;
+    }
+    if (kind === 'push_ring' || kind === 'push_ended') {
+      const devices = JSON.parse(ks) as string[];
+      const event: PushEvent =
+        kind === 'push_ring'
+          ? { kind: 'ring', callId: id, caller, callee, expiresAt: Number(cs), devices }
+          : { kind: 'ended', callId: id, callee, reason: code as PushRingEndReason, devices };
+      this.pushListeners.forEach((listener) => listener(event));
       return undefined;
     }
     const call: CallSummary = {

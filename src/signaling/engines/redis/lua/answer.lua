@@ -12,6 +12,7 @@ if not accept then
   return done()
 end
 redis.call('ZREM', K_TIMERS, ring_timer(call))
+push_ring_ended(call, 'answered_elsewhere')
 call.st, call.ks = 'active', sid
 redis.call('HSET', k_call(call.id), 'st', 'active', 'ks', sid)
 redis.call('HSET', k_session(sid), 'call', call.id)

@@ -162,7 +162,39 @@ local function ring_timer(call)
   return 'ring|' .. call.id .. '|' .. call.ver
 end
 
+-- Web Push (issue 21), as src/signaling/push-ringing.ts. The callee's subscribed devices
+-- (pushDeviceKeys) that have no open page: a session's page names its device (field 'pd'); a
+-- session away (field 'aa': its socket dropped, a locked phone) is no open page.
+local function devices_to_push(subscribed, callee_sessions)
+  local seen = {}
+  for _, callee_sid in ipairs(callee_sessions) do
+    local fields = redis.call('HMGET', k_session(callee_sid), 'pd', 'aa')
+    if fields[1] and not fields[2] then seen[fields[1]] = true end
+  end
+  local devices = {}
+  for _, device in ipairs(subscribed) do
+    if not seen[device] then
+      seen[device] = true
+      table.insert(devices, device)
+    end
+  end
+  return devices
+end
+
+-- The devices a ringing call rang by push (its 'pd', a JSON array) stop ringing: reported once,
+-- by the script that ends the ring (on its instance only), which then forgets them.
+local function push_ring_ended(call, reason)
+  if call.st ~= 'ringing' or not call.pd then return end
+  redis.call('HDEL', k_call(call.id), 'pd')
+  table.insert(EVENTS, {'push_ended', call.id, call.caller, call.callee, '', call.pd, '', reason,
+    ''})
+  call.pd = nil
+end
+
+local PUSH_END_REASONS = {no_answer = 'timeout', rejected = 'declined'}
+
 local function end_call(call, code)
+  push_ring_ended(call, PUSH_END_REASONS[code] or 'cancelled')
   redis.call('ZREM', K_TIMERS, ring_timer(call))
   redis.call('DEL', k_call(call.id))
   for _, user in ipairs({call.caller, call.callee}) do
@@ -198,7 +230,8 @@ local function session_closed(sid, user)
   elseif sid == call.cs then
     hang_up_other_callee_sessions(call, nil, 'disconnected')
     end_call(call, 'disconnected')
-  elseif user == call.callee and redis.call('ZCARD', k_user_sessions(user)) == 0 then
+  elseif user == call.callee and not call.pd -- its devices ring on by push (Web Push)
+      and redis.call('ZCARD', k_user_sessions(user)) == 0 then
     system_reply_to(call.cs, call.caller, call.callee, 'offline', call.id)
     end_call(call, 'offline')
   end

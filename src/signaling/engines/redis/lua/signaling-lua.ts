@@ -22,6 +22,8 @@ export const SCRIPT_NAMES = [
   'heartbeat',
   'sweep',
   'release',
+  'decline',
+  'pushDevice',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];

@@ -1,4 +1,5 @@
--- sid, user, toUser, access, new call id → the ring timer's member, or ''.
+-- sid, user, toUser, access, new call id, the callee's subscribed devices (JSON array of
+-- pushDeviceKeys) → the ring timer's member, or ''.
 local sid, user, to, access, cid = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
 if redis.call('EXISTS', k_session(sid)) == 0 then return done() end
 if to == user then
@@ -20,6 +21,8 @@ if access == 'unknown_user' then
 end
 local callee_sessions = sessions_of(to)
 local busy = redis.call('EXISTS', k_user_call(to)) == 1
+-- Web Push (issue 21): "offline" is no open session and no subscribed device to ring.
+local pushed = devices_to_push(cjson.decode(ARGV[8]), callee_sessions)
 local code = nil
 local hidden = nil
 if access == 'refused' then
@@ -28,7 +31,7 @@ elseif access == 'do_not_disturb' then
   code = 'unavailable'
 elseif busy then
   code = 'busy'
-elseif #callee_sessions == 0 then
+elseif #callee_sessions == 0 and #pushed == 0 then
   code = 'offline'
 end
 if code then
@@ -49,6 +52,13 @@ redis.call('HSET', k_session(sid), 'call', cid)
 local now = now_ms()
 redis.call('ZADD', K_TIMERS, now + CFG.ringTimeoutMs, ring_timer(call))
 for _, callee_sid in ipairs(callee_sessions) do ring(call, callee_sid) end
+if #pushed > 0 then
+  local devices = cjson.encode(pushed)
+  redis.call('HSET', k_call(cid), 'pd', devices)
+  -- Reported by this instance alone: the ring is pushed once across the cluster.
+  table.insert(EVENTS, {'push_ring', cid, user, to, tostring(now + CFG.ringTimeoutMs), devices,
+    '', '', ''})
+end
 send(sid, {type = 'ringing', fromUser = 'system', toUser = to, callId = cid})
 event('started', call, '', now)
 return done(ring_timer(call))
