@@ -56,6 +56,12 @@ export class SignalingSession implements SessionRef {
   /** The server closed this session: its socket's close ends it (no resume window). */
   closedByServer = false;
   /**
+   * Set by the gateway: told once, when the server starts closing the session, so that the
+   * session ends at once (not listed, rung or resumable) instead of when the close handshake is
+   * over — which a client that stops reading holds up for ws's close timeout.
+   */
+  onClosing: (() => void) | undefined;
+  /**
    * With REDIS_URL: every message goes through the shared store, which numbers it, keeps it for
    * a resume on any instance, and publishes it back to the instance holding the socket (`write`).
    */
@@ -140,12 +146,16 @@ export class SignalingSession implements SessionRef {
 
   close(code: number, reason: string): void {
     logger.log({ msg: 'closing socket', ...sessionFields(this), code, reason });
+    const first = !this.closedByServer;
     this.closedByServer = true;
     if (this.resumable?.away) {
       this.resumable.closeWhileAway(); // no socket to close: the session ends at once
     } else {
       this.resumable?.closing(); // ends with the socket's close: not resumable meanwhile
       this.socket.close(code, reason);
+    }
+    if (first) {
+      this.onClosing?.();
     }
   }
 

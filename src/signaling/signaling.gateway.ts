@@ -129,6 +129,10 @@ export class SignalingGateway
       ? this.resume.enable(session, () => this.guard(session, () => this.drop(session)))
       : undefined;
     this.bind(session);
+    // A session the server is closing ends now (not listed, rung or resumable), not when its
+    // client completes the close handshake. Deferred: close() may run inside the call machine
+    // (a call's end closes a session whose token expired meanwhile).
+    session.onClosing = () => queueMicrotask(() => this.guard(session, () => this.drop(session)));
     this.registry.add(session);
     this.logger.log({ msg: 'session opened', ...sessionFields(session), protocol: v2 ? 2 : 1 });
     const { username, displayName } = session.user;

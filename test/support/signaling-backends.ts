@@ -199,6 +199,11 @@ export async function deleteKeys(connection: RedisConnection, prefix: string): P
   } while (cursor !== '0');
 }
 
+/** The access token a test session runs under (revocations match sessions by it). */
+export function accessOf(username: string): { id: string; tokenId: string; generation: number } {
+  return { id: `account-of-${username}`, tokenId: randomUUID(), generation: 0 };
+}
+
 export function welcomeOf(sessionId: string, username: string, v2: boolean): ServerMessage {
   return {
     type: 'welcome',
@@ -225,7 +230,8 @@ export async function openRedisPeer(
     }
   });
   const welcome = welcomeOf(session.id, username, v2);
-  await instance.sessions.open(session.id, username, v2 ? randomBytes(32) : undefined, welcome);
+  const hash = v2 ? randomBytes(32) : undefined;
+  await instance.sessions.open(session.id, username, hash, welcome, accessOf(username));
   return session;
 }
 

@@ -30,6 +30,11 @@ const SINGLE = {
   opened: 'opened',
   /** Pub/sub channel every instance hears (ClusterBus). */
   bus: 'bus',
+  /**
+   * Counter: revocations announced so far. An instance whose copy has applied fewer re-reads the
+   * database (a pub/sub announcement can be lost); ClusterTokenRevocations.
+   */
+  revoked: 'revoked',
 } as const;
 
 type PerId = { readonly [K in keyof typeof PER_ID]: (id: string) => string };

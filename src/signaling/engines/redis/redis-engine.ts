@@ -1,6 +1,7 @@
 import type { Repository } from 'typeorm';
 import type { LoginThrottle } from '../../../auth/login-throttle.js';
 import type { RateBuckets } from '../../../auth/rate-buckets.js';
+import { DatabaseTokenRevocations } from '../../../auth/database-token-revocations.js';
 import type { RevokedToken } from '../../../auth/revoked-token.entity.js';
 import type { TokenRevocations } from '../../../auth/token-revocations.js';
 import type { ContactEvents } from '../../../contacts/contact-events.js';
@@ -21,7 +22,11 @@ export class RedisEngine extends SignalingEngine {
   readonly name = 'redis';
   readonly health: EngineHealth;
 
-  constructor(private readonly cluster: RedisSignaling) {
+  constructor(
+    private readonly cluster: RedisSignaling,
+    /** REVOCATION_MAX_STALE_MS. */
+    private readonly revocationMaxStaleMs: number,
+  ) {
     super();
     this.health = { name: 'redis', check: () => this.check() };
   }
@@ -37,7 +42,8 @@ export class RedisEngine extends SignalingEngine {
   }
 
   tokenRevocations(revoked: Repository<RevokedToken>, users: UsersService): TokenRevocations {
-    return new ClusterTokenRevocations(revoked, users, this.cluster);
+    const local = new DatabaseTokenRevocations(revoked, users);
+    return new ClusterTokenRevocations(local, this.cluster, this.revocationMaxStaleMs);
   }
 
   rateBuckets(): RateBuckets {

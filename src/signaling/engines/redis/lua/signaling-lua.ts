@@ -22,6 +22,7 @@ export const SCRIPT_NAMES = [
   'heartbeat',
   'sweep',
   'release',
+  'revoke',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
