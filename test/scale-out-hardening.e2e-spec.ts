@@ -135,7 +135,7 @@ describe('scale-out: the session cap, revocations and closing sessions hold on R
     expect((await call(b.baseUrl, 'GET', '/users/me', { token: alice.token })).status).toBe(200);
     proxy.cutSubscribers();
     try {
-      await until(async () => proxy.cuts > 0, 3000, 'the cut');
+      await until(() => Promise.resolve(proxy.cuts > 0), 3000, 'the cut');
       const out = await call(a.baseUrl, 'POST', '/auth/logout', { token: alice.token });
       expect(out.status).toBe(204);
       const loggedOutAt = Date.now();

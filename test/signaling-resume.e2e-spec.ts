@@ -414,6 +414,33 @@ describe('signaling protocol 2: session resume', () => {
       attempt.ws.close();
       bob.ws.close();
     });
+    it('a session away in its window during a logout or a password change ends: offline, and "expired" on resume', async () => {
+      const { party: alice, watcher } = await watchedPartyV2(app, 'alice');
+      const carol = await partyV2(app.baseUrl, 'carol');
+      await cut(app, alice);
+      await cut(app, carol);
+      expect(await isOnline(app.baseUrl, watcher, alice.user.username)).toBe(true);
+      const out = await call(app.baseUrl, 'POST', '/auth/logout', { token: alice.user.token });
+      expect(out.status).toBe(204);
+      const changed = await call(app.baseUrl, 'POST', '/users/me/password', {
+        token: carol.user.token,
+        json: { currentPassword: carol.user.password, newPassword: 'a quite different phrase 61' },
+      });
+      expect(changed.status).toBe(200);
+      await sleep(50);
+      expect(await isOnline(app.baseUrl, watcher, alice.user.username)).toBe(false);
+      const again = await call(app.baseUrl, 'POST', '/auth/login', {
+        json: { username: alice.user.username, password: alice.user.password },
+      });
+      for (const [party, token] of [
+        [alice, again.json<{ accessToken: string }>().accessToken],
+        [carol, changed.json<{ accessToken: string }>().accessToken],
+      ] as const) {
+        const attempt = await tryResume(app.baseUrl, party, { token });
+        expect(attempt.reply).toStrictEqual({ type: 'resume_failed', code: 'expired' });
+        attempt.ws.close();
+      }
+    });
   });
 
   describe('the window', () => {
