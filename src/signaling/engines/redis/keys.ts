@@ -1,6 +1,9 @@
 /** Keys that hold one thing per id: the TypeScript method and the Lua function `k_<snake>`. */
 const PER_ID = {
-  /** Hash: user, instance, v2, seq, bytes, token hash, call, version. */
+  /**
+   * Hash: user, instance, v2, seq, bytes, resume token hash, call, version, and the account id,
+   * access token id and generation it runs under (what a revocation matches).
+   */
   session: 's:',
   /** Sorted set: a user's sessions by opening order. */
   userSessions: 'us:',
