@@ -104,13 +104,16 @@ export class ClusterTokenRevocations
    * answered by the next (which sees everything written before the request).
    */
   private refresh(): Promise<void> {
-    this.queued ??= this.running.then(() => {
-      this.queued = undefined;
-      return this.check();
-    });
-    this.running = this.queued.catch((error: unknown) =>
-      this.logger.warn(`revocations not re-read: ${String(error)}`),
-    );
+    if (this.queued === undefined) {
+      const next = this.running.then(() => {
+        this.queued = undefined;
+        return this.check();
+      });
+      this.queued = next;
+      this.running = next.catch((error: unknown) =>
+        this.logger.warn(`revocations not re-read: ${String(error)}`),
+      );
+    }
     return this.queued;
   }
 
