@@ -670,6 +670,8 @@ describe('docker-compose.yml', () => {
         'LOG_FORMAT',
         // One deployment per Redis: the default prefix is fine.
         'REDIS_KEY_PREFIX',
+        // Revocations' staleness bound on Redis (docs/security.md): the default suits.
+        'REVOCATION_MAX_STALE_MS',
         // Privacy limits (docs/security.md), same reasoning as the account limits.
         'DIRECTORY_SEARCH_RATE',
         'CONTACT_REQUEST_RATE',

@@ -9,7 +9,7 @@ import {
   RedisConnection,
 } from '../src/signaling/engines/redis/redis-connection.js';
 import { type OwnRedis, freePort, ownRedis } from './support/redis-server.js';
-import { uniquePrefix, welcomeOf } from './support/signaling-backends.js';
+import { accessOf, uniquePrefix, welcomeOf } from './support/signaling-backends.js';
 
 const LIMITS = {
   bufferMessages: 16,
@@ -60,6 +60,7 @@ describe('Redis faults', () => {
       'alice',
       Buffer.alloc(32, 1),
       welcomeOf(sessionId, 'alice', true),
+      accessOf('alice'),
     );
     await until(() => frames.length === 1, 2000);
   });

@@ -6,6 +6,7 @@ import {
   type RedisInstance,
   deleteKeys,
   openRedisPeer,
+  accessOf,
   redisInstance,
   uniquePrefix,
   welcomeOf,
@@ -127,7 +128,7 @@ describe('signaling on Redis, several instances', () => {
     const hash = createHash('sha256').update(token).digest();
     const bobId = 'bob-session-1';
     const welcome = welcomeOf(bobId, 'bob', true);
-    await a.sessions.open(bobId, 'bob', hash, welcome);
+    await a.sessions.open(bobId, 'bob', hash, welcome, accessOf('bob'));
     const bob = { id: bobId, username: 'bob' };
     await a.calls.start(alice, 'bob', 'ring'); // seq 2: call_start
     const callId = (await alice.next('ringing')).callId!;
@@ -142,13 +143,15 @@ describe('signaling on Redis, several instances', () => {
       });
     }
     const next = createHash('sha256').update('next').digest();
-    const wrong = await b.sessions.resume(bobId, 'bob', next, 2, next);
+    const wrong = await b.sessions.resume(bobId, 'bob', next, 2, next, accessOf('bob'));
     expect(wrong).toStrictEqual({ ok: false, code: 'unknown' });
-    expect(await b.sessions.resume(bobId, 'mallory', hash, 2, next)).toStrictEqual({
-      ok: false,
-      code: 'forbidden',
-    });
-    const resumed = await b.sessions.resume(bobId, 'bob', hash, 2, next);
+    expect(await b.sessions.resume(bobId, 'mallory', hash, 2, next, accessOf('bob'))).toStrictEqual(
+      {
+        ok: false,
+        code: 'forbidden',
+      },
+    );
+    const resumed = await b.sessions.resume(bobId, 'bob', hash, 2, next, accessOf('bob'));
     expect(resumed.ok).toBe(true);
     if (!resumed.ok) {
       return;
@@ -167,9 +170,13 @@ describe('signaling on Redis, several instances', () => {
     expect(resumed.previousNode).toBe('');
     expect(await alice.next('peer_status')).toMatchObject({ status: 'connected' });
     // The token it used is spent; the new one works, and a lastSeq past what was sent does not.
-    expect(await b.sessions.resume(bobId, 'bob', hash, 5, next)).toMatchObject({ code: 'unknown' });
-    expect(await b.sessions.resume(bobId, 'bob', next, 9, next)).toMatchObject({ code: 'expired' });
-    const again = await b.sessions.resume(bobId, 'bob', next, 5, next);
+    expect(await b.sessions.resume(bobId, 'bob', hash, 5, next, accessOf('bob'))).toMatchObject({
+      code: 'unknown',
+    });
+    expect(await b.sessions.resume(bobId, 'bob', next, 9, next, accessOf('bob'))).toMatchObject({
+      code: 'expired',
+    });
+    const again = await b.sessions.resume(bobId, 'bob', next, 5, next, accessOf('bob'));
     expect(again).toMatchObject({ ok: true, missed: [], previousNode: b.sessions.node });
   });
 
@@ -188,7 +195,7 @@ describe('signaling on Redis, several instances', () => {
     ]);
     expect(await b.sessions.isOnline('bob')).toBe(false);
     expect(
-      await b.sessions.resume(bob.id, 'bob', randomBytes(32), 0, randomBytes(32)),
+      await b.sessions.resume(bob.id, 'bob', randomBytes(32), 0, randomBytes(32), accessOf('bob')),
     ).toMatchObject({ code: 'expired' });
   });
 
@@ -200,8 +207,8 @@ describe('signaling on Redis, several instances', () => {
     expect(await heartbeat(dead, 60_000)).toBe(0);
     const welcome = (id: string) => welcomeOf(id, 'bob', true);
     const deadSessions = new RedisSessions(a.scripts, a.timers, dead, 5);
-    await deadSessions.open('bob-v2', 'bob', randomBytes(32), welcome('bob-v2'));
-    await deadSessions.open('carol-v1', 'carol', undefined, welcome('carol-v1'));
+    await deadSessions.open('bob-v2', 'bob', randomBytes(32), welcome('bob-v2'), accessOf('bob'));
+    await deadSessions.open('carol-v1', 'carol', undefined, welcome('carol-v1'), accessOf('carol'));
     await heartbeat(dead, 1); // expires at once
     await new Promise((resolve) => setTimeout(resolve, 20));
     await b.timers.sweep();

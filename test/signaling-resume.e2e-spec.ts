@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { WebSocket } from 'ws';
 import { CallHistoryService } from '../src/calls/call-history.service.js';
 import type { CallHistoryEntryDto } from '../src/calls/dto/call-history.dto.js';
 import { CloseCode, type ServerFrame } from '../src/signaling/protocol.js';
@@ -383,8 +384,8 @@ describe('signaling protocol 2: session resume', () => {
   });
 
   describe('a session the server is closing', () => {
-    it('is not resumed while a client that stopped reading holds up its close: "expired", and the new session is the one rung', async () => {
-      const alice = await partyV2(app.baseUrl, 'alice');
+    it('while a client that stopped reading holds up its close, it is offline, not rung and not resumed ("expired"); the new session is the one rung', async () => {
+      const { party: alice, watcher } = await watchedPartyV2(app, 'alice');
       const bob = await partyV2(app.baseUrl, 'bob');
       const old = alice.ws;
       // The old client stops reading: the server's close frame (4001) is never answered.
@@ -392,7 +393,10 @@ describe('signaling protocol 2: session resume', () => {
       const out = await call(app.baseUrl, 'POST', '/auth/logout', { token: alice.user.token });
       expect(out.status).toBe(204);
       await sleep(100);
-      expect(app.app.get(SessionRegistry).get(alice.sessionId)).toBeDefined(); // still closing
+      expect(old.socket.readyState).toBe(WebSocket.OPEN); // its close is still pending
+      expect(await isOnline(app.baseUrl, watcher, alice.user.username)).toBe(false);
+      bob.ws.send({ type: 'call_start', toUser: alice.user.username });
+      expect(await bob.ws.next('call_back')).toMatchObject({ code: 'offline' });
       const again = await call(app.baseUrl, 'POST', '/auth/login', {
         json: { username: alice.user.username, password: alice.user.password },
       });
@@ -409,6 +413,33 @@ describe('signaling protocol 2: session resume', () => {
       old.socket.terminate();
       attempt.ws.close();
       bob.ws.close();
+    });
+    it('a session away in its window during a logout or a password change ends: offline, and "expired" on resume', async () => {
+      const { party: alice, watcher } = await watchedPartyV2(app, 'alice');
+      const carol = await partyV2(app.baseUrl, 'carol');
+      await cut(app, alice);
+      await cut(app, carol);
+      expect(await isOnline(app.baseUrl, watcher, alice.user.username)).toBe(true);
+      const out = await call(app.baseUrl, 'POST', '/auth/logout', { token: alice.user.token });
+      expect(out.status).toBe(204);
+      const changed = await call(app.baseUrl, 'POST', '/users/me/password', {
+        token: carol.user.token,
+        json: { currentPassword: carol.user.password, newPassword: 'a quite different phrase 61' },
+      });
+      expect(changed.status).toBe(200);
+      await sleep(50);
+      expect(await isOnline(app.baseUrl, watcher, alice.user.username)).toBe(false);
+      const again = await call(app.baseUrl, 'POST', '/auth/login', {
+        json: { username: alice.user.username, password: alice.user.password },
+      });
+      for (const [party, token] of [
+        [alice, again.json<{ accessToken: string }>().accessToken],
+        [carol, changed.json<{ accessToken: string }>().accessToken],
+      ] as const) {
+        const attempt = await tryResume(app.baseUrl, party, { token });
+        expect(attempt.reply).toStrictEqual({ type: 'resume_failed', code: 'expired' });
+        attempt.ws.close();
+      }
     });
   });
 

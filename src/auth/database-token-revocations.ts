@@ -4,7 +4,11 @@ import { LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { UsersService } from '../users/users.service.js';
 import { RevocationList, type RevocableToken } from './revocation-list.js';
 import { RevokedToken } from './revoked-token.entity.js';
-import { TokenRevocations, type RevokedAccount } from './token-revocations.js';
+import {
+  type RevocationListener,
+  type RevokedAccount,
+  TokenRevocations,
+} from './token-revocations.js';
 
 /** Expired entries are deleted at most this often, piggybacking on a logout. */
 const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
@@ -18,7 +22,7 @@ const SWEEP_INTERVAL_MS = 60 * 60 * 1000;
 @Injectable()
 export class DatabaseTokenRevocations extends TokenRevocations implements OnModuleInit {
   private readonly list = new RevocationList();
-  private readonly listeners: ((account: RevokedAccount) => void)[] = [];
+  private readonly listeners: RevocationListener[] = [];
   private nextSweepAt = 0;
 
   constructor(
@@ -28,7 +32,12 @@ export class DatabaseTokenRevocations extends TokenRevocations implements OnModu
     super();
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): Promise<void> {
+    return this.load();
+  }
+
+  /** Reads every revocation that still matters from the database (at start, and to catch up). */
+  async load(): Promise<void> {
     const now = Date.now();
     for (const row of await this.revoked.findBy({ expiresAt: MoreThan(new Date(now)) })) {
       this.list.revoke(row.tokenId, new Date(row.expiresAt).getTime());
@@ -61,8 +70,15 @@ export class DatabaseTokenRevocations extends TokenRevocations implements OnModu
   }
 
   async revokeAll(account: RevokedAccount): Promise<void> {
-    this.list.setGeneration(account.id, await this.users.nextTokenGeneration(account.id));
+    await this.raiseGeneration(account);
+  }
+
+  /** revokeAll, resolving to the account's new token generation (refused: every token below). */
+  async raiseGeneration(account: RevokedAccount): Promise<number> {
+    const generation = await this.users.nextTokenGeneration(account.id);
+    this.list.setGeneration(account.id, generation);
     this.notify(account);
+    return generation;
   }
 
   accountDeleted(account: RevokedAccount): Promise<void> {
@@ -71,11 +87,11 @@ export class DatabaseTokenRevocations extends TokenRevocations implements OnModu
     return Promise.resolve();
   }
 
-  onRevoked(listener: (account: RevokedAccount) => void): void {
+  onRevoked(listener: RevocationListener): void {
     this.listeners.push(listener);
   }
 
-  protected notify(account: RevokedAccount): void {
+  private notify(account: RevokedAccount): void {
     for (const listener of this.listeners) {
       listener({ id: account.id, username: account.username });
     }

@@ -16,12 +16,12 @@ export class JwtAuthGuard implements CanActivate {
     private readonly reflector: Reflector,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') {
       return true;
     }
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.user = this.tokens.verify(tokenFromHeaders(request.headers).token);
+    request.user = await this.tokens.verify(tokenFromHeaders(request.headers).token);
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [
       context.getHandler(),
       context.getClass(),

@@ -7,14 +7,22 @@ export interface RevokedAccount {
 }
 
 /**
- * The seam for logout. Checks are synchronous (every request and upgrade asks), so an
- * implementation keeps what it needs in memory and writes through to where other instances and
- * restarts will find it: today the database (DatabaseTokenRevocations); with several instances, a
- * Redis implementation that also publishes each revocation so every instance's copy and sockets
- * follow within a moment.
+ * What a revocation listener is told: the account whose tokens were revoked, or undefined when
+ * the revocations were re-read because some may have been missed (any account's: every session
+ * is to be checked again).
+ */
+export type RevocationListener = (account: RevokedAccount | undefined) => void;
+
+/**
+ * The seam for logout. Every request and upgrade asks, so an implementation answers from a copy
+ * in memory and writes through to where other instances and restarts will find it: the database
+ * (DatabaseTokenRevocations); with several instances, Redis also announces each revocation and
+ * numbers it, so that an instance can tell when its copy may have missed one
+ * (ClusterTokenRevocations). A check never trusts a copy that may be staler than a bound: it
+ * re-reads first (hence the promise).
  */
 export abstract class TokenRevocations {
-  abstract isRevoked(token: RevocableToken): boolean;
+  abstract isRevoked(token: RevocableToken): boolean | Promise<boolean>;
 
   /** Logout: this one token is refused from now until it expires. */
   abstract revoke(token: RevocableToken & RevokedAccount): Promise<void>;
@@ -28,6 +36,6 @@ export abstract class TokenRevocations {
    */
   abstract accountDeleted(account: RevokedAccount): Promise<void>;
 
-  /** Called after each revocation, once it applies to isRevoked. */
-  abstract onRevoked(listener: (account: RevokedAccount) => void): void;
+  /** Called after each revocation (or re-read), once it applies to isRevoked. */
+  abstract onRevoked(listener: RevocationListener): void;
 }

@@ -47,13 +47,16 @@ export class TokenService {
     );
   }
 
-  /** The token's user, or undefined for a missing, malformed, forged, expired or revoked token. */
-  verify(token: string | undefined): AuthenticatedUser | undefined {
+  /**
+   * The token's user, or undefined for a missing, malformed, forged, expired or revoked token.
+   * Asynchronous only when the revocations must be re-read first (their copy may be stale).
+   */
+  async verify(token: string | undefined): Promise<AuthenticatedUser | undefined> {
     if (!token) {
       return undefined;
     }
     const user = this.verified.get(token) ?? this.verifySignature(token);
-    return user && !this.revocations.isRevoked(user) ? user : undefined;
+    return user && !(await this.revocations.isRevoked(user)) ? user : undefined;
   }
 
   /** Signature, algorithm, issuer, audience and expiry; remembered when they hold. */

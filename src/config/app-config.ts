@@ -104,6 +104,11 @@ export abstract class AppConfig {
   };
   abstract readonly signaling: {
     readonly maxSessionsPerUser: number;
+    /**
+     * With REDIS_URL: how stale an instance's copy of the revocations may be before a token
+     * check re-reads them first (pub/sub events can be lost; REVOCATION_MAX_STALE_MS).
+     */
+    readonly revocationMaxStaleMs: number;
     readonly ringTimeoutMs: number;
     readonly pingIntervalMs: number;
     /** Bytes queued on one socket that its client has not read; past it the socket is closed. */

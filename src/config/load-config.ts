@@ -90,6 +90,7 @@ export function loadConfig(plainEnv: Env): AppConfig {
     },
     signaling: {
       maxSessionsPerUser: integer(env, 'MAX_SESSIONS_PER_USER', 5, 1, 100),
+      revocationMaxStaleMs: integer(env, 'REVOCATION_MAX_STALE_MS', 3000, 300, 60_000),
       ringTimeoutMs: integer(env, 'RING_TIMEOUT_MS', 30_000, 100, 600_000),
       pingIntervalMs: integer(env, 'WS_PING_INTERVAL_MS', 25_000, 50, 600_000),
       maxBufferedBytes: integer(env, 'WS_MAX_BUFFERED_BYTES', 1024 * 1024, 64 * 1024, 2 ** 30),

@@ -1,10 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TokenRevocations, type RevokedAccount } from '../auth/token-revocations.js';
 import { ContactEvents } from '../contacts/contact-events.js';
 import { PresenceCounter } from '../users/presence.js';
 import type { Outbox, SessionDirectory } from './call-machine.types.js';
 import { CloseCode, type ServerMessage } from './protocol.js';
 import type { SignalingSession } from './signaling-session.js';
+
+/** Why a session whose token was revoked is closed (4001), on every engine. */
+export const LOGGED_OUT_REASON = 'Logged out';
 
 /**
  * Live sessions by id and by username (O(1) routing); keeps presence in step (memory), delivers contact
@@ -22,7 +25,11 @@ export class SessionRegistry implements SessionDirectory, Outbox {
     private readonly revocations: TokenRevocations,
     contactEvents: ContactEvents,
   ) {
-    revocations.onRevoked((account) => this.closeRevoked(account));
+    revocations.onRevoked((account) => {
+      this.closeRevoked(account).catch((error: unknown) =>
+        new Logger('Signaling').error({ msg: 'closing revoked sessions failed', err: error }),
+      );
+    });
     contactEvents.subscribe((message) => {
       for (const session of this.sessionsOf(message.toUser)) {
         session.send(message);
@@ -72,11 +79,15 @@ export class SessionRegistry implements SessionDirectory, Outbox {
     this.byId.get(sessionId)?.send(message);
   }
 
-  /** Closing ends a call the session is in as a drop, through the socket's close handler. */
-  private closeRevoked(account: RevokedAccount): void {
-    for (const session of this.sessionsOf(account.username)) {
-      if (this.revocations.isRevoked(session.user)) {
-        session.close(CloseCode.TOKEN_EXPIRED, 'Logged out');
+  /**
+   * Closing ends a call the session is in as a drop. Without an account (the revocations were
+   * re-read after some may have been missed), every session here is checked.
+   */
+  private async closeRevoked(account: RevokedAccount | undefined): Promise<void> {
+    const sessions = account ? this.sessionsOf(account.username) : [...this.byId.values()];
+    for (const session of sessions) {
+      if (!session.closedByServer && (await this.revocations.isRevoked(session.user))) {
+        session.close(CloseCode.TOKEN_EXPIRED, LOGGED_OUT_REASON);
       }
     }
   }

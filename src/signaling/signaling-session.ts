@@ -53,6 +53,12 @@ export class SignalingSession implements SessionRef {
   /** The server closed this session: its socket's close ends it (no resume window). */
   private serverClosed = false;
   /**
+   * Set by the gateway: told once, when the server starts closing the session, so that the
+   * session ends at once (not listed, rung or resumable) instead of when the close handshake is
+   * over — which a client that stops reading holds up for ws's close timeout.
+   */
+  private onClosing: (() => void) | undefined;
+  /**
    * With REDIS_URL: every message goes through the shared store, which numbers it, keeps it for
    * a resume on any instance, and publishes it back to the instance holding the socket (`write`).
    */
@@ -118,6 +124,11 @@ export class SignalingSession implements SessionRef {
   /** The page named its browser's push subscription (or none): a call rings here, not by push. */
   nameDevice(device: string | undefined): void {
     this.device = device;
+  }
+
+  /** Tells `closing` once, when the server starts closing this session. */
+  whenClosing(closing: () => void): void {
+    this.onClosing = closing;
   }
 
   reportTo(metrics: SignalingMetrics): void {
@@ -205,12 +216,16 @@ export class SignalingSession implements SessionRef {
 
   close(code: number, reason: string): void {
     logger.log({ msg: 'closing socket', ...sessionFields(this), code, reason });
+    const first = !this.serverClosed;
     this.serverClosed = true;
     if (this.resumableHalf?.away) {
       this.resumableHalf.closeWhileAway(); // no socket to close: the session ends at once
     } else {
       this.resumableHalf?.closing(); // ends with the socket's close: not resumable meanwhile
       this.socket.close(code, reason);
+    }
+    if (first) {
+      this.onClosing?.();
     }
   }
 

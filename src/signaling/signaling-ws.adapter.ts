@@ -71,7 +71,7 @@ export class SignalingWsAdapter extends WsAdapter {
     if (refusal) {
       return refusal;
     }
-    const verdict = this.authenticator.verify(request);
+    const verdict = await this.authenticator.verify(request);
     if (!verdict.ok) {
       return verdict;
     }

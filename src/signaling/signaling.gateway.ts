@@ -29,6 +29,7 @@ import {
 } from './protocol.js';
 import type { Resumption } from './resume/resumable-session.js';
 import { ResumeService } from './resume/resume.service.js';
+import { sessionCapVictims } from './session-cap.js';
 import { SessionExpiry } from './session-expiry.js';
 import { SessionRegistry } from './session-registry.js';
 import { SignalingSession, sessionFields } from './signaling-session.js';
@@ -133,6 +134,10 @@ export class SignalingGateway
       ? this.resume.enable(session, () => this.guard(session, () => this.drop(session)))
       : undefined;
     this.bind(session);
+    // A session the server is closing ends now (not listed, rung or resumable), not when its
+    // client completes the close handshake. Deferred: close() may run inside the call machine
+    // (a call's end closes a session whose token expired meanwhile).
+    session.whenClosing(() => queueMicrotask(() => this.guard(session, () => this.drop(session))));
     this.registry.add(session);
     this.logger.log({ msg: 'session opened', ...sessionFields(session), protocol: v2 ? 2 : 1 });
     const { username, displayName } = session.user;
@@ -301,19 +306,23 @@ export class SignalingGateway
     }
   }
 
-  /** Over MAX_SESSIONS_PER_USER: the oldest session not in a call makes room (close 4000). */
+  /** Over MAX_SESSIONS_PER_USER: the oldest sessions not in a call make room (close 4000). */
   private enforceSessionCap(newest: SignalingSession): void {
-    const sessions = this.registry.sessionsOf(newest.username);
-    if (sessions.length <= this.config.signaling.maxSessionsPerUser) {
-      return;
-    }
-    const idle = sessions.find((s) => s !== newest && !this.machine.isInCall(s.id));
-    const victim = idle ?? newest;
-    victim.close(
-      CloseCode.SESSION_REPLACED,
-      idle ? 'Too many sessions: replaced by a newer one' : 'Too many sessions, all in calls',
+    const victims = sessionCapVictims(
+      this.registry.sessionsOf(newest.username),
+      newest,
+      this.config.signaling.maxSessionsPerUser,
+      (session) => this.machine.isInCall(session.id),
     );
-    this.drop(victim);
+    for (const victim of victims) {
+      victim.close(
+        CloseCode.SESSION_REPLACED,
+        victim === newest
+          ? 'Too many sessions, all in calls'
+          : 'Too many sessions: replaced by a newer one',
+      );
+      this.drop(victim);
+    }
   }
 
   /**

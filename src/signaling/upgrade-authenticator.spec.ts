@@ -86,8 +86,8 @@ describe('UpgradeAuthenticator', () => {
     token = tokens.sign(alice);
   });
 
-  function assertAccepted(request: IncomingMessage): void {
-    const verdict = authenticator.verify(request);
+  async function assertAccepted(request: IncomingMessage): Promise<void> {
+    const verdict = await authenticator.verify(request);
     assert.equal(verdict.ok, true, JSON.stringify(verdict));
     assert.ok(verdict.ok);
     expect(verdict.user.username).toBe('alice');
@@ -97,8 +97,8 @@ describe('UpgradeAuthenticator', () => {
     expect(authenticator.userOf(request)).toStrictEqual(verdict.user);
   }
 
-  function assertRefused(request: IncomingMessage, status: 401 | 403): void {
-    const verdict = authenticator.verify(request);
+  async function assertRefused(request: IncomingMessage, status: 401 | 403): Promise<void> {
+    const verdict = await authenticator.verify(request);
     expect(verdict.ok).toBe(false);
     assert.ok(!verdict.ok);
     expect(verdict.status).toBe(status);
@@ -107,9 +107,9 @@ describe('UpgradeAuthenticator', () => {
   }
 
   describe('Authorization: Bearer', () => {
-    it('accepts a valid token, with or without a foreign Origin (no cookie to ride)', () => {
-      assertAccepted(upgrade('/signaling', { authorization: `Bearer ${token}` }));
-      assertAccepted(
+    it('accepts a valid token, with or without a foreign Origin (no cookie to ride)', async () => {
+      await assertAccepted(upgrade('/signaling', { authorization: `Bearer ${token}` }));
+      await assertAccepted(
         upgrade('/signaling', {
           authorization: `Bearer ${token}`,
           origin: 'https://evil.example',
@@ -117,8 +117,8 @@ describe('UpgradeAuthenticator', () => {
       );
     });
 
-    it('takes precedence over the cookie', () => {
-      assertAccepted(
+    it('takes precedence over the cookie', async () => {
+      await assertAccepted(
         upgrade('/signaling', {
           authorization: `Bearer ${token}`,
           cookie: `${AUTH_COOKIE}=garbage`,
@@ -131,20 +131,20 @@ describe('UpgradeAuthenticator', () => {
   describe('login cookie', () => {
     const cookie = () => `theme=dark; ${AUTH_COOKIE}=${encodeURIComponent(token)}; other=1`;
 
-    it('accepts a non-browser client that sends no Origin', () => {
-      assertAccepted(upgrade('/signaling', { cookie: cookie() }));
+    it('accepts a non-browser client that sends no Origin', async () => {
+      await assertAccepted(upgrade('/signaling', { cookie: cookie() }));
     });
 
-    it('with PUBLIC_URL set, only that origin is its own, not the upgrade host', () => {
+    it('with PUBLIC_URL set, only that origin is its own, not the upgrade host', async () => {
       // Behind a TLS proxy the upgrade arrives as http://HOST: that must not pass for the site.
-      assertRefused(
+      await assertRefused(
         upgrade('/signaling', { cookie: cookie(), origin: 'http://localhost:3000' }),
         403,
       );
     });
 
-    it('accepts the PUBLIC_URL origin', () => {
-      assertAccepted(
+    it('accepts the PUBLIC_URL origin', async () => {
+      await assertAccepted(
         upgrade('/signaling', {
           cookie: cookie(),
           origin: 'https://dialtone.example',
@@ -153,8 +153,8 @@ describe('UpgradeAuthenticator', () => {
       );
     });
 
-    it('accepts an origin listed in ALLOWED_ORIGINS', () => {
-      assertAccepted(
+    it('accepts an origin listed in ALLOWED_ORIGINS', async () => {
+      await assertAccepted(
         upgrade('/signaling', {
           cookie: cookie(),
           origin: 'https://app.partner.example',
@@ -163,7 +163,7 @@ describe('UpgradeAuthenticator', () => {
       );
     });
 
-    it('refuses a foreign Origin with 403 (cross-site WebSocket hijacking)', () => {
+    it('refuses a foreign Origin with 403 (cross-site WebSocket hijacking)', async () => {
       for (const origin of [
         'https://evil.example',
         'http://localhost:3001', // same host name, another port
@@ -172,7 +172,7 @@ describe('UpgradeAuthenticator', () => {
         'null', // sandboxed iframes and file: pages
         'not a url',
       ]) {
-        assertRefused(upgrade('/signaling', { cookie: cookie(), origin }), 403);
+        await assertRefused(upgrade('/signaling', { cookie: cookie(), origin }), 403);
       }
       assert.ok(logged.some((line) => line.includes('403') && line.includes('alice')));
       assert.ok(
@@ -181,42 +181,44 @@ describe('UpgradeAuthenticator', () => {
       );
     });
 
-    it('logs a flood of refused upgrades as a few lines, not one per upgrade', () => {
+    it('logs a flood of refused upgrades as a few lines, not one per upgrade', async () => {
       for (let n = 0; n < 1000; n += 1) {
-        authenticator.verify(
+        await authenticator.verify(
           upgrade('/signaling', { cookie: cookie(), origin: 'https://evil.example' }),
         );
-        authenticator.verify(upgrade(`/signaling?n=${n}`));
+        await authenticator.verify(upgrade(`/signaling?n=${n}`));
       }
       expect(logged.filter((line) => line.startsWith('403'))).toHaveLength(10);
       expect(logged.filter((line) => line.startsWith('401'))).toHaveLength(10);
     });
 
-    it('refuses a foreign Origin even when PUBLIC_URL is not set', () => {
+    it('refuses a foreign Origin even when PUBLIC_URL is not set', async () => {
       authenticator = new UpgradeAuthenticator(
         tokens,
         appConfig({ publicOrigin: undefined, allowedOrigins: [] }),
         adapterHost(),
       );
-      assertRefused(
+      await assertRefused(
         upgrade('/signaling', { cookie: cookie(), origin: 'https://evil.example' }),
         403,
       );
-      assertAccepted(upgrade('/signaling', { cookie: cookie(), origin: 'http://localhost:3000' }));
+      await assertAccepted(
+        upgrade('/signaling', { cookie: cookie(), origin: 'http://localhost:3000' }),
+      );
     });
 
-    it('compares whole origins: http://HOST is not https://HOST (PUBLIC_URL)', () => {
+    it('compares whole origins: http://HOST is not https://HOST (PUBLIC_URL)', async () => {
       const host = { host: 'dialtone.example' };
       for (const origin of ['http://dialtone.example', 'https://dialtone.example:8443']) {
-        assertRefused(upgrade('/signaling', { ...host, cookie: cookie(), origin }), 403);
+        await assertRefused(upgrade('/signaling', { ...host, cookie: cookie(), origin }), 403);
       }
       // Canonical forms of the same origin: default port, capitals.
       for (const origin of ['https://dialtone.example', 'https://DIALTONE.example:443']) {
-        assertAccepted(upgrade('/signaling', { ...host, cookie: cookie(), origin }));
+        await assertAccepted(upgrade('/signaling', { ...host, cookie: cookie(), origin }));
       }
     });
 
-    it('without PUBLIC_URL: the scheme the upgrade came in with, X-Forwarded-Proto only from a trusted proxy', () => {
+    it('without PUBLIC_URL: the scheme the upgrade came in with, X-Forwarded-Proto only from a trusted proxy', async () => {
       const noPublicUrl = appConfig({ publicOrigin: undefined, allowedOrigins: [] });
       const behindProxy = {
         host: 'dialtone.example',
@@ -225,108 +227,114 @@ describe('UpgradeAuthenticator', () => {
       };
       // Not trusted: the forwarded scheme is ignored, so only http://HOST is this server's own.
       authenticator = new UpgradeAuthenticator(tokens, noPublicUrl, adapterHost(false));
-      assertRefused(
+      await assertRefused(
         upgrade('/signaling', { ...behindProxy, origin: 'https://dialtone.example' }),
         403,
       );
-      assertAccepted(upgrade('/signaling', { ...behindProxy, origin: 'http://dialtone.example' }));
+      await assertAccepted(
+        upgrade('/signaling', { ...behindProxy, origin: 'http://dialtone.example' }),
+      );
       // Trusted (TRUST_PROXY): https://HOST is, and http://HOST no longer is.
       authenticator = new UpgradeAuthenticator(tokens, noPublicUrl, adapterHost(true));
-      assertAccepted(upgrade('/signaling', { ...behindProxy, origin: 'https://dialtone.example' }));
-      assertRefused(
+      await assertAccepted(
+        upgrade('/signaling', { ...behindProxy, origin: 'https://dialtone.example' }),
+      );
+      await assertRefused(
         upgrade('/signaling', { ...behindProxy, origin: 'http://dialtone.example' }),
         403,
       );
       const forwardedHost = { ...behindProxy, 'x-forwarded-host': 'calls.example, inner' };
-      assertAccepted(upgrade('/signaling', { ...forwardedHost, origin: 'https://calls.example' }));
+      await assertAccepted(
+        upgrade('/signaling', { ...forwardedHost, origin: 'https://calls.example' }),
+      );
     });
   });
 
   describe('access_token query parameter', () => {
-    it('accepts a valid token, from any Origin (it cannot ride along cross-site)', () => {
-      assertAccepted(upgrade(`/signaling?access_token=${token}`));
-      assertAccepted(
+    it('accepts a valid token, from any Origin (it cannot ride along cross-site)', async () => {
+      await assertAccepted(upgrade(`/signaling?access_token=${token}`));
+      await assertAccepted(
         upgrade(`/signaling?x=1&access_token=${encodeURIComponent(token)}`, {
           origin: 'https://evil.example',
         }),
       );
     });
 
-    it('a refused query token does not reach the log', () => {
+    it('a refused query token does not reach the log', async () => {
       const tampered = `${token.slice(0, -2)}${token.endsWith('AA') ? 'BB' : 'AA'}`;
-      assertRefused(upgrade(`/signaling?v=1&access_token=${tampered}`), 401);
+      await assertRefused(upgrade(`/signaling?v=1&access_token=${tampered}`), 401);
       assert.ok(logged.some((line) => line.includes('/signaling?v=1&access_token=REDACTED')));
       assert.ok(logged.every((line) => !line.includes(tampered)));
     });
   });
 
   describe('refused with 401', () => {
-    it('without any token', () => {
-      assertRefused(upgrade('/signaling'), 401);
-      assertRefused(upgrade('/signaling', { authorization: 'Basic YWxpY2U6cHc=' }), 401);
-      assertRefused(upgrade('/signaling', { cookie: 'theme=dark' }), 401);
-      assertRefused(upgrade('/signaling?access_token='), 401);
+    it('without any token', async () => {
+      await assertRefused(upgrade('/signaling'), 401);
+      await assertRefused(upgrade('/signaling', { authorization: 'Basic YWxpY2U6cHc=' }), 401);
+      await assertRefused(upgrade('/signaling', { cookie: 'theme=dark' }), 401);
+      await assertRefused(upgrade('/signaling?access_token='), 401);
     });
 
-    it('with a garbage token', () => {
+    it('with a garbage token', async () => {
       for (const garbage of [
         'garbage',
         'a.b.c',
         `${token}x`,
         token.split('.').slice(0, 2).join('.'),
       ]) {
-        assertRefused(upgrade('/signaling', { authorization: `Bearer ${garbage}` }), 401);
-        assertRefused(upgrade('/signaling', { cookie: `${AUTH_COOKIE}=${garbage}` }), 401);
-        assertRefused(upgrade(`/signaling?access_token=${encodeURIComponent(garbage)}`), 401);
+        await assertRefused(upgrade('/signaling', { authorization: `Bearer ${garbage}` }), 401);
+        await assertRefused(upgrade('/signaling', { cookie: `${AUTH_COOKIE}=${garbage}` }), 401);
+        await assertRefused(upgrade(`/signaling?access_token=${encodeURIComponent(garbage)}`), 401);
       }
     });
 
-    it('with an expired token', () => {
+    it('with an expired token', async () => {
       const stale = jwtService().sign(
         { username: 'alice', name: 'Alice A.' },
         { subject: 'u-alice', expiresIn: -10, jwtid: 'expired-token' },
       );
       const claims = jwtService().decode<{ exp: number }>(stale);
       assert.ok(claims.exp * 1000 < Date.now(), 'the token really is expired');
-      assertRefused(upgrade('/signaling', { authorization: `Bearer ${stale}` }), 401);
-      assertRefused(upgrade('/signaling', { cookie: `${AUTH_COOKIE}=${stale}` }), 401);
-      assertRefused(upgrade(`/signaling?access_token=${stale}`), 401);
+      await assertRefused(upgrade('/signaling', { authorization: `Bearer ${stale}` }), 401);
+      await assertRefused(upgrade('/signaling', { cookie: `${AUTH_COOKIE}=${stale}` }), 401);
+      await assertRefused(upgrade(`/signaling?access_token=${stale}`), 401);
     });
 
-    it('with a token that was logged out, or signed before "log out everywhere"', () => {
-      const verdict = authenticator.verify(
+    it('with a token that was logged out, or signed before "log out everywhere"', async () => {
+      const verdict = await authenticator.verify(
         upgrade('/signaling', { authorization: `Bearer ${token}` }),
       );
       assert.ok(verdict.ok);
       revocations.revoke(verdict.user.tokenId, verdict.user.expiresAt);
-      assertRefused(upgrade('/signaling', { authorization: `Bearer ${token}` }), 401);
-      assertRefused(upgrade('/signaling', { cookie: `${AUTH_COOKIE}=${token}` }), 401);
+      await assertRefused(upgrade('/signaling', { authorization: `Bearer ${token}` }), 401);
+      await assertRefused(upgrade('/signaling', { cookie: `${AUTH_COOKIE}=${token}` }), 401);
       const second = tokens.sign(alice);
-      assertAccepted(upgrade(`/signaling?access_token=${second}`));
+      await assertAccepted(upgrade(`/signaling?access_token=${second}`));
       revocations.setGeneration(alice.id, 1);
-      assertRefused(upgrade(`/signaling?access_token=${second}`), 401);
-      assertAccepted(
+      await assertRefused(upgrade(`/signaling?access_token=${second}`), 401);
+      await assertAccepted(
         upgrade('/signaling', {
           authorization: `Bearer ${tokens.sign({ ...alice, tokenGeneration: 1 })}`,
         }),
       );
     });
 
-    it('with a token signed by another key, or for another audience', () => {
+    it('with a token signed by another key, or for another audience', async () => {
       const forged = new TokenService(
         jwtService(Buffer.from('another-secret-another-secret!!')),
         revocations,
       ).sign(alice);
-      assertRefused(upgrade('/signaling', { authorization: `Bearer ${forged}` }), 401);
+      await assertRefused(upgrade('/signaling', { authorization: `Bearer ${forged}` }), 401);
       const otherAudience = jwtService().sign(
         { username: 'alice', name: 'Alice A.' },
         { subject: 'u-alice', audience: 'someone-else', jwtid: 'other-audience' },
       );
-      assertRefused(upgrade('/signaling', { authorization: `Bearer ${otherAudience}` }), 401);
+      await assertRefused(upgrade('/signaling', { authorization: `Bearer ${otherAudience}` }), 401);
     });
 
-    it('with a bad Bearer token even when a good cookie is present', () => {
-      assertRefused(
+    it('with a bad Bearer token even when a good cookie is present', async () => {
+      await assertRefused(
         upgrade('/signaling', {
           authorization: 'Bearer garbage',
           cookie: `${AUTH_COOKIE}=${token}`,
@@ -335,8 +343,8 @@ describe('UpgradeAuthenticator', () => {
       );
     });
 
-    it('a 401 answers before the Origin is looked at', () => {
-      assertRefused(
+    it('a 401 answers before the Origin is looked at', async () => {
+      await assertRefused(
         upgrade('/signaling', { cookie: `${AUTH_COOKIE}=garbage`, origin: 'https://evil.example' }),
         401,
       );

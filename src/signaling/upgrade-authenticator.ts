@@ -33,12 +33,12 @@ export class UpgradeAuthenticator {
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  verify(request: IncomingMessage): UpgradeVerdict {
+  async verify(request: IncomingMessage): Promise<UpgradeVerdict> {
     const url = new URL(request.url ?? '/', 'http://upgrade.invalid');
     const fromQuery = url.searchParams.get('access_token') ?? undefined;
     const fromHeaders = tokenFromHeaders(request.headers);
     const token = fromHeaders.token ?? fromQuery;
-    const user = this.tokens.verify(token);
+    const user = await this.tokens.verify(token);
     if (!user) {
       this.unauthenticatedLog.line(`401 for ${redactUrl(url)}`);
       return { ok: false, status: 401, reason: 'A valid access token is required' };

@@ -4,7 +4,13 @@ import type { SignalingEngine } from '../../src/signaling/engine.js';
 import { MemoryEngine } from '../../src/signaling/engines/memory/memory-engine.js';
 import { RedisEngine } from '../../src/signaling/engines/redis/redis-engine.js';
 import { RedisSignaling } from '../../src/signaling/engines/redis/redis-signaling.js';
-import { TEST_REDIS_URL, deleteKeys, uniquePrefix, welcomeOf } from './signaling-backends.js';
+import {
+  TEST_REDIS_URL,
+  accessOf,
+  deleteKeys,
+  uniquePrefix,
+  welcomeOf,
+} from './signaling-backends.js';
 
 /**
  * One instance of an engine as the engine contract suites drive it: the SignalingEngine the app
@@ -77,10 +83,16 @@ export async function redisEngine(): Promise<EngineUnderTest> {
     const cluster = await RedisSignaling.start(config);
     started.push(cluster);
     return {
-      engine: new RedisEngine(cluster),
+      engine: new RedisEngine(cluster, config.signaling.revocationMaxStaleMs),
       openSession: async (username) => {
         const id = randomUUID();
-        await cluster.sessions.open(id, username, undefined, welcomeOf(id, username, false));
+        await cluster.sessions.open(
+          id,
+          username,
+          undefined,
+          welcomeOf(id, username, false),
+          accessOf(username),
+        );
         return id;
       },
       closeSession: async (id) => {

@@ -7,6 +7,7 @@ import type {
 } from '../../src/signaling/call-machine.types.js';
 import type { CallSwitch } from '../../src/signaling/call-switch.js';
 import { nodeTimers } from '../../src/signaling/node-timers.js';
+import { sessionCapVictims } from '../../src/signaling/session-cap.js';
 import type { ServerMessage } from '../../src/signaling/protocol.js';
 import { ClusterPushRinging } from '../../src/signaling/engines/redis/cluster-push-ringing.js';
 import { RedisCallSwitch } from '../../src/signaling/engines/redis/redis-call-switch.js';
@@ -45,6 +46,13 @@ export interface BackendUnderTest {
   decline(callId: string, callee: string): Promise<boolean>;
   /** A new session of `username` (v2: it can go away and resume). */
   open(username: string, v2?: boolean): Promise<Peer>;
+  /**
+   * A new session admitted under the session cap (BackendOptions.maxSessions), as the gateway
+   * opens one: with the ids of the sessions that made room (ended at once).
+   */
+  admit(username: string): Promise<{ peer: Peer; victims: string[] }>;
+  /** The user's sessions in the directory (listed, rung), oldest first. */
+  listed(username: string): Promise<string[]>;
   /** The session ended (closed, dropped, or its window over). */
   close(peer: Peer): Promise<void>;
   /** A v2 session's socket dropped: it waits in its window. */
@@ -55,6 +63,8 @@ export interface BackendUnderTest {
 export interface BackendOptions {
   ringTimeoutMs: number;
   windowMs: number;
+  /** MAX_SESSIONS_PER_USER (5 unless given). */
+  maxSessions?: number;
 }
 
 class Inbox {
@@ -122,15 +132,18 @@ export function pushRecorder(pushes: string[]): RingByPush {
 }
 
 /** The embedded default: CallMachine over an in-memory directory and outbox. */
-export function memoryBackend({ ringTimeoutMs }: BackendOptions): BackendUnderTest {
+export function memoryBackend({
+  ringTimeoutMs,
+  maxSessions = 5,
+}: BackendOptions): BackendUnderTest {
   const peers = new Map<string, ReturnType<typeof peer>>();
+  const sessionsOf = (username: string) =>
+    [...peers.values()].filter((p) => p.username === username);
   const history: string[] = [];
   const pushes: string[] = [];
   const machine = new CallMachine({
     outbox: { send: (sessionId, message) => peers.get(sessionId)?.deliver(message) },
-    directory: {
-      sessionsOf: (username) => [...peers.values()].filter((p) => p.username === username),
-    },
+    directory: { sessionsOf },
     timers: nodeTimers,
     observers: [recorder(history)],
     ringTimeoutMs,
@@ -156,6 +169,22 @@ export function memoryBackend({ ringTimeoutMs }: BackendOptions): BackendUnderTe
       machine.sessionOpened(session);
       return Promise.resolve(session);
     },
+    admit: (username) => {
+      const session = peer(username);
+      peers.set(session.id, session);
+      const victims = sessionCapVictims(sessionsOf(username), session, maxSessions, (p) =>
+        machine.isInCall(p.id),
+      );
+      for (const victim of victims) {
+        peers.delete(victim.id);
+        machine.sessionClosed(victim);
+      }
+      if (!victims.includes(session)) {
+        machine.sessionOpened(session);
+      }
+      return Promise.resolve({ peer: session, victims: victims.map((v) => v.id) });
+    },
+    listed: (username) => Promise.resolve(sessionsOf(username).map((p) => p.id)),
     close: (session) => {
       peers.delete(session.id);
       machine.sessionClosed(session);
@@ -185,7 +214,7 @@ export interface RedisInstance {
 
 export async function redisInstance(
   prefix: string,
-  { ringTimeoutMs, windowMs }: BackendOptions,
+  { ringTimeoutMs, windowMs, maxSessions = 5 }: BackendOptions,
   observers: CallObserver[] = [],
 ): Promise<RedisInstance> {
   const connection = new RedisConnection(TEST_REDIS_URL);
@@ -201,7 +230,7 @@ export async function redisInstance(
   observers.forEach((observer) => scripts.observe(observer));
   const timers = new TimerWheel(scripts, { ring: ringTimeoutMs, window: windowMs });
   timers.start();
-  const sessions = new RedisSessions(scripts, timers, randomUUID(), 5);
+  const sessions = new RedisSessions(scripts, timers, randomUUID(), maxSessions);
   return {
     connection,
     scripts,
@@ -240,6 +269,11 @@ export async function deleteKeys(connection: RedisConnection, prefix: string): P
   } while (cursor !== '0');
 }
 
+/** The access token a test session runs under (revocations match sessions by it). */
+export function accessOf(username: string): { id: string; tokenId: string; generation: number } {
+  return { id: `account-of-${username}`, tokenId: randomUUID(), generation: 0 };
+}
+
 export function welcomeOf(sessionId: string, username: string, v2: boolean): ServerMessage {
   return {
     type: 'welcome',
@@ -255,6 +289,15 @@ export async function openRedisPeer(
   username: string,
   v2: boolean,
 ): Promise<Peer> {
+  return (await admitRedisPeer(instance, username, v2)).peer;
+}
+
+/** openRedisPeer, with the sessions that made room for it under the cap. */
+export async function admitRedisPeer(
+  instance: RedisInstance,
+  username: string,
+  v2: boolean,
+): Promise<{ peer: Peer; victims: string[] }> {
   const session = peer(username);
   await instance.connection.subscribe(instance.sessions.channel(session.id), (message) => {
     const decoded = decodeChannel(message);
@@ -266,8 +309,15 @@ export async function openRedisPeer(
     }
   });
   const welcome = welcomeOf(session.id, username, v2);
-  await instance.sessions.open(session.id, username, v2 ? randomBytes(32) : undefined, welcome);
-  return session;
+  const hash = v2 ? randomBytes(32) : undefined;
+  const victims = await instance.sessions.open(
+    session.id,
+    username,
+    hash,
+    welcome,
+    accessOf(username),
+  );
+  return { peer: session, victims };
 }
 
 /** The Redis back end as one instance (tests of two instances build two with redisInstance). */
@@ -286,6 +336,8 @@ export async function redisBackend(options: BackendOptions): Promise<BackendUnde
     isRinging: (callId, callee) => instance.pushRinging.isRinging(callId, callee),
     decline: (callId, callee) => instance.pushRinging.decline(callId, callee),
     open: (username, v2 = false) => openRedisPeer(instance, username, v2),
+    admit: (username) => admitRedisPeer(instance, username, false),
+    listed: (username) => instance.sessions.sessionsOf(username),
     close: async (session) => {
       await instance.connection.unsubscribe(instance.sessions.channel(session.id));
       await instance.sessions.drop(session.id);

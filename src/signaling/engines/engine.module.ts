@@ -42,7 +42,8 @@ export class SignalingEngineModule {
           {
             provide: SignalingEngine,
             inject: [RedisSignaling],
-            useFactory: (cluster: RedisSignaling) => new RedisEngine(cluster),
+            useFactory: (cluster: RedisSignaling) =>
+              new RedisEngine(cluster, config.signaling.revocationMaxStaleMs),
           },
         ]
       : [{ provide: SignalingEngine, useValue: new MemoryEngine() }];

@@ -5,8 +5,8 @@ import type { RedisConnection } from './redis-connection.js';
 export type BusMessage =
   /** A user's first session opened, or last one ended (published by the scripts). */
   | { kind: 'presence'; user: string; online: boolean }
-  /** An account's tokens were revoked (logout, log out everywhere, deletion). */
-  | { kind: 'revoked'; id: string; username: string; origin: string }
+  /** An account's tokens were revoked (logout, log out everywhere, deletion): the seq'th. */
+  | { kind: 'revoked'; id: string; username: string; origin: string; seq: number }
   /** A contact event for every session of `message.toUser`, wherever they are. */
   | { kind: 'contact'; message: unknown };
 

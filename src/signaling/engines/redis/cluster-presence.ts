@@ -22,6 +22,8 @@ export class ClusterPresence implements Presence {
       this.changeListeners.forEach((listener) => listener(user));
     });
     cluster.connection.onReconnect(() => void this.load());
+    // The bus alone may have been cut (the command connection never noticed): events were lost.
+    cluster.connection.onResubscribed(() => void this.load());
   }
 
   /** Reads the whole online set (at start and after a reconnect, when events may have been lost). */

@@ -29,6 +29,7 @@ import {
   PROTOCOL_VERSION,
   type ResumeFailedCode,
   type ResumeRequest,
+  type ServerMessage,
   SIGNALING_PATH,
   SUBPROTOCOL_V2,
   SYSTEM_USER,
@@ -43,7 +44,7 @@ import { SignalingSession, sessionFields } from '../../signaling-session.js';
 import { DELIBERATE_CLOSES, closeWithinGrace } from '../../socket-closing.js';
 import { UpgradeAuthenticator } from '../../upgrade-authenticator.js';
 import { PipelinedCallSwitch } from './pipelined-call-switch.js';
-import { decodeChannel, encodeControl } from './redis-sessions.js';
+import { decodeChannel } from './redis-sessions.js';
 import { RedisSignaling } from './redis-signaling.js';
 import { SessionLink } from './session-link.js';
 
@@ -151,19 +152,26 @@ export class ClusterSignalingGateway
       const token = v2 ? ResumeToken.issue() : undefined;
       await link.subscribed;
       const { username, displayName } = session.user;
-      const victim = await this.cluster.sessions.open(session.id, username, token?.hash, {
+      const welcome: ServerMessage = {
         type: 'welcome',
         protocol: v2 ? PROTOCOL_V2 : PROTOCOL_VERSION,
         sessionId: session.id,
         user: { username, displayName },
         ...(token ? { resumeToken: token.token, resumeWindowMs: this.windowMs } : {}),
-      });
+      };
+      const victims = await this.cluster.sessions.open(
+        session.id,
+        username,
+        token?.hash,
+        welcome,
+        session.user,
+      );
       link.live();
       // The welcome comes back through the channel (another connection than the script's reply):
       // nothing else, not even a pong, may reach the client before it.
       await withTimeout(link.welcomed, COMMAND_TIMEOUT_MS, 'the welcome');
       this.expiry.schedule(session);
-      if (victim !== '') {
+      for (const victim of victims) {
         await this.evict(victim, victim === session.id);
       }
     });
@@ -209,6 +217,10 @@ export class ClusterSignalingGateway
     if (socket.protocol === SUBPROTOCOL_V2) {
       session.watchSilence(this.watchSilence(() => socket.terminate()));
     }
+    // The server closes it (logout, expiry, flood, a client that does not read): it ends in Redis
+    // now, not when the close handshake is over — a client that stops reading holds that up for
+    // ws's 30 s, and meanwhile the session would be listed, rung and resumable as a zombie.
+    session.whenClosing(() => link.run(() => this.endClosing(session, link)));
     link.subscribed = this.cluster.connection.subscribe(
       this.cluster.sessions.channel(session.id),
       link.listener((message) => this.onChannel(session, link, message)),
@@ -274,6 +286,7 @@ export class ClusterSignalingGateway
       presented,
       request.lastSeq,
       next.hash,
+      user,
     );
     if (!outcome.ok) {
       return this.resumeFailed(session, link, outcome.code);
@@ -334,6 +347,15 @@ export class ClusterSignalingGateway
     }
   }
 
+  private async endClosing(session: SignalingSession, link: SessionLink): Promise<void> {
+    if (link.released) {
+      return; // the session lives on elsewhere (taken over): not this socket's to end
+    }
+    if (await this.cluster.sessions.drop(session.id)) {
+      this.logger.log({ msg: 'session ended while its socket closes', ...sessionFields(session) });
+    }
+  }
+
   /** Forgets the session here (not in Redis): timers, silence watch, channel, registry. */
   private async detach(session: SignalingSession, link: SessionLink): Promise<void> {
     link.released = true;
@@ -362,7 +384,11 @@ export class ClusterSignalingGateway
     session.socket.close(code, reason);
   }
 
-  /** Over MAX_SESSIONS_PER_USER (decided by the open script): close 4000, wherever it is held. */
+  /**
+   * Over MAX_SESSIONS_PER_USER: the open script has already ended the victim in Redis (so no
+   * other open picks it, and nothing lists, rings or resumes it); its socket, wherever it is
+   * held, is closed with 4000. An away victim has no socket: nobody hears the control.
+   */
   private async evict(victimId: string, newest: boolean): Promise<void> {
     const reason = newest
       ? 'Too many sessions, all in calls'
@@ -373,14 +399,7 @@ export class ClusterSignalingGateway
       return;
     }
     const control = { kind: 'close' as const, code: CloseCode.SESSION_REPLACED, reason };
-    const reached = await this.cluster.connection.command<number>([
-      'PUBLISH',
-      this.cluster.sessions.channel(victimId),
-      encodeControl(control),
-    ]);
-    if (reached === 0) {
-      await this.cluster.sessions.drop(victimId); // away: no socket to close
-    }
+    await this.cluster.sessions.control(victimId, control);
   }
 
   /**

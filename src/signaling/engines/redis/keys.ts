@@ -1,6 +1,9 @@
 /** Keys that hold one thing per id: the TypeScript method and the Lua function `k_<snake>`. */
 const PER_ID = {
-  /** Hash: user, instance, v2, seq, bytes, token hash, call, version, push device (pd). */
+  /**
+   * Hash: user, instance, v2, seq, bytes, resume token hash, call, version, push device (pd), and
+   * the account id, access token id and generation it runs under (what a revocation matches).
+   */
   session: 's:',
   /** Sorted set: a user's sessions by opening order. */
   userSessions: 'us:',
@@ -30,6 +33,11 @@ const SINGLE = {
   opened: 'opened',
   /** Pub/sub channel every instance hears (ClusterBus). */
   bus: 'bus',
+  /**
+   * Counter: revocations announced so far. An instance whose copy has applied fewer re-reads the
+   * database (a pub/sub announcement can be lost); ClusterTokenRevocations.
+   */
+  revoked: 'revoked',
 } as const;
 
 type PerId = { readonly [K in keyof typeof PER_ID]: (id: string) => string };

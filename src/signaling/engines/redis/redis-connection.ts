@@ -46,6 +46,7 @@ export class RedisConnection {
   private errorReply?: typeof ErrorReply;
   private readonly reconnectListeners: (() => void)[] = [];
   private readonly downListeners: (() => void)[] = [];
+  private readonly resubscribedListeners: (() => void)[] = [];
   private everCreated = false;
   private everReady = false;
   private closing = false;
@@ -103,6 +104,13 @@ export class RedisConnection {
       }
       this.everReady = true;
     });
+    let subscriberEverReady = false;
+    this.subscriber.on('ready', () => {
+      if (subscriberEverReady) {
+        this.resubscribedListeners.forEach((listener) => listener());
+      }
+      subscriberEverReady = true;
+    });
     this.client.on('end', () => this.notifyDown());
     this.client.on('reconnecting', () => this.notifyDown());
   }
@@ -159,6 +167,14 @@ export class RedisConnection {
   /** Called after the command connection came back (not for the first connect). */
   onReconnect(listener: () => void): void {
     this.reconnectListeners.push(listener);
+  }
+
+  /**
+   * Called after the pub/sub connection came back (not for the first connect): whatever was
+   * published while it was away was lost, whether or not the command connection noticed.
+   */
+  onResubscribed(listener: () => void): void {
+    this.resubscribedListeners.push(listener);
   }
 
   /** Called when the command connection is lost. */

@@ -1,6 +1,7 @@
 import type { Repository } from 'typeorm';
 import type { LoginThrottle } from '../../../auth/login-throttle.js';
 import type { RateBuckets } from '../../../auth/rate-buckets.js';
+import { DatabaseTokenRevocations } from '../../../auth/database-token-revocations.js';
 import type { RevokedToken } from '../../../auth/revoked-token.entity.js';
 import type { TokenRevocations } from '../../../auth/token-revocations.js';
 import type { ContactEvents } from '../../../contacts/contact-events.js';
@@ -21,7 +22,11 @@ export class RedisEngine implements SignalingEngine {
   readonly name = 'redis';
   readonly health: EngineHealth;
 
-  constructor(private readonly cluster: RedisSignaling) {
+  constructor(
+    private readonly cluster: RedisSignaling,
+    /** REVOCATION_MAX_STALE_MS. */
+    private readonly revocationMaxStaleMs: number,
+  ) {
     this.health = { name: 'redis', check: () => this.check() };
   }
 
@@ -41,7 +46,8 @@ export class RedisEngine implements SignalingEngine {
   }
 
   tokenRevocations(revoked: Repository<RevokedToken>, users: UsersService): TokenRevocations {
-    return new ClusterTokenRevocations(revoked, users, this.cluster);
+    const local = new DatabaseTokenRevocations(revoked, users);
+    return new ClusterTokenRevocations(local, this.cluster, this.revocationMaxStaleMs);
   }
 
   rateBuckets(): RateBuckets {

@@ -1,4 +1,11 @@
-import type { ResumedCall, ResumeFailedCode, ServerMessage } from '../../protocol.js';
+import type { RevocableToken } from '../../../auth/revocation-list.js';
+import {
+  CloseCode,
+  type ResumedCall,
+  type ResumeFailedCode,
+  type ServerMessage,
+} from '../../protocol.js';
+import { LOGGED_OUT_REASON } from '../../session-registry.js';
 import type { SignalingScripts } from './signaling-scripts.js';
 import type { TimerWheel } from './timer-wheel.js';
 
@@ -33,15 +40,19 @@ export class RedisSessions {
 
   /**
    * Registers a new session held here and delivers its welcome (seq 1 on v2); rings it if its
-   * user is being rung. Resolves to the session that must make room (the per-user cap), or ''.
+   * user is being rung. Resolves to the sessions that made room (MAX_SESSIONS_PER_USER, decided
+   * atomically by the script, which has already ended them): their sockets are to be closed.
+   * `access` is the access token the session runs under (a revocation ends the sessions of the
+   * tokens it revokes, away ones included).
    */
   open(
     sessionId: string,
     username: string,
     tokenHash: Buffer | undefined,
     welcome: ServerMessage,
-  ): Promise<string> {
-    return this.scripts.run('open', [
+    access: Pick<RevocableToken, 'id' | 'tokenId' | 'generation'>,
+  ): Promise<string[]> {
+    return this.scripts.run<string[]>('open', [
       sessionId,
       username,
       this.node,
@@ -49,6 +60,7 @@ export class RedisSessions {
       tokenHash?.toString('hex') ?? '',
       JSON.stringify(welcome),
       String(this.maxSessionsPerUser),
+      ...tokenArgs(access),
     ]);
   }
 
@@ -67,12 +79,14 @@ export class RedisSessions {
     this.timers.armed(await this.scripts.run('away', [sessionId]));
   }
 
+  /** `access`: the new socket's token, which the session runs under from now on. */
   async resume(
     sessionId: string,
     username: string,
     presentedHash: Buffer,
     lastSeq: number,
     nextHash: Buffer,
+    access: Pick<RevocableToken, 'id' | 'tokenId' | 'generation'>,
   ): Promise<ResumeOutcome> {
     const reply = await this.scripts.run<[string, string[]?, string?, string?]>('resume', [
       sessionId,
@@ -81,6 +95,7 @@ export class RedisSessions {
       String(lastSeq),
       nextHash.toString('hex'),
       this.node,
+      ...tokenArgs(access),
     ]);
     if (reply[0] !== 'ok') {
       return { ok: false, code: reply[0] as ResumeFailedCode };
@@ -113,6 +128,36 @@ export class RedisSessions {
     await this.scripts.redis.command(['DEL', key]);
   }
 
+  /**
+   * Numbers a revocation, ends the account's sessions that run under a token it revokes (`tokenId`,
+   * or every generation below `lowestGeneration`), away ones included, and announces it on the
+   * bus. Resolves to its number (see revocationCount).
+   */
+  revoke(
+    account: { id: string; username: string },
+    scope: { tokenId?: string; lowestGeneration?: number },
+  ): Promise<number> {
+    const control: ChannelControl = {
+      kind: 'close',
+      code: CloseCode.TOKEN_EXPIRED,
+      reason: LOGGED_OUT_REASON,
+    };
+    return this.scripts.run<number>('revoke', [
+      account.username,
+      account.id,
+      scope.tokenId ?? '',
+      scope.lowestGeneration === undefined ? '' : String(scope.lowestGeneration),
+      this.node,
+      encodeControl(control),
+    ]);
+  }
+
+  /** How many revocations have been announced (by every instance) so far. */
+  async revocationCount(): Promise<number> {
+    const key = this.scripts.keys.one.revoked;
+    return Number((await this.scripts.redis.command<string | null>(['GET', key])) ?? 0);
+  }
+
   async control(sessionId: string, control: ChannelControl): Promise<void> {
     await this.scripts.redis.command(['PUBLISH', this.channel(sessionId), encodeControl(control)]);
   }
@@ -135,6 +180,15 @@ export class RedisSessions {
     const key = this.scripts.keys.id.userSessions(username);
     return this.scripts.redis.command<string[]>(['ZRANGE', key, '0', '-1']);
   }
+}
+
+/** Account id, token id, generation: what `revoke` matches a session's token by. */
+function tokenArgs({
+  id,
+  tokenId,
+  generation,
+}: Pick<RevocableToken, 'id' | 'tokenId' | 'generation'>) {
+  return [id, tokenId, String(generation)];
 }
 
 export function encodeControl(control: ChannelControl): string {

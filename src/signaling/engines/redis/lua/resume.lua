@@ -1,4 +1,5 @@
--- sid, user, presented token hash, lastSeq, new token hash, node →
+-- sid, user, presented token hash, lastSeq, new token hash, node, account id, access token id,
+-- access token generation (the new socket's token, which the session runs under from now on) →
 -- {code} or {'ok', missed frames, call JSON or '', previous node or ''}.
 local sid, user, presented, last_seq, node = ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), ARGV[8]
 local sk = k_session(sid)
@@ -17,7 +18,7 @@ end
 redis.call('ZREM', K_TIMERS, window_timer(sid, fields[5]))
 redis.call('HINCRBY', sk, 'ver', 1)
 redis.call('HDEL', sk, 'aa')
-redis.call('HSET', sk, 'n', node, 'th', ARGV[7])
+redis.call('HSET', sk, 'n', node, 'th', ARGV[7], 'ai', ARGV[9], 'tj', ARGV[10], 'tg', ARGV[11])
 if fields[6] ~= '' and fields[6] ~= node then
   redis.call('SREM', k_node_sessions(fields[6]), sid)
 end

@@ -24,6 +24,7 @@ export const SCRIPT_NAMES = [
   'release',
   'decline',
   'pushDevice',
+  'revoke',
 ] as const;
 
 export type ScriptName = (typeof SCRIPT_NAMES)[number];
