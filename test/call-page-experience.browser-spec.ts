@@ -44,9 +44,6 @@ interface VideoState {
   videoWidth: number;
 }
 
-function ended(reason: string): string {
-  return format(en.ui.statusEnded, { reason });
-}
 
 /**
  * People here call the same person again at once (that is how "3 missed" happens): the ring-bombing
@@ -228,7 +225,7 @@ describe('the call page, as people use it (issue 12)', () => {
     for (const prefix of ['carol', 'dave', 'erin', 'frank']) {
       const { username } = await account(prefix);
       await alice.dial(username);
-      await alice.waitForStatus(ended(format(en.codes.offline, { peer: username })));
+      await alice.waitForStatus(format(en.codes.offline, { peer: username }));
     }
     await eventually(async () => expect(await page.locator('#recent-calls > li').count()).toBe(4));
     await alice.dial(bob.account.username);
@@ -254,7 +251,7 @@ describe('the call page, as people use it (issue 12)', () => {
     await bob.incomingPanel.waitFor();
     for (const size of [SIZES[0], SIZES[2], SIZES[4]]) {
       await bob.page.setViewportSize(size);
-      for (const name of ['Accept', 'Accept audio only', 'Reject']) {
+      for (const name of ['Accept', 'Accept audio only', 'Decline']) {
         const button = bob.page.getByRole('button', { name, exact: true });
         await assertOnScreen(bob.page, button, `${name} at ${size.width}×${size.height}`);
       }
@@ -373,7 +370,7 @@ describe('the call page, as people use it (issue 12)', () => {
     await alice.dial(bob.account.username);
     await bob.incomingPanel.waitFor();
     await page.keyboard.press('Escape');
-    await alice.waitForStatus(ended(format(en.codes.rejected, { peer: bob.account.username })));
+    await alice.waitForStatus(format(en.codes.rejected, { peer: bob.account.username }));
     expect(await bob.callState()).toBe('idle');
   });
 
@@ -463,7 +460,7 @@ describe('the call page, as people use it (issue 12)', () => {
       await alice.dial(bob.account.username);
       await eventually(async () => assert.ok((await ringbackSince(page, dialledAt)).tones > 0));
       await bobContext.close();
-      await alice.waitForStatus(ended(format(en.codes.offline, { peer: bob.account.username })));
+      await alice.waitForStatus(format(en.codes.offline, { peer: bob.account.username }));
       await eventually(async () => assert.ok((await ringbackSince(page, 0)).silent));
     } finally {
       await shortRing.close();
@@ -531,7 +528,7 @@ describe('the call page, as people use it (issue 12)', () => {
     await sleep(COOLDOWN_MS);
     for (let i = 0; i < 3; i += 1) {
       await alice.dial(carol.username);
-      await alice.waitForStatus(ended(format(en.codes.offline, { peer: 'Carol Danvers' })));
+      await alice.waitForStatus(format(en.codes.offline, { peer: 'Carol Danvers' }));
     }
     for (let i = 0; i < 3; i += 1) {
       await alice.dial(bob.account.username);

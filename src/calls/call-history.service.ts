@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type FindOptionsWhere, LessThanOrEqual, Not, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { callRecorded, ContactEvents } from '../contacts/contact-events.js';
 import type { CallObserver, CallSummary, EndCode } from '../signaling/call-machine.types.js';
 import { CallRecord } from './call-record.entity.js';
 import { CallHistoryEntryDto } from './dto/call-history.dto.js';
@@ -14,6 +15,9 @@ const PRUNE_BATCH = 1000;
  * the database. Writes between two users are chained, so an update never overtakes its insert and
  * a merge always sees the entry before it. Bounded: repeated unanswered attempts from one caller
  * merge into one entry with a count, and each user keeps HISTORY_MAX_PER_USER entries at most.
+ * Once a call's end is written, both parties' pages are told (`call_recorded`), so that Recent
+ * calls and the missed count follow without a reload — a call refused by do-not-disturb rang no
+ * page, and this is the only way its callee's pages hear of it.
  */
 @Injectable()
 export class CallHistoryService implements CallObserver {
@@ -25,6 +29,7 @@ export class CallHistoryService implements CallObserver {
   constructor(
     @InjectRepository(CallRecord) private readonly records: Repository<CallRecord>,
     config: AppConfig,
+    private readonly events: ContactEvents,
   ) {
     this.limits = config.history;
   }
@@ -54,7 +59,12 @@ export class CallHistoryService implements CallObserver {
   callEnded(call: CallSummary, code: EndCode, at: Date): void {
     this.write(call, async () => {
       await this.records.update({ id: call.id }, { endedAt: at, endCode: code });
-      await this.mergeIntoPrevious(call.id);
+      const record = await this.records.findOneBy({ id: call.id });
+      if (!record) {
+        return;
+      }
+      await this.mergeIntoPrevious(record);
+      this.announce(record);
     });
   }
 
@@ -87,9 +97,9 @@ export class CallHistoryService implements CallObserver {
    * the same caller's unanswered attempt of the same kind (declined, or not), begun at most
    * HISTORY_MERGE_WINDOW earlier. The merged entry counts both and shows the latest one's times.
    */
-  private async mergeIntoPrevious(id: string): Promise<void> {
-    const attempt = await this.records.findOneBy({ id });
-    if (!attempt || attempt.answeredAt !== null) {
+  private async mergeIntoPrevious(attempt: CallRecord): Promise<void> {
+    const id = attempt.id;
+    if (attempt.answeredAt !== null) {
       return;
     }
     const earlier = { id: Not(id), startedAt: LessThanOrEqual(attempt.startedAt) };
@@ -124,6 +134,22 @@ export class CallHistoryService implements CallObserver {
       },
     );
     await this.records.delete({ id });
+  }
+
+  /** Tells both parties' pages (the callee's only if the call is theirs to see). */
+  private announce(record: CallRecord): void {
+    const parties = record.hiddenFromCallee ? [record.caller] : [record.caller, record.callee];
+    for (const username of parties) {
+      const entry = toEntry(record, username);
+      this.events.publish(
+        callRecorded(username, {
+          callId: record.id,
+          peer: entry.peer,
+          missed: entry.missed,
+          endCode: record.endCode ?? '',
+        }),
+      );
+    }
   }
 
   /** Keeps the user's newest HISTORY_MAX_PER_USER entries (an entry is both parties'). */

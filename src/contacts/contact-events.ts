@@ -1,28 +1,34 @@
 import { Injectable } from '@nestjs/common';
-import { type ContactMessage, type ContactSummary, SYSTEM_USER } from '../signaling/protocol.js';
+import {
+  type AccountEventMessage,
+  type ContactMessage,
+  type ContactSummary,
+  SYSTEM_USER,
+} from '../signaling/protocol.js';
 
 /**
  * The seam between contacts and the sockets: the contacts feature publishes what a user's pages
  * should hear, the signaling gateway delivers it to that user's sessions. In-process here; with
  * several instances (issue 11) an implementation publishes through Redis, so that whichever
- * instance holds the user's sockets delivers.
+ * instance holds the user's sockets delivers. Call history news (`call_recorded`) takes the same
+ * path: one way for account events to reach pages, on either engine.
  */
 export abstract class ContactEvents {
-  abstract publish(message: ContactMessage): void;
-  abstract subscribe(listener: (message: ContactMessage) => void): void;
+  abstract publish(message: AccountEventMessage): void;
+  abstract subscribe(listener: (message: AccountEventMessage) => void): void;
 }
 
 @Injectable()
 export class LocalContactEvents extends ContactEvents {
-  private readonly listeners: ((message: ContactMessage) => void)[] = [];
+  private readonly listeners: ((message: AccountEventMessage) => void)[] = [];
 
-  publish(message: ContactMessage): void {
+  publish(message: AccountEventMessage): void {
     for (const listener of this.listeners) {
       listener(message);
     }
   }
 
-  subscribe(listener: (message: ContactMessage) => void): void {
+  subscribe(listener: (message: AccountEventMessage) => void): void {
     this.listeners.push(listener);
   }
 }
@@ -46,9 +52,22 @@ export const contactEvent = {
     type: 'contact_removed',
     contact: { username },
   }),
+  renamed: (to: string, contact: ContactSummary): ContactMessage => ({
+    ...envelope(to),
+    type: 'contact_renamed',
+    contact: { username: contact.username, displayName: contact.displayName },
+  }),
   presence: (to: string, username: string, online: boolean): ContactMessage => ({
     ...envelope(to),
     type: online ? 'contact_online' : 'contact_offline',
     contact: { username },
   }),
 };
+
+/** `call_recorded` (see protocol.ts), addressed to `to`. */
+export function callRecorded(
+  to: string,
+  call: { callId: string; peer: string; missed: boolean; endCode: string },
+): AccountEventMessage {
+  return { ...envelope(to), type: 'call_recorded', ...call };
+}

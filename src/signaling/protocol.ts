@@ -273,8 +273,35 @@ export interface ContactPresenceMessage extends ContactEnvelope {
   type: 'contact_online' | 'contact_offline';
   contact: { username: string };
 }
+/** A contact (or someone whose request is waiting) changed their display name. */
+export interface ContactRenamedMessage extends ContactEnvelope {
+  type: 'contact_renamed';
+  contact: ContactSummary;
+}
 export type ContactMessage =
-  ContactRequestMessage | ContactAcceptedMessage | ContactRemovedMessage | ContactPresenceMessage;
+  | ContactRequestMessage
+  | ContactAcceptedMessage
+  | ContactRemovedMessage
+  | ContactPresenceMessage
+  | ContactRenamedMessage;
+
+/**
+ * To every session of both parties once a call's end is in their history (`GET /calls`): the
+ * pages show it without a reload. Not sent to a callee the call was hidden from. `missed`: it
+ * rang (or, under do-not-disturb, would have rung) `toUser` and was neither answered nor
+ * declined. `endCode` is the history's: `unavailable` is a call that rang no page at all.
+ */
+export interface CallRecordedMessage extends ContactEnvelope {
+  type: 'call_recorded';
+  callId: string;
+  /** The other party's username. */
+  peer: string;
+  missed: boolean;
+  endCode: string;
+}
+
+/** What the server tells a user's pages outside any call (ContactEvents carries them). */
+export type AccountEventMessage = ContactMessage | CallRecordedMessage;
 
 export type ServerMessage =
   | WelcomeMessage
@@ -287,7 +314,7 @@ export type ServerMessage =
   | HangupMessage
   | ErrorMessage
   | PeerStatusMessage
-  | ContactMessage;
+  | AccountEventMessage;
 
 // ---------------------------------------------------------------- v2: resume and liveness
 
