@@ -205,7 +205,7 @@ const calls = new CallController({
     }
     if (phase === 'connected') {
       quality.start(
-        calls.peer ?? '',
+        names.display(calls.peer ?? ''), // "Poor connection on Bob Builder's side"
         () => calls.link?.getStats(),
         () => view.peerSendsVideo(),
       );

@@ -498,8 +498,12 @@ describe('the call page, as people use it (issue 12)', () => {
       .waitFor();
     await bob.hangUp();
     await alice.waitForCallState('idle');
-    // Audio only was for that call: the next one starts with the camera on again.
-    await page.getByRole('button', { name: 'Turn camera off', pressed: false }).waitFor();
+    // Audio only was for that call: the next one starts with the camera on again (the button
+    // itself is not shown while idle: issue 20, point 10).
+    await eventually(async () =>
+      expect(await page.locator('#camera-button').getAttribute('aria-pressed')).toBe('false'),
+    );
+    expect(await page.locator('#camera-button').textContent()).toBe('Turn camera off');
 
     // Before any call: the camera check shows the self-view and the microphone's level.
     await alicePage.getByRole('button', { name: 'Check camera', pressed: false }).click();
