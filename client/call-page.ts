@@ -88,12 +88,10 @@ const signaling = new SignalingClient(
       if (message.type === 'contact_renamed') {
         void recent.refresh(); // Recent calls name people as they name themselves now
       }
-      if (message.type === 'call_recorded') {
-        void recent.refresh(); // the call is in the history now, whichever device it was on
-        if (message.missed && message.endCode === 'unavailable') {
-          // Do-not-disturb rang no page: the pages that rang count their missed calls themselves.
-          alerts.missedWithoutRinging();
-        }
+      if (message.type === 'missed_call') {
+        // Do-not-disturb rang no page: Recent calls and the title's count learn of it here.
+        void recent.refresh();
+        alerts.missedWithoutRinging();
       }
       if (message.type === 'welcome') {
         void contacts.refresh().then(() => names.contactsChanged()); // a new session: whatever changed while away is in the list

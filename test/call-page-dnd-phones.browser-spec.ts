@@ -77,7 +77,7 @@ describe('do-not-disturb in sight, and phones (issue 20, points 9 and 10)', () =
         before(t.ui.connectionDoNotDisturbUntil).length,
       );
       expect(await bob.page.locator('#dnd-state').innerText()).toContain(shown);
-      expect(await connection(bob.page).getAttribute('data-state')).toBe('do-not-disturb');
+      expect(await connection(bob.page).getAttribute('data-do-not-disturb')).toBe('true');
       const recentBefore = await bob.page.locator('#recent-calls > li').count();
 
       await alice.dial(bob.account.username);
@@ -96,7 +96,10 @@ describe('do-not-disturb in sight, and phones (issue 20, points 9 and 10)', () =
       // Alice's own page lists the attempt too.
       await eventually(async () =>
         expect(
-          await alice.page.locator('#recent-calls .recent-call').first().getAttribute('data-outcome'),
+          await alice.page
+            .locator('#recent-calls .recent-call')
+            .first()
+            .getAttribute('data-outcome'),
         ).toBe('wasUnavailable'),
       );
 
@@ -135,7 +138,7 @@ describe('do-not-disturb in sight, and phones (issue 20, points 9 and 10)', () =
         })`);
         await page.reload();
         await eventually(async () =>
-          expect(await connection(page).getAttribute('data-state')).toBe('do-not-disturb'),
+          expect(await connection(page).getAttribute('data-do-not-disturb')).toBe('true'),
         );
 
         for (const [locator, what] of [

@@ -35,7 +35,8 @@ export class ConnectionIndicator {
   set(state: ConnectionState): void {
     this.state = state;
     const away = state.kind === 'online' && this.doNotDisturb !== false;
-    this.text.dataset.state = away ? 'do-not-disturb' : state.kind;
+    this.text.dataset.state = state.kind; // the connection's own state, whatever is shown
+    this.text.dataset.doNotDisturb = String(away);
     this.text.textContent = this.translator.text(
       away ? this.doNotDisturbSentence() : sentenceFor(state),
     );
@@ -58,7 +59,10 @@ export class ConnectionIndicator {
   private doNotDisturbSentence(): Sentence {
     const until = this.doNotDisturb;
     return until instanceof Date
-      ? { key: 'connectionDoNotDisturbUntil', values: { time: shortTime(until, this.translator.locale) } }
+      ? {
+          key: 'connectionDoNotDisturbUntil',
+          values: { time: shortTime(until, this.translator.locale) },
+        }
       : { key: 'connectionDoNotDisturb' };
   }
 }

@@ -68,27 +68,24 @@ describe('CallHistoryService', () => {
     expect(incoming.missed).toBe(false);
   });
 
-  it('tells both parties once the end is written (call_recorded), the callee of a hidden call not at all', async () => {
+  it('tells the callee of a call missed under do-not-disturb once it is written (missed_call), nobody of other ends', async () => {
     const missed = call('c-dnd', 'alice', 'bob');
     history.callStarted(missed, new Date(T0));
     history.callEnded(missed, 'unavailable', new Date(T0 + 10));
+    const rangOut = call('c-ring', 'carol', 'bob');
+    history.callStarted(rangOut, new Date(T0 + 20));
+    history.callEnded(rangOut, 'no_answer', new Date(T0 + 30));
     const hidden = { ...call('c-hidden', 'mallory', 'bob'), hiddenFromCallee: true };
-    history.callStarted(hidden, new Date(T0 + 20));
-    history.callEnded(hidden, 'offline', new Date(T0 + 30));
+    history.callStarted(hidden, new Date(T0 + 40));
+    history.callEnded(hidden, 'unavailable', new Date(T0 + 50));
     expect(heard).toStrictEqual([]); // nothing before the write has landed
     await history.flush();
-    const summary = heard.map((m) =>
-      m.type === 'call_recorded' ? `${m.toUser} ${m.callId} ${m.peer} ${m.endCode} ${m.missed}` : m.type,
-    );
-    expect(summary).toStrictEqual([
-      'alice c-dnd bob unavailable false',
-      'bob c-dnd alice unavailable true',
-      'mallory c-hidden bob offline false',
+    expect(heard).toStrictEqual([
+      { type: 'missed_call', fromUser: 'system', toUser: 'bob', callId: 'c-dnd', peer: 'alice' },
     ]);
     // What the page fetches on hearing it already holds the entry.
-    expect((await history.list('bob', 50)).map((e) => [e.callId, e.missed])).toStrictEqual([
-      ['c-dnd', true],
-    ]);
+    const entries = await history.list('bob', 50);
+    expect(entries.find((e) => e.callId === 'c-dnd')?.missed).toBe(true);
   });
 
   it('marks an incoming call that ended unanswered and undeclined as missed', async () => {

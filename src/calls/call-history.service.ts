@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type FindOptionsWhere, LessThanOrEqual, Not, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { callRecorded, ContactEvents } from '../contacts/contact-events.js';
+import { ContactEvents, missedCall } from '../contacts/contact-events.js';
 import type { CallObserver, CallSummary, EndCode } from '../signaling/call-machine.types.js';
 import { CallRecord } from './call-record.entity.js';
 import { CallHistoryEntryDto } from './dto/call-history.dto.js';
@@ -15,9 +15,8 @@ const PRUNE_BATCH = 1000;
  * the database. Writes between two users are chained, so an update never overtakes its insert and
  * a merge always sees the entry before it. Bounded: repeated unanswered attempts from one caller
  * merge into one entry with a count, and each user keeps HISTORY_MAX_PER_USER entries at most.
- * Once a call's end is written, both parties' pages are told (`call_recorded`), so that Recent
- * calls and the missed count follow without a reload — a call refused by do-not-disturb rang no
- * page, and this is the only way its callee's pages hear of it.
+ * A call refused by do-not-disturb rang no page: once it is written, the callee's pages are told
+ * (`missed_call`), so that Recent calls and the missed count follow without a reload.
  */
 @Injectable()
 export class CallHistoryService implements CallObserver {
@@ -136,19 +135,10 @@ export class CallHistoryService implements CallObserver {
     await this.records.delete({ id });
   }
 
-  /** Tells both parties' pages (the callee's only if the call is theirs to see). */
+  /** A missed call no page of the callee rang (do-not-disturb): their pages hear of it here. */
   private announce(record: CallRecord): void {
-    const parties = record.hiddenFromCallee ? [record.caller] : [record.caller, record.callee];
-    for (const username of parties) {
-      const entry = toEntry(record, username);
-      this.events.publish(
-        callRecorded(username, {
-          callId: record.id,
-          peer: entry.peer,
-          missed: entry.missed,
-          endCode: record.endCode ?? '',
-        }),
-      );
+    if (record.endCode === 'unavailable' && !record.hiddenFromCallee) {
+      this.events.publish(missedCall(record.callee, { callId: record.id, peer: record.caller }));
     }
   }
 

@@ -10,7 +10,7 @@ import {
  * The seam between contacts and the sockets: the contacts feature publishes what a user's pages
  * should hear, the signaling gateway delivers it to that user's sessions. In-process here; with
  * several instances (issue 11) an implementation publishes through Redis, so that whichever
- * instance holds the user's sockets delivers. Call history news (`call_recorded`) takes the same
+ * instance holds the user's sockets delivers. A call missed under do-not-disturb (`missed_call`) takes the same
  * path: one way for account events to reach pages, on either engine.
  */
 export abstract class ContactEvents {
@@ -64,10 +64,10 @@ export const contactEvent = {
   }),
 };
 
-/** `call_recorded` (see protocol.ts), addressed to `to`. */
-export function callRecorded(
+/** `missed_call` (see protocol.ts), addressed to the callee `to`. */
+export function missedCall(
   to: string,
-  call: { callId: string; peer: string; missed: boolean; endCode: string },
+  call: { callId: string; peer: string },
 ): AccountEventMessage {
-  return { ...envelope(to), type: 'call_recorded', ...call };
+  return { ...envelope(to), type: 'missed_call', ...call };
 }

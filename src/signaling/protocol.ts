@@ -286,22 +286,19 @@ export type ContactMessage =
   | ContactRenamedMessage;
 
 /**
- * To every session of both parties once a call's end is in their history (`GET /calls`): the
- * pages show it without a reload. Not sent to a callee the call was hidden from. `missed`: it
- * rang (or, under do-not-disturb, would have rung) `toUser` and was neither answered nor
- * declined. `endCode` is the history's: `unavailable` is a call that rang no page at all.
+ * To every session of the callee once a call that rang none of their pages (do-not-disturb
+ * refused it, `unavailable`) is in their history as missed: the pages show it in Recent calls, and
+ * count it, without a reload. A call that rang a page ends there with its own `hangup`.
  */
-export interface CallRecordedMessage extends ContactEnvelope {
-  type: 'call_recorded';
+export interface MissedCallMessage extends ContactEnvelope {
+  type: 'missed_call';
   callId: string;
-  /** The other party's username. */
+  /** The caller's username. */
   peer: string;
-  missed: boolean;
-  endCode: string;
 }
 
 /** What the server tells a user's pages outside any call (ContactEvents carries them). */
-export type AccountEventMessage = ContactMessage | CallRecordedMessage;
+export type AccountEventMessage = ContactMessage | MissedCallMessage;
 
 export type ServerMessage =
   | WelcomeMessage
