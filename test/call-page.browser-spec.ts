@@ -204,13 +204,14 @@ describe('the call page, two people in Chromium', () => {
     const { page: alice } = await person('alice', { locale: 'zh-CN' });
     const { page } = alice;
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
-    for (const name of [
-      zhCN.ui.call,
-      zhCN.ui.hangUp,
-      zhCN.ui.muteMicrophone,
-      zhCN.ui.turnCameraOff,
+    await page.getByRole('button', { name: zhCN.ui.call, exact: true }).waitFor();
+    // The call controls are not shown while idle (issue 20, point 10): their labels still are zh.
+    for (const [id, name] of [
+      ['hangup-button', zhCN.ui.hangUp],
+      ['mute-button', zhCN.ui.muteMicrophone],
+      ['camera-button', zhCN.ui.turnCameraOff],
     ]) {
-      await page.getByRole('button', { name, exact: true }).waitFor({ state: 'attached' });
+      expect(await page.locator(`#${id}`).textContent()).toBe(name);
     }
     await page.getByLabel(zhCN.ui.friendsAccount).waitFor();
     await page.getByLabel(zhCN.ui.remoteVideo).waitFor();
@@ -224,7 +225,8 @@ describe('the call page, two people in Chromium', () => {
     await page.getByRole('button', { name: en.ui.call, exact: true }).waitFor();
     await alice.waitForStatus(notStartedBy('offline', { peer: carol.username }));
     await page.reload();
-    await page.getByRole('button', { name: en.ui.hangUp, exact: true }).waitFor();
+    await page.getByRole('button', { name: en.ui.call, exact: true }).waitFor();
+    expect(await page.locator('#hangup-button').textContent()).toBe(en.ui.hangUp);
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.goto(`${suite.app.baseUrl}/webrtc/${alice.account.username}?lang=zh-CN`);
     await page
