@@ -44,7 +44,6 @@ interface VideoState {
   videoWidth: number;
 }
 
-
 /**
  * People here call the same person again at once (that is how "3 missed" happens): the ring-bombing
  * limits are kept, but at their smallest cooldown (1 s), which the scenarios wait out.

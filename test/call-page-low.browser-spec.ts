@@ -20,6 +20,14 @@ import { assertOnScreen } from './browser/on-screen.js';
 import { PHONE } from './browser/viewports.js';
 import { createUser } from './support/test-app.js';
 
+interface FocusableElement {
+  ownerDocument: { activeElement: unknown };
+}
+interface ScrollingElement {
+  scrollHeight: number;
+  scrollTo(x: number, y: number): void;
+}
+
 const LAPTOP: BrowserContextOptions = { viewport: { width: 1366, height: 657 } };
 const LANGUAGES = [
   ['en', en, privacyEn],
@@ -119,7 +127,9 @@ describe('the call page, the small things (issue 20, Low)', () => {
         name: format(p.acceptRequestFrom, { name: 'Alice Liddell' }),
       });
       await eventually(async () =>
-        expect(await accept.evaluate((e) => e === e.ownerDocument.activeElement)).toBe(true),
+        expect(
+          await accept.evaluate((e: FocusableElement) => e === e.ownerDocument.activeElement),
+        ).toBe(true),
       );
       await assertOnScreen(bob.page, accept, 'Accept, after Show');
       await decline.click();
@@ -134,7 +144,12 @@ describe('the call page, the small things (issue 20, Low)', () => {
   it('a new display name reaches a contact without a reload: the contacts list and Recent calls', async () => {
     const alice = await person('alice', 'Alice Liddell');
     const bob = await person('bob', 'Bob Builder');
-    await askToBeContact(alice.page, privacyEn.addContactLabel, privacyEn.addContact, bob.account.username);
+    await askToBeContact(
+      alice.page,
+      privacyEn.addContactLabel,
+      privacyEn.addContact,
+      bob.account.username,
+    );
     await bob.page.locator('#request-toast').waitFor();
     await bob.page
       .getByRole('button', { name: format(privacyEn.acceptRequestFrom, { name: 'Alice Liddell' }) })
@@ -234,7 +249,9 @@ describe('the call page, the small things (issue 20, Low)', () => {
       await alice.waitForCallState('connected');
       if (scrolled) {
         // A long sidebar read to its end: the dial form is out of view.
-        await alice.page.locator('.sidebar').evaluate((e) => e.scrollTo(0, e.scrollHeight));
+        await alice.page
+          .locator('.sidebar')
+          .evaluate((e: ScrollingElement) => e.scrollTo(0, e.scrollHeight));
       }
       await alice.page.locator('#hangup-button').focus();
       await alice.page.keyboard.press('Enter');
@@ -242,7 +259,7 @@ describe('the call page, the small things (issue 20, Low)', () => {
       await bob.waitForCallState('idle');
       expect(await focused()).toBe(scrolled ? 'status' : 'friend');
       await assertOnScreen(alice.page, alice.page.locator(`#${await focused()}`), 'the focus');
-      await alice.page.locator('.sidebar').evaluate((e) => e.scrollTo(0, 0));
+      await alice.page.locator('.sidebar').evaluate((e: ScrollingElement) => e.scrollTo(0, 0));
     }
   });
 

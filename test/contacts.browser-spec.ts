@@ -120,9 +120,7 @@ describe('contacts and privacy in Chromium (issue 13)', () => {
     const soundsBefore = (await alice.page.evaluate(sounds)).length;
     const recentBefore = await alice.page.locator('#recent-calls').innerText();
     await bobAgain.dial(alice.username);
-    await bobAgain.waitForStatus(
-      format(en.codes.offline, { peer: 'Alice Liddell' }),
-    );
+    await bobAgain.waitForStatus(format(en.codes.offline, { peer: 'Alice Liddell' }));
     await sleep(1500);
     expect(await alice.driver.incomingPanel.isVisible()).toBe(false);
     expect(await alice.driver.callState()).toBe('idle');
@@ -184,9 +182,7 @@ describe('contacts and privacy in Chromium (issue 13)', () => {
       ).toMatchObject({ whoCanRing: 'contacts' }),
     );
     await stranger.driver.dial(carol.username);
-    await stranger.driver.waitForStatus(
-      format(en.codes.offline, { peer: 'Carol Ann' }),
-    );
+    await stranger.driver.waitForStatus(format(en.codes.offline, { peer: 'Carol Ann' }));
     expect(await carol.driver.incomingPanel.isVisible()).toBe(false);
 
     // dave types one letter of carol's display name: his contact is suggested, online.

@@ -57,7 +57,9 @@ function sentVideoLabel(): string | null {
 function selfViewLabel(): string | null {
   const video = (
     globalThis as unknown as {
-      document: { getElementById(id: string): { srcObject: { getVideoTracks(): SentTrack[] } | null } };
+      document: {
+        getElementById(id: string): { srcObject: { getVideoTracks(): SentTrack[] } | null };
+      };
     }
   ).document.getElementById('local-video');
   return video.srcObject?.getVideoTracks()[0]?.label ?? null;
@@ -258,7 +260,9 @@ describe('richer calls (issue 15)', () => {
     // screen, unmirrored, under "You are presenting your screen".
     const presenting = alice.page.getByText(en.ui.youArePresenting);
     await presenting.waitFor();
-    expect(await alice.page.evaluate(selfViewLabel)).toBe(await alice.page.evaluate(sentVideoLabel));
+    expect(await alice.page.evaluate(selfViewLabel)).toBe(
+      await alice.page.evaluate(sentVideoLabel),
+    );
     expect(await alice.page.locator('#local-video').getAttribute('data-mirrored')).toBe('false');
 
     // The browser's own "Stop sharing": the camera comes back, and the label goes away.
