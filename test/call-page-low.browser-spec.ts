@@ -114,6 +114,10 @@ describe('the call page, the small things (issue 20, Low)', () => {
         format(t.ui.requestToast, { name: 'Alice Liddell' }),
       );
       await assertOnScreen(bob.page, toast, 'the toast');
+      // Said to screen readers through a live region that was there before it.
+      expect(await bob.page.getByRole('status').filter({ hasText: 'Alice Liddell' }).count()).toBe(
+        1,
+      );
       expect(await bob.page.locator('#contacts-title .count-badge').innerText()).toBe(
         format(p.newRequests, { count: 1 }),
       );

@@ -10,6 +10,7 @@ import type { Translator } from '../i18n/translator.js';
 export class RequestToast {
   private readonly toast = byId('request-toast', HTMLElement);
   private readonly text = byId('request-toast-text', HTMLElement);
+  private readonly announce = byId('request-announce', HTMLElement);
   private from: ListedAccountDto | undefined;
 
   constructor(
@@ -28,11 +29,13 @@ export class RequestToast {
     this.from = from;
     this.toast.hidden = false;
     this.render();
+    this.announce.textContent = this.text.textContent;
   }
 
   private hide(): void {
     this.from = undefined;
     this.toast.hidden = true;
+    this.announce.textContent = '';
   }
 
   private render(): void {
