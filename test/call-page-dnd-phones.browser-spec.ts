@@ -13,6 +13,7 @@ import { zhCN } from '../src/i18n/zh-cn.js';
 import { CallPageDriver } from './browser/call-page-driver.js';
 import { browserSuite } from './browser/browser-suite.js';
 import { eventually } from './browser/eventually.js';
+import { assertNoViolations } from './browser/axe-audit.js';
 import { assertOnScreen } from './browser/on-screen.js';
 import { PHONE } from './browser/viewports.js';
 import { createUser } from './support/test-app.js';
@@ -78,6 +79,7 @@ describe('do-not-disturb in sight, and phones (issue 20, points 9 and 10)', () =
       );
       expect(await bob.page.locator('#dnd-state').innerText()).toContain(shown);
       expect(await connection(bob.page).getAttribute('data-do-not-disturb')).toBe('true');
+      await assertNoViolations(bob.page, `call page with do-not-disturb on, ${locale}`);
       const recentBefore = await bob.page.locator('#recent-calls > li').count();
 
       await alice.dial(bob.account.username);
@@ -183,6 +185,7 @@ describe('do-not-disturb in sight, and phones (issue 20, points 9 and 10)', () =
         ]) {
           await assertOnScreen(page, item, `${locale} menu item`);
         }
+        await assertNoViolations(page, `phone call page, menu open, ${locale}`);
         await page.keyboard.press('Escape');
         expect(await logOut.isVisible()).toBe(false);
         expect(await page.evaluate('document.activeElement?.id')).toBe('menu-button');

@@ -16,6 +16,7 @@ import { CallPageDriver } from './browser/call-page-driver.js';
 import { browserSuite } from './browser/browser-suite.js';
 import { eventually } from './browser/eventually.js';
 import type { InitScript } from './browser/fake-devices.js';
+import { assertNoViolations } from './browser/axe-audit.js';
 import { assertOnScreen } from './browser/on-screen.js';
 import { PHONE } from './browser/viewports.js';
 import { createUser } from './support/test-app.js';
@@ -114,6 +115,7 @@ describe('the call page, the small things (issue 20, Low)', () => {
         format(t.ui.requestToast, { name: 'Alice Liddell' }),
       );
       await assertOnScreen(bob.page, toast, 'the toast');
+      await assertNoViolations(bob.page, `phone call page with a request toast, ${locale}`);
       // Said to screen readers through a live region that was there before it.
       expect(await bob.page.getByRole('status').filter({ hasText: 'Alice Liddell' }).count()).toBe(
         1,
