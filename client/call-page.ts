@@ -1,5 +1,6 @@
 // The call page (/webrtc/:username): wires the parts together. Served as public/js/call-page.js.
 import { DEFAULT_LOCALE, matchLocale } from '../src/i18n/locale.js';
+import { startAccountMenu } from './call/account-menu.js';
 import { CallAlerts } from './call/call-alerts.js';
 import { CallController } from './call/call-controller.js';
 import { callRejoin } from './call/call-rejoin.js';
@@ -19,6 +20,7 @@ import { PushDeviceLink } from './push/push-device-link.js';
 import { PushToggle } from './push/push-toggle.js';
 import { registerServiceWorker } from './push/service-worker-registration.js';
 import { PrivacyPanel } from './contacts/privacy-panel.js';
+import { RequestToast } from './contacts/request-toast.js';
 import { FriendSuggestions } from './directory/friend-suggestions.js';
 import { byId } from './dom.js';
 import { RecentCalls } from './history/recent-calls.js';
@@ -61,11 +63,19 @@ const media = new LocalMedia((kind, track) => {
   calls.sendMediaState();
 });
 const privacy = new PrivacyPanel(byId('privacy-panel', HTMLElement), translator);
+// The header says "Do not disturb until 18:30" instead of "Online" while it is on.
+privacy.onChange(({ doNotDisturb, doNotDisturbUntil }) =>
+  connection.setDoNotDisturb(
+    doNotDisturb && (doNotDisturbUntil ? new Date(doNotDisturbUntil) : true),
+  ),
+);
+const requestToast = new RequestToast(translator, () => contacts.showRequests());
 const contacts = new ContactsPanel(byId('contacts-panel', HTMLElement), {
   translator,
   ownUsername,
   dial: dialFromList,
   blocked: () => void privacy.refreshBlocked(),
+  requestArrived: (from) => requestToast.arrived(from),
 });
 const signaling = new SignalingClient(
   {
@@ -75,6 +85,14 @@ const signaling = new SignalingClient(
       contacts.handle(message);
       if (message.type.startsWith('contact_')) {
         names.contactsChanged(); // a new contact (or a new display name) shows at once
+      }
+      if (message.type === 'contact_renamed') {
+        void recent.refresh(); // Recent calls name people as they name themselves now
+      }
+      if (message.type === 'missed_call') {
+        // Do-not-disturb rang no page: Recent calls and the title's count learn of it here.
+        void recent.refresh();
+        alerts.missedWithoutRinging();
       }
       if (message.type === 'welcome') {
         void pushDevice.welcomed(); // a call rings this browser here, not also by push
@@ -143,7 +161,7 @@ const screenShare: ScreenShare = new ScreenShare({
   cameraTrack: () =>
     media.current?.getVideoTracks().find((track) => track.readyState === 'live') ?? null,
   changed: () => {
-    view.setSharingScreen(screenShare.sharing);
+    view.setSharingScreen(screenShare.screen);
     calls.sendMediaState();
   },
   failed: (error) => {
@@ -188,7 +206,11 @@ const calls = new CallController({
       cameraCheck.handOver();
     }
     if (phase === 'connected') {
-      quality.start(calls.peer ?? '', () => calls.link?.getStats());
+      quality.start(
+        names.display(calls.peer ?? ''), // "Poor connection on Bob Builder's side"
+        () => calls.link?.getStats(),
+        () => view.peerSendsVideo(),
+      );
     } else if (phase === 'idle') {
       quality.stop();
     }
@@ -202,7 +224,7 @@ const calls = new CallController({
       void document.exitFullscreen().catch(() => undefined); // nothing left to enlarge
     }
     screenShare.end();
-    view.setSharingScreen(false);
+    view.setSharingScreen(undefined);
     void recent.refresh();
   },
 });
@@ -285,6 +307,7 @@ output?.start();
 pickers.start();
 suggestions.start();
 startLanguagePicker(byId('language', HTMLSelectElement), translator);
+startAccountMenu();
 startNotificationOffer(
   byId('notification-offer', HTMLElement),
   byId('notification-on', HTMLButtonElement),

@@ -44,10 +44,6 @@ interface VideoState {
   videoWidth: number;
 }
 
-function ended(reason: string): string {
-  return format(en.ui.statusEnded, { reason });
-}
-
 /**
  * People here call the same person again at once (that is how "3 missed" happens): the ring-bombing
  * limits are kept, but at their smallest cooldown (1 s), which the scenarios wait out.
@@ -228,7 +224,7 @@ describe('the call page, as people use it (issue 12)', () => {
     for (const prefix of ['carol', 'dave', 'erin', 'frank']) {
       const { username } = await account(prefix);
       await alice.dial(username);
-      await alice.waitForStatus(ended(format(en.codes.offline, { peer: username })));
+      await alice.waitForStatus(format(en.codes.offline, { peer: username }));
     }
     await eventually(async () => expect(await page.locator('#recent-calls > li').count()).toBe(4));
     await alice.dial(bob.account.username);
@@ -254,7 +250,7 @@ describe('the call page, as people use it (issue 12)', () => {
     await bob.incomingPanel.waitFor();
     for (const size of [SIZES[0], SIZES[2], SIZES[4]]) {
       await bob.page.setViewportSize(size);
-      for (const name of ['Accept', 'Accept audio only', 'Reject']) {
+      for (const name of ['Accept', 'Accept audio only', 'Decline']) {
         const button = bob.page.getByRole('button', { name, exact: true });
         await assertOnScreen(bob.page, button, `${name} at ${size.width}×${size.height}`);
       }
@@ -373,7 +369,7 @@ describe('the call page, as people use it (issue 12)', () => {
     await alice.dial(bob.account.username);
     await bob.incomingPanel.waitFor();
     await page.keyboard.press('Escape');
-    await alice.waitForStatus(ended(format(en.codes.rejected, { peer: bob.account.username })));
+    await alice.waitForStatus(format(en.codes.rejected, { peer: bob.account.username }));
     expect(await bob.callState()).toBe('idle');
   });
 
@@ -463,7 +459,7 @@ describe('the call page, as people use it (issue 12)', () => {
       await alice.dial(bob.account.username);
       await eventually(async () => assert.ok((await ringbackSince(page, dialledAt)).tones > 0));
       await bobContext.close();
-      await alice.waitForStatus(ended(format(en.codes.offline, { peer: bob.account.username })));
+      await alice.waitForStatus(format(en.codes.offline, { peer: bob.account.username }));
       await eventually(async () => assert.ok((await ringbackSince(page, 0)).silent));
     } finally {
       await shortRing.close();
@@ -501,8 +497,12 @@ describe('the call page, as people use it (issue 12)', () => {
       .waitFor();
     await bob.hangUp();
     await alice.waitForCallState('idle');
-    // Audio only was for that call: the next one starts with the camera on again.
-    await page.getByRole('button', { name: 'Turn camera off', pressed: false }).waitFor();
+    // Audio only was for that call: the next one starts with the camera on again (the button
+    // itself is not shown while idle: issue 20, point 10).
+    await eventually(async () =>
+      expect(await page.locator('#camera-button').getAttribute('aria-pressed')).toBe('false'),
+    );
+    expect(await page.locator('#camera-button').textContent()).toBe('Turn camera off');
 
     // Before any call: the camera check shows the self-view and the microphone's level.
     await alicePage.getByRole('button', { name: 'Check camera', pressed: false }).click();
@@ -531,7 +531,7 @@ describe('the call page, as people use it (issue 12)', () => {
     await sleep(COOLDOWN_MS);
     for (let i = 0; i < 3; i += 1) {
       await alice.dial(carol.username);
-      await alice.waitForStatus(ended(format(en.codes.offline, { peer: 'Carol Danvers' })));
+      await alice.waitForStatus(format(en.codes.offline, { peer: 'Carol Danvers' }));
     }
     for (let i = 0; i < 3; i += 1) {
       await alice.dial(bob.account.username);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { type ContactEvents, contactEvent } from '../src/contacts/contact-events.js';
-import type { ContactMessage } from '../src/signaling/protocol.js';
+import type { AccountEventMessage } from '../src/signaling/protocol.js';
 import { eventually } from './browser/eventually.js';
 import { ENGINES, type EngineUnderTest } from './support/engines.js';
 
@@ -24,8 +24,8 @@ describe.each(ENGINES)('contact events contract: %s', (name, create) => {
   });
 
   /** Every message `events` delivers, in order. */
-  function heard(on: ContactEvents): ContactMessage[] {
-    const messages: ContactMessage[] = [];
+  function heard(on: ContactEvents): AccountEventMessage[] {
+    const messages: AccountEventMessage[] = [];
     on.subscribe((message) => messages.push(message));
     return messages;
   }
@@ -34,7 +34,10 @@ describe.each(ENGINES)('contact events contract: %s', (name, create) => {
    * Publishes a last marker and waits for it: the events published before it have all arrived
    * by then (one channel keeps order), so a count taken afterwards is final.
    */
-  async function settled(on: ContactEvents, messages: ContactMessage[]): Promise<ContactMessage[]> {
+  async function settled(
+    on: ContactEvents,
+    messages: AccountEventMessage[],
+  ): Promise<AccountEventMessage[]> {
     const marker = contactEvent.removed('marker', 'end');
     on.publish(marker);
     await eventually(

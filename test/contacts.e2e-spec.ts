@@ -199,6 +199,41 @@ describe('contacts (mutual consent, live events)', () => {
     malloryWs.close();
   });
 
+  it('a new display name reaches contacts and pending requests live (contact_renamed), nobody else', async () => {
+    const ivy = await createUser(base(), 'ivy', 'Ivy Old');
+    const jon = await createUser(base(), 'jon');
+    const kim = await createUser(base(), 'kim');
+    const stranger = await createUser(base(), 'stranger');
+    await makeContacts(base(), ivy, jon);
+    await post(kim, '/contacts', { username: ivy.username }); // kim's request waits
+    const [jonWs, kimWs, strangerWs] = await Promise.all([
+      connect(jon),
+      connect(kim),
+      connect(stranger),
+    ]);
+    const renamed = await call(base(), 'PATCH', '/users/me', {
+      token: ivy.token,
+      json: { displayName: 'Ivy New' },
+    });
+    expect(renamed.status).toBe(200);
+    for (const [ws, user] of [
+      [jonWs, jon],
+      [kimWs, kim],
+    ] as const) {
+      expect(await ws.next('contact_renamed')).toStrictEqual({
+        type: 'contact_renamed',
+        fromUser: 'system',
+        toUser: user.username,
+        contact: { username: ivy.username, displayName: 'Ivy New' },
+      });
+    }
+    await strangerWs.expectSilence(300);
+    expect((await contactList(base(), jon)).contacts[0].displayName).toBe('Ivy New');
+    for (const ws of [jonWs, kimWs, strangerWs]) {
+      ws.close();
+    }
+  });
+
   it('refuses bad requests clearly, never with a 500', async () => {
     const ivan = await createUser(base(), 'ivan');
     const judy = await createUser(base(), 'judy');

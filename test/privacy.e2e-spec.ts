@@ -253,7 +253,7 @@ describe('privacy', () => {
   });
 
   describe('do not disturb', () => {
-    it('does not ring; the caller hears "unavailable", the callee sees a missed call', async () => {
+    it('does not ring; the caller hears "unavailable", the callee sees a missed call and is told of it (missed_call)', async () => {
       const alice = await online('alice');
       const bob = await online('bob');
       const set = await patchPrivacy(bob.user, { doNotDisturb: true });
@@ -272,6 +272,14 @@ describe('privacy', () => {
         msg: `${bob.user.username} does not take calls right now (do not disturb).`,
         code: 'unavailable',
       });
+      // Nothing rings; once it is in bob's history his pages hear of the missed call (issue 20).
+      expect(await bob.ws.next('missed_call')).toStrictEqual({
+        type: 'missed_call',
+        fromUser: 'system',
+        toUser: bob.user.username,
+        callId: reply.callId,
+        peer: alice.user.username,
+      });
       await bob.ws.expectSilence(300);
       const [missed] = await history(bob.user);
       expect([missed.peer, missed.endCode, missed.missed]).toStrictEqual([
@@ -286,6 +294,7 @@ describe('privacy', () => {
       const timed = await patchPrivacy(bob.user, { doNotDisturb: true, doNotDisturbUntil: until });
       expect(timed.json<PrivacySettingsDto>().doNotDisturbUntil).toBe(until);
       expect((await refusedAnswer(alice, bob.user.username)).code).toBe('unavailable');
+      expect(await bob.ws.next('missed_call')).toMatchObject({ peer: alice.user.username });
       await new Promise((resolve) => setTimeout(resolve, 800));
       expect((await get(bob.user, '/privacy')).json()).toStrictEqual({
         whoCanRing: 'everyone',

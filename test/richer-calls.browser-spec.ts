@@ -53,6 +53,18 @@ function sentVideoLabel(): string | null {
   return sender?.track?.label ?? null;
 }
 
+/** What the self-view shows: the label of its video track. */
+function selfViewLabel(): string | null {
+  const video = (
+    globalThis as unknown as {
+      document: {
+        getElementById(id: string): { srcObject: { getVideoTracks(): SentTrack[] } | null };
+      };
+    }
+  ).document.getElementById('local-video');
+  return video.srcObject?.getVideoTracks()[0]?.label ?? null;
+}
+
 /** What the browser's own "Stop sharing" bar does: the screen track ends. */
 function endScreenTrackAsTheBrowserDoes(): void {
   const { peers } = (globalThis as unknown as ProbedPage).__dialtoneProbe;
@@ -244,11 +256,21 @@ describe('richer calls (issue 15)', () => {
     await bob.page.getByText(sharing).waitFor();
     await receivesVideo(bob.page, camera, false);
     expect(await bob.callState()).toBe('connected');
+    // The sharer sees what is shared, and that it is (issue 20, Low): her self-view previews the
+    // screen, unmirrored, under "You are presenting your screen".
+    const presenting = alice.page.getByText(en.ui.youArePresenting);
+    await presenting.waitFor();
+    expect(await alice.page.evaluate(selfViewLabel)).toBe(
+      await alice.page.evaluate(sentVideoLabel),
+    );
+    expect(await alice.page.locator('#local-video').getAttribute('data-mirrored')).toBe('false');
 
     // The browser's own "Stop sharing": the camera comes back, and the label goes away.
     await alice.page.evaluate(endScreenTrackAsTheBrowserDoes);
     await shareButton(alice.page).waitFor();
     expect(await alice.page.evaluate(sentVideoLabel)).toBe(cameraLabel);
+    await presenting.waitFor({ state: 'hidden' });
+    expect(await alice.page.evaluate(selfViewLabel)).toBe(cameraLabel);
     await bob.page.getByText(sharing).waitFor({ state: 'hidden' });
     await receivesVideo(bob.page, camera);
 

@@ -151,6 +151,33 @@ describe('scale-out: instances on Redis', () => {
     expect(listed.json<{ contacts: { online: boolean }[] }>().contacts).toMatchObject([
       { online: true },
     ]);
+    // A rename on one instance reaches the contact on the other (issue 20).
+    const renamed = await call(b.baseUrl, 'PATCH', '/users/me', {
+      token: bob.token,
+      json: { displayName: 'Bob Renamed' },
+    });
+    expect(renamed.status).toBe(200);
+    expect(await aliceWs.next('contact_renamed')).toMatchObject({
+      contact: { username: bob.username, displayName: 'Bob Renamed' },
+    });
+    // A call refused by do-not-disturb rings nothing; the callee's page on the other instance
+    // hears of the missed call once it is in the history (missed_call).
+    const dnd = await call(a.baseUrl, 'PATCH', '/privacy', {
+      token: alice.token,
+      json: { doNotDisturb: true },
+    });
+    expect(dnd.status).toBe(200);
+    await bobWs.next('contact_accepted'); // his own acceptance, told to all his sessions
+    bobWs.send({ type: 'call_start', toUser: alice.username });
+    const refused = await bobWs.next('call_back');
+    expect(refused.code).toBe('unavailable');
+    expect(await aliceWs.next('missed_call')).toStrictEqual({
+      type: 'missed_call',
+      fromUser: 'system',
+      toUser: alice.username,
+      callId: refused.callId,
+      peer: bob.username,
+    });
     bobWs.close();
     expect(await aliceWs.next('contact_offline')).toMatchObject({
       contact: { username: bob.username },

@@ -64,7 +64,7 @@ export class AccountForms {
       if (!reply.ok) {
         throw this.refusal(reply, 'password');
       }
-      location.assign('/login');
+      location.assign('/login?deleted=1'); // the login page says the account is gone
       return '';
     });
   }

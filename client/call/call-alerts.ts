@@ -80,6 +80,15 @@ export class CallAlerts {
     this.render();
   }
 
+  /**
+   * A call missed without ringing this page (do-not-disturb rang no page): it counts as one that
+   * rang out here does.
+   */
+  missedWithoutRinging(): void {
+    this.missed += 1;
+    this.render();
+  }
+
   private userIsBack(): void {
     if (this.missed > 0 && document.visibilityState === 'visible') {
       this.missed = 0;

@@ -569,8 +569,9 @@ export class CallController {
       this.deps.send({ type: 'hangup', toUser: call.peer, callId: call.callId, code: hangupCode });
     }
     this.deps.alerts.stopRinging(); // a no-op unless it still rang here
+    const connected = call.active === true;
     this.release(call);
-    this.enter('idle', { key: 'statusEnded', reason });
+    this.enter('idle', connected ? { key: 'statusEnded', reason } : notStarted(reason, call.peer));
     this.deps.view.returnFocus();
     this.deps.callEnded();
   }
@@ -597,5 +598,28 @@ export class CallController {
     this.deps.view.setPhase(phase);
     this.deps.view.setStatus(status);
     this.deps.phaseChanged(phase);
+  }
+}
+
+/**
+ * How a call that never began is summed up: no "Ended:" before "bob is offline." or "The call was
+ * answered on another device." (nothing had started). The server's sentences and the capitalised
+ * ones stand alone; this side's own cancel and decline have their own; a fragment such as "the
+ * call could not be set up." keeps its frame.
+ */
+function notStarted(reason: Sentence, peer: string): Sentence {
+  if ('code' in reason) {
+    return reason;
+  }
+  switch (reason.key) {
+    case 'youHungUp':
+      return { key: 'youCancelled', values: { peer } };
+    case 'youRejected':
+      return { key: 'youDeclined', values: { peer } };
+    case 'mediaDenied':
+    case 'mediaMissing':
+      return reason;
+    default:
+      return { key: 'statusEnded', reason };
   }
 }

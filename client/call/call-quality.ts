@@ -45,17 +45,26 @@ export class CallQuality {
   private side: PoorSide;
   private peer = '';
   private last: QualityFigures | undefined;
+  /** Whether the peer said it sends video, now and at the reading before. */
+  private peerVideo: () => boolean = () => true;
+  private peerVideoBefore = true;
 
   constructor(private readonly translator: Translator) {
     translator.onChange(() => this.render());
   }
 
   /** Starts reading (once per call: a connection that recovers keeps its readings going). */
-  start(peer: string, stats: () => Promise<Stats> | undefined): void {
+  start(
+    peer: string,
+    stats: () => Promise<Stats> | undefined,
+    peerVideo: () => boolean = () => true,
+  ): void {
     if (this.timer !== undefined) {
       return;
     }
     this.peer = peer;
+    this.peerVideo = peerVideo;
+    this.peerVideoBefore = peerVideo();
     this.panel.hidden = false;
     this.timer = window.setInterval(() => {
       stats()
@@ -83,9 +92,16 @@ export class CallQuality {
     this.last = figures;
     const outgoingBad =
       figures.outboundLossPercent > POOR.lossPercent || (figures.rttMs ?? 0) > POOR.rttMs;
+    // Few frames mean a poor connection only while the peer sends video, and not in the reading
+    // that spans its camera going off or on (the rate falls, or climbs, for other reasons then).
+    const videoNow = this.peerVideo();
+    const framesCount = videoNow && this.peerVideoBefore;
+    this.peerVideoBefore = videoNow;
     const incomingBad =
       figures.inboundLossPercent > POOR.lossPercent ||
-      (figures.framesPerSecond !== undefined && figures.framesPerSecond < POOR.framesPerSecond);
+      (framesCount &&
+        figures.framesPerSecond !== undefined &&
+        figures.framesPerSecond < POOR.framesPerSecond);
     this.side = outgoingBad ? 'self' : incomingBad ? 'peer' : undefined;
     this.render();
   }

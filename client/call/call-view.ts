@@ -54,6 +54,19 @@ export function hueOf(username: string): number {
   return hash;
 }
 
+/** Rendered and wholly inside the window. */
+function inView(element: HTMLElement): boolean {
+  const box = element.getBoundingClientRect();
+  return (
+    box.width > 0 &&
+    box.height > 0 &&
+    box.top >= 0 &&
+    box.left >= 0 &&
+    box.bottom <= window.innerHeight &&
+    box.right <= window.innerWidth
+  );
+}
+
 /** A button whose label says what pressing it does, with its shortcut in the title. */
 interface LabelledButton {
   button: HTMLButtonElement;
@@ -105,6 +118,11 @@ export class CallView {
   private readonly peerMedia = byId('peer-media', HTMLElement);
   private readonly microphoneBadge = byId('microphone-off-badge', HTMLElement);
   private readonly cameraBadge = byId('camera-off-badge', HTMLElement);
+  private readonly presentingBadge = byId('presenting-badge', HTMLElement);
+  private readonly statusLine = byId('status', HTMLElement);
+  /** What the self-view shows when no screen is shared: the camera (and microphone) stream. */
+  private localStream: MediaStream | undefined;
+  private sharedScreen: MediaStreamTrack | undefined;
   private readonly playback = new VideoPlayback(byId('play-button', HTMLButtonElement));
 
   private phase: CallPhase = 'idle';
@@ -267,11 +285,21 @@ export class CallView {
   }
 
   showLocal(stream: MediaStream | undefined): void {
+    this.localStream = stream;
+    this.showSelf();
+  }
+
+  /** The self-view: the shared screen while one is shared (what the peer sees), else the camera. */
+  private showSelf(): void {
+    const screen = this.sharedScreen;
+    const stream = screen ? new MediaStream([screen]) : this.localStream;
     this.playback.show(this.localVideo, stream);
     this.root.dataset.local = stream ? 'on' : 'off';
-    // Only a camera facing the user is mirrored; a rear camera shows the world as it is.
+    this.root.dataset.presenting = String(screen !== undefined);
+    this.presentingBadge.hidden = screen === undefined;
+    // Only a camera facing the user is mirrored; a rear camera (or a screen) shows as it is.
     const facing = stream?.getVideoTracks()[0]?.getSettings().facingMode;
-    this.localVideo.dataset.mirrored = String(facing !== 'environment');
+    this.localVideo.dataset.mirrored = String(!screen && facing !== 'environment');
   }
 
   showRemote(stream: MediaStream | undefined): void {
@@ -318,10 +346,21 @@ export class CallView {
     this.labelButtons();
   }
 
-  setSharingScreen(sharing: boolean): void {
+  /** Sharing `screen` (undefined: not sharing): the self-view previews it, "You are presenting". */
+  setSharingScreen(screen: MediaStreamTrack | undefined): void {
+    const sharing = screen !== undefined;
     this.buttons.share.label = sharing ? 'stopScreenShare' : 'shareScreen';
     this.shareButton.setAttribute('aria-pressed', String(sharing));
     this.labelButtons();
+    if (screen !== this.sharedScreen) {
+      this.sharedScreen = screen;
+      this.showSelf();
+    }
+  }
+
+  /** Whether the peer sends video (camera or screen), as its last `media_state` said. */
+  peerSendsVideo(): boolean {
+    return this.peerState === undefined || this.peerState.video || this.peerState.screen === true;
   }
 
   /** What the other side said it is sending (`media_state`); undefined clears. */
@@ -390,7 +429,10 @@ export class CallView {
       this.callArea.contains(active) ||
       closing?.contains(active) === true;
     if (lost && !matchMedia('(pointer: coarse)').matches) {
-      this.friendInput.focus({ preventScroll: true });
+      // Focus on something scrolled off screen is focus nobody sees: the friend field only if it
+      // is in view, else the status line, which says how the call ended.
+      const target = inView(this.friendInput) ? this.friendInput : this.statusLine;
+      target.focus({ preventScroll: true });
     }
   }
 

@@ -25,6 +25,11 @@ export class ScreenShare {
     return typeof navigator.mediaDevices?.getDisplayMedia === 'function';
   }
 
+  /** The shared screen's track while sharing. */
+  get screen(): MediaStreamTrack | undefined {
+    return this.track;
+  }
+
   get sharing(): boolean {
     return this.track !== undefined;
   }

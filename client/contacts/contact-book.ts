@@ -63,6 +63,13 @@ export class ContactBook {
           }
         }
         break;
+      case 'contact_renamed':
+        for (const entry of [...this.list.contacts, ...this.list.incoming, ...this.list.outgoing]) {
+          if (entry.username === username) {
+            entry.displayName = message.contact.displayName;
+          }
+        }
+        break;
     }
     this.list.contacts.sort(byPresenceThenName);
   }

@@ -24,6 +24,8 @@ export interface ContactsPanelDeps {
   dial(username: string): void;
   /** An account was blocked from here: the blocked list should show it. */
   blocked(): void;
+  /** Someone asked to become a contact while the page is open (a toast says so). */
+  requestArrived?(from: ListedAccountDto): void;
 }
 
 /** What the notice line says, kept as a key so that it follows a language switch. */
@@ -38,6 +40,7 @@ const CONTACT_EVENTS: ReadonlySet<string> = new Set<ContactMessage['type']>([
   'contact_removed',
   'contact_online',
   'contact_offline',
+  'contact_renamed',
 ]);
 
 export function isContactMessage(message: ServerMessage): message is ContactMessage {
@@ -114,11 +117,20 @@ export class ContactsPanel {
     if (!isContactMessage(message)) {
       return;
     }
-    const wasWaiting = this.book.outgoing.some((e) => e.username === message.contact.username);
+    const waiting = this.book.outgoing.find((e) => e.username === message.contact.username);
+    const asking = this.book.incoming.some((e) => e.username === message.contact.username);
     this.arrivedDuringRefresh?.push(message);
     this.book.apply(message);
-    if (message.type === 'contact_accepted' && wasWaiting) {
+    if (message.type === 'contact_accepted' && waiting) {
       this.say({ key: 'nowContacts', name: message.contact.displayName });
+    } else if (message.type === 'contact_removed' && waiting) {
+      // "Request sent to Bob…" is no longer true: declined (or withdrawn on another device).
+      this.say({ key: 'requestClosed', name: waiting.displayName });
+    } else if (message.type === 'contact_request' && !asking) {
+      const entry = this.book.incoming.find((e) => e.username === message.contact.username);
+      if (entry) {
+        this.deps.requestArrived?.(entry);
+      }
     }
     this.render();
   }
@@ -199,9 +211,31 @@ export class ContactsPanel {
     this.render();
   }
 
+  /** Takes the user to the requests: the first one's Accept button, scrolled into view. */
+  showRequests(): void {
+    const first = this.lists.querySelector<HTMLElement>('#contact-requests-title + ul button');
+    (first ?? this.heading).scrollIntoView({ block: 'center' });
+    (first ?? this.heading).focus({ preventScroll: true });
+  }
+
   private render(): void {
     const t = (key: PrivacyKey, name?: string) => this.text(key, name);
-    this.heading.textContent = t('contactsTitle');
+    const waiting = this.book.incoming.length;
+    // A count beside the title: requests are not missed when the list is long.
+    this.heading.replaceChildren(
+      t('contactsTitle'),
+      ...(waiting > 0
+        ? [
+            ' ',
+            element('span', {
+              class: 'count-badge',
+              text: privacyText(this.deps.translator.locale, 'newRequests', {
+                count: String(waiting),
+              }),
+            }),
+          ]
+        : []),
+    );
     this.addLabel.textContent = t('addContactLabel');
     this.addInput.placeholder = t('addContactPlaceholder');
     this.addButton.textContent = t('addContact');

@@ -3,6 +3,7 @@ import type { PrivacyKey } from '../../src/i18n/translation.js';
 import type { PrivacySettingsDto } from '../../src/privacy/dto/privacy.dto.js';
 import { normalizeUsername } from '../../src/users/username.js';
 import { getJson, sendJson } from '../http.js';
+import { shortTime } from '../call/connection-indicator.js';
 import type { Translator } from '../i18n/translator.js';
 import { accountLabel, actionButton, element } from './element.js';
 import { privacyText, refusalKey } from './privacy-text.js';
@@ -54,6 +55,7 @@ export class PrivacyPanel {
   });
   private readonly blockButton = element('button', { type: 'submit', class: 'secondary' });
   private readonly noticeLine = element('p', { class: 'hint', role: 'status' });
+  private readonly listeners: ((settings: PrivacySettingsDto) => void)[] = [];
 
   constructor(
     root: HTMLElement,
@@ -93,6 +95,11 @@ export class PrivacyPanel {
     });
     translator.onChange(() => this.render());
     this.render();
+  }
+
+  /** Told the settings each time they are known anew (the header shows do-not-disturb). */
+  onChange(listener: (settings: PrivacySettingsDto) => void): void {
+    this.listeners.push(listener);
   }
 
   async refresh(): Promise<void> {
@@ -173,6 +180,9 @@ export class PrivacyPanel {
       const left = Date.parse(settings.doNotDisturbUntil) - Date.now();
       this.endTimer = window.setTimeout(() => void this.refresh(), Math.max(0, left) + 1000);
     }
+    for (const listener of this.listeners) {
+      listener(settings);
+    }
   }
 
   private render(): void {
@@ -236,14 +246,7 @@ export class PrivacyPanel {
       : '';
   }
 
-  /** "18:30" today, or with the date when it is another day, in the page's language. */
   private time(iso: string): string {
-    const at = new Date(iso);
-    const sameDay = at.toDateString() === new Date().toDateString();
-    return at.toLocaleString(this.translator.locale, {
-      ...(sameDay ? {} : { month: 'short', day: 'numeric' }),
-      hour: '2-digit',
-      minute: '2-digit',
-    });
+    return shortTime(new Date(iso), this.translator.locale);
   }
 }

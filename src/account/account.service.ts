@@ -35,9 +35,16 @@ export class AccountService {
     private readonly config: AppConfig,
   ) {}
 
-  /** Renames the account; answers with a new token that carries the new name. */
+  /**
+   * Renames the account; answers with a new token that carries the new name. Everyone who has the
+   * account in a list (contacts, requests either way) sees the new name at once.
+   */
   async rename(user: AuthenticatedUser, displayName: string): Promise<LoginResponseDto> {
-    return this.auth.session(existing(await this.users.rename(user.id, displayName)));
+    const account = existing(await this.users.rename(user.id, displayName));
+    for (const username of await this.relationships.linkedUsernames(account.id)) {
+      this.events.publish(contactEvent.renamed(username, account));
+    }
+    return this.auth.session(account);
   }
 
   /**

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config/app-config.js';
+import { LocalContactEvents } from '../contacts/contact-events.js';
 import { dataSourceOptions } from '../database/data-source-options.js';
 import { CallMachine } from '../signaling/call-machine.js';
+import type { AccountEventMessage } from '../signaling/protocol.js';
 import type { CallSummary, EndCode, SessionRef } from '../signaling/call-machine.types.js';
 import { CallHistoryService } from './call-history.service.js';
 import { CallRecord } from './call-record.entity.js';
@@ -22,12 +24,17 @@ function limits(history: Partial<AppConfig['history']> = {}): AppConfig {
 describe('CallHistoryService', () => {
   let dataSource: DataSource;
   let history: CallHistoryService;
+  let events: LocalContactEvents;
+  let heard: AccountEventMessage[];
 
   beforeEach(async () => {
     // The real schema (migrations) on an in-memory SQLite database.
     dataSource = new DataSource(dataSourceOptions({ type: 'sqlite', path: ':memory:' }));
     await dataSource.initialize();
-    history = new CallHistoryService(dataSource.getRepository(CallRecord), limits());
+    events = new LocalContactEvents();
+    heard = [];
+    events.subscribe((message) => heard.push(message));
+    history = new CallHistoryService(dataSource.getRepository(CallRecord), limits(), events);
   });
 
   afterEach(async () => {
@@ -59,6 +66,26 @@ describe('CallHistoryService', () => {
     expect(incoming?.direction).toBe('incoming');
     expect(incoming.peer).toBe('alice');
     expect(incoming.missed).toBe(false);
+  });
+
+  it('tells the callee of a call missed under do-not-disturb once it is written (missed_call), nobody of other ends', async () => {
+    const missed = call('c-dnd', 'alice', 'bob');
+    history.callStarted(missed, new Date(T0));
+    history.callEnded(missed, 'unavailable', new Date(T0 + 10));
+    const rangOut = call('c-ring', 'carol', 'bob');
+    history.callStarted(rangOut, new Date(T0 + 20));
+    history.callEnded(rangOut, 'no_answer', new Date(T0 + 30));
+    const hidden = { ...call('c-hidden', 'mallory', 'bob'), hiddenFromCallee: true };
+    history.callStarted(hidden, new Date(T0 + 40));
+    history.callEnded(hidden, 'unavailable', new Date(T0 + 50));
+    expect(heard).toStrictEqual([]); // nothing before the write has landed
+    await history.flush();
+    expect(heard).toStrictEqual([
+      { type: 'missed_call', fromUser: 'system', toUser: 'bob', callId: 'c-dnd', peer: 'alice' },
+    ]);
+    // What the page fetches on hearing it already holds the entry.
+    const entries = await history.list('bob', 50);
+    expect(entries.find((e) => e.callId === 'c-dnd')?.missed).toBe(true);
   });
 
   it('marks an incoming call that ended unanswered and undeclined as missed', async () => {
@@ -193,6 +220,7 @@ describe('CallHistoryService', () => {
     history = new CallHistoryService(
       dataSource.getRepository(CallRecord),
       limits({ mergeWindowMs: 10 * 60_000, maxPerUser: 3 }),
+      events,
     );
     const visible = call('v1', 'mallory', 'bob');
     history.callStarted(visible, new Date(T0));
@@ -255,6 +283,7 @@ describe('CallHistoryService', () => {
       history = new CallHistoryService(
         dataSource.getRepository(CallRecord),
         limits({ mergeWindowMs: 10 * 60_000, maxPerUser: 4 }),
+        events,
       );
     });
 

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { type FindOptionsWhere, LessThanOrEqual, Not, Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { ContactEvents, missedCall } from '../contacts/contact-events.js';
 import type { CallObserver, CallSummary, EndCode } from '../signaling/call-machine.types.js';
 import { CallRecord } from './call-record.entity.js';
 import { CallHistoryEntryDto } from './dto/call-history.dto.js';
@@ -14,6 +15,8 @@ const PRUNE_BATCH = 1000;
  * the database. Writes between two users are chained, so an update never overtakes its insert and
  * a merge always sees the entry before it. Bounded: repeated unanswered attempts from one caller
  * merge into one entry with a count, and each user keeps HISTORY_MAX_PER_USER entries at most.
+ * A call refused by do-not-disturb rang no page: once it is written, the callee's pages are told
+ * (`missed_call`), so that Recent calls and the missed count follow without a reload.
  */
 @Injectable()
 export class CallHistoryService implements CallObserver {
@@ -25,6 +28,7 @@ export class CallHistoryService implements CallObserver {
   constructor(
     @InjectRepository(CallRecord) private readonly records: Repository<CallRecord>,
     config: AppConfig,
+    private readonly events: ContactEvents,
   ) {
     this.limits = config.history;
   }
@@ -54,7 +58,12 @@ export class CallHistoryService implements CallObserver {
   callEnded(call: CallSummary, code: EndCode, at: Date): void {
     this.write(call, async () => {
       await this.records.update({ id: call.id }, { endedAt: at, endCode: code });
-      await this.mergeIntoPrevious(call.id);
+      const record = await this.records.findOneBy({ id: call.id });
+      if (!record) {
+        return;
+      }
+      await this.mergeIntoPrevious(record);
+      this.announce(record);
     });
   }
 
@@ -87,9 +96,9 @@ export class CallHistoryService implements CallObserver {
    * the same caller's unanswered attempt of the same kind (declined, or not), begun at most
    * HISTORY_MERGE_WINDOW earlier. The merged entry counts both and shows the latest one's times.
    */
-  private async mergeIntoPrevious(id: string): Promise<void> {
-    const attempt = await this.records.findOneBy({ id });
-    if (!attempt || attempt.answeredAt !== null) {
+  private async mergeIntoPrevious(attempt: CallRecord): Promise<void> {
+    const id = attempt.id;
+    if (attempt.answeredAt !== null) {
       return;
     }
     const earlier = { id: Not(id), startedAt: LessThanOrEqual(attempt.startedAt) };
@@ -124,6 +133,13 @@ export class CallHistoryService implements CallObserver {
       },
     );
     await this.records.delete({ id });
+  }
+
+  /** A missed call no page of the callee rang (do-not-disturb): their pages hear of it here. */
+  private announce(record: CallRecord): void {
+    if (record.endCode === 'unavailable' && !record.hiddenFromCallee) {
+      this.events.publish(missedCall(record.callee, { callId: record.id, peer: record.caller }));
+    }
   }
 
   /** Keeps the user's newest HISTORY_MAX_PER_USER entries (an entry is both parties'). */

@@ -1,29 +1,35 @@
 import { Injectable } from '@nestjs/common';
-import { type ContactMessage, type ContactSummary, SYSTEM_USER } from '../signaling/protocol.js';
+import {
+  type AccountEventMessage,
+  type ContactMessage,
+  type ContactSummary,
+  SYSTEM_USER,
+} from '../signaling/protocol.js';
 
 /**
  * The seam between contacts and the sockets: the contacts feature publishes what a user's pages
  * should hear, the signaling gateway delivers it to that user's sessions. In-process here
  * (LocalContactEvents); with REDIS_URL published on the bus, so that whichever instance holds the
  * user's sockets delivers (SignalingEngine.contactEvents; test/contact-events.contract.e2e-spec.ts
- * holds both to one behaviour).
+ * holds both to one behaviour). A call missed under do-not-disturb (`missed_call`) takes the same
+ * path: one way for account events to reach pages, on either engine.
  */
 export abstract class ContactEvents {
-  abstract publish(message: ContactMessage): void;
-  abstract subscribe(listener: (message: ContactMessage) => void): void;
+  abstract publish(message: AccountEventMessage): void;
+  abstract subscribe(listener: (message: AccountEventMessage) => void): void;
 }
 
 @Injectable()
 export class LocalContactEvents implements ContactEvents {
-  private readonly listeners: ((message: ContactMessage) => void)[] = [];
+  private readonly listeners: ((message: AccountEventMessage) => void)[] = [];
 
-  publish(message: ContactMessage): void {
+  publish(message: AccountEventMessage): void {
     for (const listener of this.listeners) {
       listener(message);
     }
   }
 
-  subscribe(listener: (message: ContactMessage) => void): void {
+  subscribe(listener: (message: AccountEventMessage) => void): void {
     this.listeners.push(listener);
   }
 }
@@ -47,9 +53,22 @@ export const contactEvent = {
     type: 'contact_removed',
     contact: { username },
   }),
+  renamed: (to: string, contact: ContactSummary): ContactMessage => ({
+    ...envelope(to),
+    type: 'contact_renamed',
+    contact: { username: contact.username, displayName: contact.displayName },
+  }),
   presence: (to: string, username: string, online: boolean): ContactMessage => ({
     ...envelope(to),
     type: online ? 'contact_online' : 'contact_offline',
     contact: { username },
   }),
 };
+
+/** `missed_call` (see protocol.ts), addressed to the callee `to`. */
+export function missedCall(
+  to: string,
+  call: { callId: string; peer: string },
+): AccountEventMessage {
+  return { ...envelope(to), type: 'missed_call', ...call };
+}

@@ -14,6 +14,8 @@ export const privacyEn = {
   nowContacts: 'You and {name} are now contacts.',
   alreadyContact: '{name} is already one of your contacts.',
   requestsTitle: 'Contact requests',
+  requestClosed: 'Your request to {name} is no longer waiting: it was declined or withdrawn.',
+  newRequests: '{count} waiting',
   requestFrom: '{name} wants to be your contact',
   waitingTitle: 'Waiting for an answer',
   online: 'online',

@@ -11,6 +11,8 @@ export const privacyZhCN: Translation['privacy'] = {
   nowContacts: '你和 {name} 已成为联系人。',
   alreadyContact: '{name} 已经是你的联系人。',
   requestsTitle: '联系人请求',
+  requestClosed: '你发给 {name} 的请求已不再等待：已被拒绝或撤回。',
+  newRequests: '{count} 个待处理',
   requestFrom: '{name} 想成为你的联系人',
   waitingTitle: '等待对方回复',
   online: '在线',

@@ -55,8 +55,17 @@ export class PagesController {
   }
 
   @Get('login')
-  loginForm(@Query('next') next: unknown, @Res() response: Response): void {
-    renderAccountForm(response, 'login', { next: safeNextPath(next), values: {}, errors: {} });
+  loginForm(
+    @Query('next') next: unknown,
+    @Query('deleted') deleted: unknown,
+    @Res() response: Response,
+  ): void {
+    renderAccountForm(response, 'login', {
+      next: safeNextPath(next),
+      values: {},
+      errors: {},
+      deleted: deleted === '1',
+    });
   }
 
   @Post('login')

@@ -287,8 +287,32 @@ export interface ContactPresenceMessage extends ContactEnvelope {
   type: 'contact_online' | 'contact_offline';
   contact: { username: string };
 }
+/** A contact (or someone whose request is waiting) changed their display name. */
+export interface ContactRenamedMessage extends ContactEnvelope {
+  type: 'contact_renamed';
+  contact: ContactSummary;
+}
 export type ContactMessage =
-  ContactRequestMessage | ContactAcceptedMessage | ContactRemovedMessage | ContactPresenceMessage;
+  | ContactRequestMessage
+  | ContactAcceptedMessage
+  | ContactRemovedMessage
+  | ContactPresenceMessage
+  | ContactRenamedMessage;
+
+/**
+ * To every session of the callee once a call that rang none of their pages (do-not-disturb
+ * refused it, `unavailable`) is in their history as missed: the pages show it in Recent calls, and
+ * count it, without a reload. A call that rang a page ends there with its own `hangup`.
+ */
+export interface MissedCallMessage extends ContactEnvelope {
+  type: 'missed_call';
+  callId: string;
+  /** The caller's username. */
+  peer: string;
+}
+
+/** What the server tells a user's pages outside any call (ContactEvents carries them). */
+export type AccountEventMessage = ContactMessage | MissedCallMessage;
 
 export type ServerMessage =
   | WelcomeMessage
@@ -301,7 +325,7 @@ export type ServerMessage =
   | HangupMessage
   | ErrorMessage
   | PeerStatusMessage
-  | ContactMessage;
+  | AccountEventMessage;
 
 // ---------------------------------------------------------------- v2: resume and liveness
 

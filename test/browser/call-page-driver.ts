@@ -103,7 +103,8 @@ export class CallPageDriver {
 
   async reject(): Promise<void> {
     await this.incomingPanel.waitFor();
-    await this.page.getByRole('button', { name: 'Reject' }).click();
+    // "Decline", the word the status line and history use (issue 20).
+    await this.incomingPanel.getByRole('button', { name: 'Decline', exact: true }).click();
   }
 
   async hangUp(): Promise<void> {

@@ -15,4 +15,6 @@ export interface FormView {
   next?: string;
   values: Record<string, string>;
   errors: Record<string, string>;
+  /** The login after deleting the account (`/login?deleted=1`) says that it is gone. */
+  deleted?: boolean;
 }
