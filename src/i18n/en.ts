@@ -187,6 +187,7 @@ export const en = {
     missed: 'You missed a call from {peer}.',
     answered_elsewhere: 'The call was answered on another device.',
     rejected_elsewhere: 'The call was rejected on another device.',
+    switched: '{peer} took another call.',
     disconnected: '{peer} lost the connection.',
     server_shutdown: 'The server is restarting; call again in a moment.',
     bad_request: 'The server could not understand the last request.',

@@ -181,6 +181,7 @@ export const zhCN: Translation = {
     missed: '你错过了 {peer} 的来电。',
     answered_elsewhere: '已在另一台设备上接听。',
     rejected_elsewhere: '已在另一台设备上拒绝。',
+    switched: '{peer} 接听了另一个来电。',
     disconnected: '{peer} 的连接已断开。',
     server_shutdown: '服务器正在重启，请稍后再呼叫。',
     bad_request: '服务器无法理解上一个请求。',

@@ -1277,7 +1277,7 @@ describe('CallMachine', () => {
     });
 
     it('refuse answers only the caller, with no callId, and creates no call', () => {
-      h.machine.refuse(a1, 'bob', 'rate_limited');
+      h.machine.refuse(a1, 'bob', { reason: 'declined_recently', retryAfter: 8 });
       expect(h.take()).toStrictEqual([
         {
           to: 'a1',
@@ -1287,6 +1287,8 @@ describe('CallMachine', () => {
             toUser: 'alice',
             msg: sentence('rate_limited', 'bob'),
             code: 'rate_limited',
+            retryAfter: 8,
+            reason: 'declined_recently',
           },
         },
       ]);
@@ -1313,6 +1315,7 @@ describe('CallMachine', () => {
       missed: true,
       answered_elsewhere: true,
       rejected_elsewhere: true,
+      switched: true,
       disconnected: true,
       server_shutdown: true,
       bad_request: true,

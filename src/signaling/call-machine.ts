@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
   CallBackCode,
+  CallStartRefusal,
   ClientHangupCode,
   HangupCode,
   IceRequest,
@@ -11,7 +12,7 @@ import type {
   ServerMessage,
 } from './protocol.js';
 import { SYSTEM_USER } from './protocol.js';
-import { sentence } from './sentences.js';
+import { rateLimitedReply, sentence } from './sentences.js';
 import type {
   CallAccess,
   CallObserver,
@@ -451,8 +452,8 @@ export class CallMachine {
   }
 
   /** A call_start refused before it could ring (the caller's limits): only the caller hears. */
-  refuse(from: SessionRef, toUser: string, code: CallBackCode): void {
-    this.systemReply(from, toUser, code);
+  refuse(from: SessionRef, toUser: string, refusal: CallStartRefusal): void {
+    this.deps.outbox.send(from.id, rateLimitedReply(from.username, toUser, refusal));
   }
 
   private systemReply(from: SessionRef, toUser: string, code: CallBackCode, callId?: string) {

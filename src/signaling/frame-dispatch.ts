@@ -79,9 +79,10 @@ async function startCall(
   session: SignalingSession,
   toUser: string,
 ): Promise<void> {
-  if (!context.callStarts.allow(session.username, toUser)) {
+  const refusal = context.callStarts.refusalOf(session.username, toUser);
+  if (refusal) {
     session.metrics?.rateLimited('call_starts');
-    return context.calls.refuse(session, toUser, 'rate_limited');
+    return context.calls.refuse(session, toUser, refusal);
   }
   let access: CallAccess;
   let pushable = false;
