@@ -268,4 +268,145 @@ describe.each([
     expect(alice.inbox.filter((m) => m.type === 'error')).toStrictEqual([]);
     expect(backend.history).toStrictEqual([`started ${callId}`, `answered ${callId}`]);
   });
+
+  /** alice (on `aliceV2`) and bob talk; resolves to the active call's id. */
+  async function talking(alice: Peer, bob: Peer): Promise<string> {
+    const callId = await ring(alice, bob);
+    await backend.calls.answer(bob, alice.username, true, callId);
+    expect(await alice.next('call_back')).toMatchObject({ msg: '1', callId });
+    return callId;
+  }
+
+  it('call waiting: a protocol 2 callee in a call is rung with waiting, on that session only; the caller hears ringing', async () => {
+    const alice = await backend.open('alice', true);
+    const bob = await backend.open('bob', true);
+    const bobPhone = await backend.open('bob', true);
+    const carol = await backend.open('carol', true);
+    const first = await ring(alice, bob, bobPhone);
+    await backend.calls.answer(bob, 'alice', true, first);
+    expect(await alice.next('call_back')).toMatchObject({ msg: '1', callId: first });
+    await backend.calls.start(carol, 'bob', 'ring');
+    const ringing = await carol.next('ringing');
+    expect(await bob.next('call_start')).toStrictEqual({
+      type: 'call_start',
+      fromUser: 'carol',
+      toUser: 'bob',
+      callId: ringing.callId,
+      msg: '1',
+      waiting: true,
+    });
+    // A third caller: busy (one waiting call at most); the idle phone never rang.
+    const dave = await backend.open('dave', true);
+    await backend.calls.start(dave, 'bob', 'ring');
+    expect(await dave.next('call_back')).toMatchObject({ code: 'busy' });
+    expect(bobPhone.inbox.filter((m) => m.type === 'call_start')).toHaveLength(1);
+    // The current call goes on undisturbed.
+    await backend.calls.relay(alice, { type: 'offer', toUser: 'bob', sdp: 'still here' });
+    expect(await bob.next('offer')).toMatchObject({ sdp: 'still here', callId: first });
+  });
+
+  it('call waiting: End & accept ends the current call (its peer hears switched) and connects the new one', async () => {
+    const alice = await backend.open('alice', true);
+    const bob = await backend.open('bob', true);
+    const carol = await backend.open('carol', true);
+    const first = await talking(alice, bob);
+    await backend.calls.start(carol, 'bob', 'ring');
+    const second = (await carol.next('ringing')).callId!;
+    expect(await bob.next('call_start')).toMatchObject({ callId: second, waiting: true });
+    await backend.calls.answer(bob, 'carol', true, second);
+    expect(await alice.next('hangup')).toStrictEqual({
+      type: 'hangup',
+      fromUser: 'bob',
+      toUser: 'alice',
+      callId: first,
+      code: 'switched',
+      msg: sentence('switched', 'bob'),
+    });
+    expect(await carol.next('call_back')).toMatchObject({
+      fromUser: 'bob',
+      msg: '1',
+      callId: second,
+    });
+    await backend.calls.relay(carol, { type: 'offer', toUser: 'bob', sdp: 'new call' });
+    expect(await bob.next('offer')).toMatchObject({ sdp: 'new call', callId: second });
+    await backend.calls.relay(alice, { type: 'offer', toUser: 'bob', sdp: 'old call' });
+    expect(await alice.next('error')).toMatchObject({ code: 'not_in_call' });
+    expect(await backend.calls.isInCall(alice.id)).toBe(false);
+    expect(backend.history).toStrictEqual([
+      `started ${first}`,
+      `answered ${first}`,
+      `started ${second}`,
+      `ended ${first} switched`,
+      `answered ${second}`,
+    ]);
+  });
+
+  it('call waiting: a declined waiting call is rejected; an unanswered one ends no_answer/missed; the current call goes on', async () => {
+    const alice = await backend.open('alice', true);
+    const bob = await backend.open('bob', true);
+    const carol = await backend.open('carol', true);
+    const first = await talking(alice, bob);
+    await backend.calls.start(carol, 'bob', 'ring');
+    const declined = (await carol.next('ringing')).callId!;
+    await bob.next('call_start');
+    await backend.calls.answer(bob, 'carol', false, declined);
+    expect(await carol.next('call_back')).toMatchObject({ msg: '0', code: 'rejected' });
+    await backend.calls.start(carol, 'bob', 'ring');
+    const missed = (await carol.next('ringing')).callId!;
+    expect(await bob.next('call_start')).toMatchObject({ callId: missed, waiting: true });
+    expect(await carol.next('call_back')).toMatchObject({ code: 'no_answer', callId: missed });
+    expect(await bob.next('hangup')).toMatchObject({ code: 'missed', callId: missed });
+    expect(alice.inbox.filter((m) => m.type === 'hangup')).toStrictEqual([]);
+    await backend.calls.relay(bob, { type: 'offer', toUser: 'alice', sdp: 'x' });
+    expect(await alice.next('offer')).toMatchObject({ callId: first });
+    expect(backend.history.filter((h) => h.startsWith('ended'))).toStrictEqual([
+      `ended ${declined} rejected`,
+      `ended ${missed} no_answer`,
+    ]);
+  });
+
+  it('call waiting: when the current call ends first, the waiting call rings as any call', async () => {
+    const alice = await backend.open('alice', true);
+    const bob = await backend.open('bob', true);
+    const carol = await backend.open('carol', true);
+    await talking(alice, bob);
+    await backend.calls.start(carol, 'bob', 'ring');
+    const second = (await carol.next('ringing')).callId!;
+    await bob.next('call_start');
+    await backend.calls.hangup(alice, 'bob');
+    expect(await bob.next('hangup')).toMatchObject({ code: 'hangup', fromUser: 'alice' });
+    const bobLaptop = await backend.open('bob', true);
+    expect(await bobLaptop.next('call_start')).toStrictEqual({
+      type: 'call_start',
+      fromUser: 'carol',
+      toUser: 'bob',
+      callId: second,
+      msg: '1',
+    });
+    await backend.calls.answer(bob, 'carol', true, second);
+    expect(await carol.next('call_back')).toMatchObject({ msg: '1', callId: second });
+    expect(await bobLaptop.next('hangup')).toMatchObject({ code: 'answered_elsewhere' });
+  });
+
+  it('call waiting: the caller may cancel; a protocol 1 callee in a call keeps busy', async () => {
+    const alice = await backend.open('alice');
+    const bob = await backend.open('bob'); // protocol 1
+    const carol = await backend.open('carol', true);
+    await talking(alice, bob);
+    await backend.calls.start(carol, 'bob', 'ring');
+    expect(await carol.next('call_back')).toMatchObject({ code: 'busy' });
+    const erin = await backend.open('erin', true);
+    const frank = await backend.open('frank', true);
+    await talking(erin, frank);
+    await backend.calls.start(carol, 'frank', 'ring');
+    const waiting = (await carol.next('ringing')).callId!;
+    expect(await frank.next('call_start')).toMatchObject({ callId: waiting, waiting: true });
+    await backend.calls.hangup(carol, 'frank', 'hangup', waiting);
+    expect(await frank.next('hangup')).toMatchObject({ code: 'cancelled', callId: waiting });
+    expect(erin.inbox.filter((m) => m.type === 'hangup')).toStrictEqual([]);
+    expect(backend.history.filter((h) => h.startsWith('ended'))).toStrictEqual([
+      expect.stringMatching(/ busy$/),
+      `ended ${waiting} cancelled`,
+    ]);
+  });
 });

@@ -4,6 +4,8 @@ import type { HangupCode, CallBackCode, ServerMessage } from './protocol.js';
 export interface SessionRef {
   readonly id: string;
   readonly username: string;
+  /** The protocol version it speaks (absent: 1); call waiting rings only protocol 2 sessions. */
+  readonly protocol?: 1 | 2;
 }
 
 /** Where the machine's messages go; the gateway delivers them over WebSocket. */

@@ -75,11 +75,16 @@ class Inbox {
   }
 }
 
-function peer(username: string, id = randomUUID()): Peer & { deliver(m: Received): void } {
+function peer(
+  username: string,
+  id = randomUUID(),
+  protocol: 1 | 2 = 1,
+): Peer & { deliver(m: Received): void } {
   const inbox = new Inbox();
   return {
     id,
     username,
+    protocol,
     inbox: inbox.messages,
     next: (type) => inbox.next(type),
     deliver: (message) => inbox.push(message),
@@ -111,8 +116,8 @@ export function memoryBackend({ ringTimeoutMs }: BackendOptions): BackendUnderTe
     name: 'memory',
     calls: machine,
     history,
-    open: (username) => {
-      const session = peer(username);
+    open: (username, v2 = false) => {
+      const session = peer(username, undefined, v2 ? 2 : 1);
       peers.set(session.id, session);
       machine.sessionOpened(session);
       return Promise.resolve(session);

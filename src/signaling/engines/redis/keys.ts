@@ -4,10 +4,12 @@ const PER_ID = {
   session: 's:',
   /** Sorted set: a user's sessions by opening order. */
   userSessions: 'us:',
-  /** Hash: one call (state, caller, callee, sessions, version). */
+  /** Hash: one call (state, caller, callee, sessions, version, `wo`: the session a waiting call rings). */
   call: 'c:',
   /** String: the call a user takes part in. */
   userCall: 'uc:',
+  /** String: the call waiting on a user who is in another call (call waiting). */
+  userWaiting: 'uw:',
   /** Stream: a v2 session's replay log, id = seq. */
   stream: 'x:',
   /** Pub/sub channel: a session's frames and controls. */
