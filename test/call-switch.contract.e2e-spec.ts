@@ -1,11 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { sentence } from '../src/signaling/sentences.js';
+import {
+  type Party,
+  closeAll,
+  connectCall,
+  party,
+  ring as ringWs,
+} from './support/call-fixtures.js';
+import { createTestDatabase, type TestDatabase } from './support/postgres.js';
+import { partyV2 } from './support/resume-fixtures.js';
 import {
   type BackendUnderTest,
   type Peer,
+  TEST_REDIS_URL,
   memoryBackend,
   redisBackend,
 } from './support/signaling-backends.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 
 const OPTIONS = { ringTimeoutMs: 400, windowMs: 2000 };
 
@@ -408,5 +420,135 @@ describe.each([
       expect.stringMatching(/ busy$/),
       `ended ${waiting} cancelled`,
     ]);
+  });
+});
+
+/** A whole server's environment for one back end (and the database it made, to drop). */
+interface ServerBackend {
+  env: Record<string, string>;
+  database?: TestDatabase;
+}
+
+/**
+ * The same rules through the whole server, with real `ws` clients, in memory and on Redis
+ * (issue 20): the call_start limits say why and for how long, and call waiting.
+ */
+describe.each([
+  ['memory', (): Promise<ServerBackend> => Promise.resolve({ env: {} })],
+  [
+    'redis',
+    async (): Promise<ServerBackend> => {
+      const database = await createTestDatabase();
+      const env = {
+        DATABASE_URL: database.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: `dialtone-c20-${randomBytes(4).toString('hex')}:`,
+      };
+      return { env, database };
+    },
+  ],
+])('calling back and call waiting through the server: %s', (_name, backendEnv) => {
+  let app: TestApp;
+  let database: TestDatabase | undefined;
+
+  beforeAll(async () => {
+    const backend = await backendEnv();
+    database = backend.database;
+    app = await startTestApp({ ...backend.env, CALL_COOLDOWN: '2', RING_TIMEOUT_MS: '5000' });
+  });
+  afterAll(async () => {
+    await app.close();
+    await database?.drop();
+  });
+
+  function hangUp(from: Party, to: Party): void {
+    from.ws.send({ type: 'hangup', toUser: to.user.username });
+  }
+
+  it('a cancel starts no cooldown; a decline does, short, saying declined_recently and retryAfter', async () => {
+    const alice = await party(app.baseUrl, 'cb');
+    const bob = await party(app.baseUrl, 'cbb');
+    await ringWs(alice, bob);
+    hangUp(alice, bob);
+    expect(await bob.ws.next('hangup')).toMatchObject({ code: 'cancelled' });
+    await ringWs(alice, bob); // at once: a mis-click costs nothing
+    bob.ws.send({ type: 'call_back', toUser: alice.user.username, msg: '0' });
+    expect(await alice.ws.next('call_back')).toMatchObject({ msg: '0', code: 'rejected' });
+    alice.ws.send({ type: 'call_start', toUser: bob.user.username });
+    expect(await alice.ws.next('call_back')).toStrictEqual({
+      type: 'call_back',
+      fromUser: 'system',
+      toUser: alice.user.username,
+      msg: sentence('rate_limited', bob.user.username),
+      code: 'rate_limited',
+      retryAfter: 2,
+      reason: 'declined_recently',
+    });
+    await bob.ws.expectSilence(); // nothing rang
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await ringWs(alice, bob); // the cooldown is over: it rings
+    hangUp(alice, bob);
+    closeAll(alice, bob);
+  });
+
+  it('answered calls never count: four answered, then a fifth rings; unanswered ones do (too_many_calls)', async () => {
+    const alice = await party(app.baseUrl, 'ans');
+    const bob = await party(app.baseUrl, 'ansb');
+    for (let i = 0; i < 4; i++) {
+      await connectCall(alice, bob);
+      hangUp(alice, bob);
+      expect(await bob.ws.next('hangup')).toMatchObject({ code: 'hangup' });
+    }
+    // The fifth rings, and so do three more unanswered (cancelled) ones: 4 per 5 minutes.
+    for (let i = 0; i < 4; i++) {
+      await ringWs(alice, bob);
+      hangUp(alice, bob);
+      expect(await bob.ws.next('hangup')).toMatchObject({ code: 'cancelled' });
+    }
+    alice.ws.send({ type: 'call_start', toUser: bob.user.username });
+    // One token back every 75 s (4 per 300 s).
+    expect(await alice.ws.next('call_back')).toMatchObject({
+      code: 'rate_limited',
+      reason: 'too_many_calls',
+      retryAfter: 75,
+    });
+    closeAll(alice, bob);
+  });
+
+  it('call waiting: the second caller hears ringing, the callee gets waiting; accepting switches', async () => {
+    const alice = await partyV2(app.baseUrl, 'cwa');
+    const bob = await partyV2(app.baseUrl, 'cwb');
+    const carol = await partyV2(app.baseUrl, 'cwc');
+    const first = await connectCall(alice, bob);
+    carol.ws.send({ type: 'call_start', toUser: bob.user.username });
+    const ringing = await carol.ws.next('ringing');
+    expect(await bob.ws.next('call_start')).toMatchObject({
+      fromUser: carol.user.username,
+      callId: ringing.callId,
+      msg: '1',
+      waiting: true,
+    });
+    bob.ws.send({ type: 'call_back', toUser: carol.user.username, msg: '1' });
+    expect(await alice.ws.next('hangup')).toMatchObject({
+      fromUser: bob.user.username,
+      callId: first,
+      code: 'switched',
+      msg: sentence('switched', bob.user.username),
+    });
+    expect(await carol.ws.next('call_back')).toMatchObject({ msg: '1', callId: ringing.callId });
+    carol.ws.send({ type: 'offer', toUser: bob.user.username, sdp: 'v=0 new call' });
+    expect(await bob.ws.next('offer')).toMatchObject({ sdp: 'v=0 new call' });
+    closeAll(alice, bob, carol);
+  });
+
+  it('call waiting: a protocol 1 callee in a call keeps busy', async () => {
+    const alice = await party(app.baseUrl, 'p1a');
+    const bob = await party(app.baseUrl, 'p1b'); // protocol 1
+    const carol = await partyV2(app.baseUrl, 'p1c');
+    await connectCall(alice, bob);
+    carol.ws.send({ type: 'call_start', toUser: bob.user.username });
+    expect(await carol.ws.next('call_back')).toMatchObject({ code: 'busy' });
+    await bob.ws.expectSilence();
+    closeAll(alice, bob, carol);
   });
 });
