@@ -1369,6 +1369,11 @@ describe('CallMachine', () => {
       });
       w.machine.relay(alice, { type: 'offer', toUser: 'bob', sdp: 'x' });
       expect(w.takeBySession()).toStrictEqual({ a: [errorReply('alice', 'not_in_call', 'bob')] });
+      // bob's call is now the one with carol: his hang-up reaches her.
+      w.machine.hangup(bob, 'carol');
+      expect(w.takeBySession()).toStrictEqual({
+        c: [peerHangup('bob', 'carol', 'hangup', 'call-2')],
+      });
       // alice is free again: dave can ring her as any call.
       w.machine.start(dave, 'alice', 'ring');
       expect(w.take().map((d) => d.to)).toStrictEqual(['a', 'd']);
@@ -1382,8 +1387,9 @@ describe('CallMachine', () => {
       expect(w.takeEvents()).toStrictEqual([
         { event: 'ended', call: summary('call-2', carol, 'bob'), code: 'rejected', at: T0 },
       ]);
+      // Nothing waits on bob any more: carol can wait again.
       w.machine.start(carol, 'bob', 'ring');
-      w.take();
+      expect(w.takeBySession()).toMatchObject({ b: [{ callId: 'call-3', waiting: true }] });
       w.machine.hangup(bob, 'carol');
       expect(w.takeBySession()).toStrictEqual({ c: [rejected('bob', 'carol', 'call-3')] });
       w.machine.relay(alice, { type: 'offer', toUser: 'bob', sdp: 'x' });
@@ -1391,6 +1397,11 @@ describe('CallMachine', () => {
         b: [{ type: 'offer', fromUser: 'alice', toUser: 'bob', callId: 'call-1', sdp: 'x' }],
       });
       expect(w.machine.census()).toStrictEqual({ ringing: 0, active: 1 });
+      // bob is still in his call with alice: his hang-up reaches her.
+      w.machine.hangup(bob, 'alice');
+      expect(w.takeBySession()).toStrictEqual({
+        a: [peerHangup('bob', 'alice', 'hangup', 'call-1')],
+      });
     });
 
     it('carol cancels: only the session it rang on hears it', () => {

@@ -412,10 +412,9 @@ export class CallMachine {
     call.waitingOn = undefined;
     const current = this.callOfUser.get(call.callee);
     if (current) {
-      const peer = current.caller === call.callee ? current.calleeSession : current.callerSession;
-      if (peer) {
-        this.sendHangup(current, peer, 'switched', call.callee);
-      }
+      // An active call (only those are waited on): both of its sessions are bound.
+      const peer = current.caller === call.callee ? current.calleeSession! : current.callerSession;
+      this.sendHangup(current, peer, 'switched', call.callee);
       this.end(current, 'switched');
     }
     this.callOfUser.set(call.callee, call);
