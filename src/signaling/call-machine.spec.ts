@@ -1486,6 +1486,48 @@ describe('CallMachine', () => {
       expect(w.machine.census()).toStrictEqual({ ringing: 0, active: 1 });
     });
 
+    it('rings the session bob talks on, not his first one; a switch from there reaches alice', () => {
+      const x = new Harness();
+      x.connect('bob', 'b-first', 2);
+      const talking = x.connect('bob', 'b-talking', 2);
+      const caller = x.connect('alice', 'a', 2);
+      const waiter = x.connect('carol', 'c', 2);
+      x.machine.start(caller, 'bob', 'ring');
+      x.machine.answer(talking, 'alice', true);
+      x.take();
+      x.machine.start(waiter, 'bob', 'ring');
+      const sent = x.takeBySession();
+      expect(Object.keys(sent).sort()).toStrictEqual(['b-talking', 'c']); // never b-first
+      expect(sent['b-talking']).toMatchObject([{ callId: 'call-2', waiting: true }]);
+    });
+
+    it('bob as the caller of his current call: the switch hangs up his callee', () => {
+      const x = new Harness();
+      const bobCaller = x.connect('bob', 'b', 2);
+      const aliceCallee = x.connect('alice', 'a', 2);
+      const waiter = x.connect('carol', 'c', 2);
+      x.machine.start(bobCaller, 'alice', 'ring');
+      x.machine.answer(aliceCallee, 'bob', true);
+      x.machine.start(waiter, 'bob', 'ring');
+      x.take();
+      x.machine.answer(bobCaller, 'carol', true);
+      expect(x.takeBySession()).toStrictEqual({
+        a: [peerHangup('bob', 'alice', 'switched', 'call-1')],
+        c: [accepted('bob', 'carol', 'call-2')],
+      });
+    });
+
+    it("busy while the callee's own outgoing call still rings", () => {
+      const erin = w.connect('erin', 'e', 2);
+      w.connect('frank', 'f', 2);
+      w.machine.start(erin, 'frank', 'ring');
+      w.take();
+      w.machine.start(dave, 'erin', 'ring');
+      expect(w.takeBySession()).toStrictEqual({
+        d: [systemReply('dave', 'busy', 'erin', 'call-4')],
+      });
+    });
+
     it('bob as the caller of his current call is rung with waiting too', () => {
       const erin = w.connect('erin', 'e', 2);
       const frank = w.connect('frank', 'f', 2);

@@ -410,13 +410,12 @@ export class CallMachine {
   private switchTo(call: Call): void {
     this.waitingFor.delete(call.callee);
     call.waitingOn = undefined;
-    const current = this.callOfUser.get(call.callee);
-    if (current) {
-      // An active call (only those are waited on): both of its sessions are bound.
-      const peer = current.caller === call.callee ? current.calleeSession! : current.callerSession;
-      this.sendHangup(current, peer, 'switched', call.callee);
-      this.end(current, 'switched');
-    }
+    // A call still waiting has its callee's active call beside it (were it over, promoteWaiting
+    // would have made this one an ordinary call), and both of that call's sessions are bound.
+    const current = this.callOfUser.get(call.callee)!;
+    const peer = current.caller === call.callee ? current.calleeSession! : current.callerSession;
+    this.sendHangup(current, peer, 'switched', call.callee);
+    this.end(current, 'switched');
     this.callOfUser.set(call.callee, call);
   }
 
