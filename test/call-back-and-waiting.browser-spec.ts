@@ -7,6 +7,7 @@ import { en } from '../src/i18n/en.js';
 import type { Locale } from '../src/i18n/locale.js';
 import { format } from '../src/i18n/translation.js';
 import { zhCN } from '../src/i18n/zh-cn.js';
+import { assertNoViolations } from './browser/axe-audit.js';
 import { CallPageDriver } from './browser/call-page-driver.js';
 import { browserSuite } from './browser/browser-suite.js';
 import { eventually } from './browser/eventually.js';
@@ -130,6 +131,8 @@ describe('calling back and call waiting on the call page (issue 20)', () => {
         format(zhCN.ui.waitingCaller, { peer: carol.displayName }),
       ),
     );
+    // The soft call-waiting tone plays (Bob's page was clicked: sound is allowed).
+    await eventually(async () => assert.equal(await banner.getAttribute('data-tone'), 'playing'));
     // The current call goes on meanwhile, and no incoming panel covers it.
     assert.equal(await bob.page.callState(), 'connected');
     assert.equal(await bob.page.page.locator('#incoming').isHidden(), true);
@@ -149,6 +152,7 @@ describe('calling back and call waiting on the call page (issue 20)', () => {
       bob.page.waitForInboundGrowing('video', 20_000),
     ]);
     assert.equal(await banner.isHidden(), true);
+    assert.equal(await banner.getAttribute('data-tone'), 'stopped');
   });
 
   it('call waiting: Decline leaves the current call as it was; the waiting caller hears declined', async () => {
@@ -158,6 +162,7 @@ describe('calling back and call waiting on the call page (issue 20)', () => {
     await connect(alice, bob);
     await dial(carol, bob);
     await bob.page.page.locator('#waiting').waitFor();
+    await assertNoViolations(bob.page.page, 'the call waiting banner');
     await bob.page.page.getByRole('button', { name: en.ui.declineWaiting }).click();
     await carol.page.waitForStatus(
       format(en.ui.statusEnded, {

@@ -281,6 +281,9 @@ export class CallView {
   }
 
   setTone(kind: ToneKind, state: ToneState): void {
+    if (kind === 'waiting') {
+      this.waitingPanel.dataset.tone = state; // the soft call-waiting tone, for tests and CSS
+    }
     if (kind === 'ring') {
       this.incomingPanel.dataset.ringtone = state;
       this.ringtoneHint.hidden = state !== 'blocked';
