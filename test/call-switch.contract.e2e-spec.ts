@@ -400,6 +400,24 @@ describe.each([
     expect(await bobLaptop.next('hangup')).toMatchObject({ code: 'answered_elsewhere' });
   });
 
+  it("call waiting: the callee's only session closes: its peer hears disconnected, the waiting caller offline", async () => {
+    const alice = await backend.open('alice', true);
+    const bob = await backend.open('bob', true);
+    const carol = await backend.open('carol', true);
+    const first = await talking(alice, bob);
+    await backend.calls.start(carol, 'bob', 'ring');
+    const second = (await carol.next('ringing')).callId!;
+    await bob.next('call_start');
+    await backend.close(bob);
+    expect(await alice.next('hangup')).toMatchObject({ code: 'disconnected', callId: first });
+    expect(await carol.next('call_back')).toMatchObject({ code: 'offline', callId: second });
+    expect(backend.history.filter((h) => h.startsWith('ended'))).toStrictEqual([
+      `ended ${first} disconnected`,
+      `ended ${second} offline`,
+    ]);
+    expect(await backend.calls.isInCall(carol.id)).toBe(false);
+  });
+
   it('call waiting: the caller may cancel; a protocol 1 callee in a call keeps busy', async () => {
     const alice = await backend.open('alice');
     const bob = await backend.open('bob'); // protocol 1
