@@ -6,6 +6,18 @@ import { TokenBucket } from './token-bucket.js';
 export type CallStartLimits = AppConfig['signaling']['callStarts'];
 
 /**
+ * What frame dispatch asks before a call_start rings anyone: undefined lets it through (and
+ * counts it), else why not and for how long. In memory CallStartLimiter; with REDIS_URL
+ * ClusterCallStartLimiter, shared by every instance.
+ */
+export interface CallStartGate {
+  refusalOf(
+    caller: string,
+    callee: string,
+  ): CallStartRefusal | undefined | Promise<CallStartRefusal | undefined>;
+}
+
+/**
  * Ring-bombing limits on `call_start`, per calling account (all its sessions together): a bucket
  * per caller → callee pair (CALL_STARTS_PER_CALLEE per CALL_STARTS_WINDOW), one per caller
  * (CALL_STARTS_PER_CALLER per window), and a short cooldown on the pair (CALL_COOLDOWN) after the
@@ -18,7 +30,7 @@ export type CallStartLimits = AppConfig['signaling']['callStarts'];
  * Memory stays bounded: a caller's pair buckets are only created while the caller's own bucket has
  * tokens, and buckets back to full (and cooldowns that ran out) are forgotten once per window.
  */
-export class CallStartLimiter implements CallObserver {
+export class CallStartLimiter implements CallStartGate, CallObserver {
   private readonly callers = new Map<string, TokenBucket>();
   private readonly pairs = new Map<string, TokenBucket>();
   private readonly cooldownUntil = new Map<string, number>();

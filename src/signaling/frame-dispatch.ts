@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import type { CallPolicy } from '../privacy/call-policy.js';
 import type { CallSwitch } from './call-switch.js';
 import type { CallAccess } from './call-machine.types.js';
-import type { CallStartLimiter } from './call-start-limiter.js';
+import type { CallStartGate } from './call-start-limiter.js';
 import { BadFrame, parseClientMessage } from './dto/parse-client-message.js';
 import { type ControlMessage, PROTOCOL_V2, PROTOCOL_VERSION, SUBPROTOCOL_V2 } from './protocol.js';
 import { type SignalingSession, sessionFields } from './signaling-session.js';
@@ -12,7 +12,7 @@ import { type SignalingSession, sessionFields } from './signaling-session.js';
 /** What both gateways (in memory, on Redis) hand a session's frames to. */
 export interface FrameContext {
   calls: CallSwitch;
-  callStarts: CallStartLimiter;
+  callStarts: CallStartGate;
   policy: CallPolicy;
   logger: Logger;
   /** Whether the session still exists here once the account look-up has answered. */
@@ -79,7 +79,7 @@ async function startCall(
   session: SignalingSession,
   toUser: string,
 ): Promise<void> {
-  const refusal = context.callStarts.refusalOf(session.username, toUser);
+  const refusal = await context.callStarts.refusalOf(session.username, toUser);
   if (refusal) {
     session.metrics?.rateLimited('call_starts');
     return context.calls.refuse(session, toUser, refusal);

@@ -60,6 +60,19 @@ export class RedisKeys {
     return `${this.prefix}rl:${budget}:${key}`;
   }
 
+  /**
+   * A caller's call_start budget (ClusterCallStartLimiter): to anyone, or with `callee` to that
+   * one account. Usernames hold no newline, so no two pairs share a key.
+   */
+  callStartBucket(caller: string, callee?: string): string {
+    return `${this.prefix}cs:${callee === undefined ? caller : `${caller}\n${callee}`}`;
+  }
+
+  /** The short cooldown after `callee` declined a call from `caller` (ClusterCallStartLimiter). */
+  callCooldown(caller: string, callee: string): string {
+    return `${this.prefix}cd:${caller}\n${callee}`;
+  }
+
   /** An account + address's failed logins (ClusterLoginThrottle). */
   loginFailures(username: string, address: string): string {
     return `${this.prefix}login:${pair(username, address)}`;
