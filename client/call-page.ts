@@ -255,6 +255,8 @@ view.hangUpButton.addEventListener('click', () => calls.hangUp());
 view.acceptButton.addEventListener('click', () => calls.accept());
 view.acceptAudioButton.addEventListener('click', () => calls.accept(true));
 view.rejectButton.addEventListener('click', () => calls.reject());
+view.switchButton.addEventListener('click', () => calls.acceptWaiting());
+view.waitingDeclineButton.addEventListener('click', () => calls.declineWaiting());
 view.checkCameraButton.addEventListener('click', () => void cameraCheck.toggle());
 view.shareButton.addEventListener('click', () => void screenShare.toggle());
 const videoButtons = new VideoButtons(byId('call-area', HTMLElement), view.remoteVideo, (modes) =>

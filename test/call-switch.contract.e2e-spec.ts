@@ -1,11 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { sentence } from '../src/signaling/sentences.js';
+import {
+  type Party,
+  closeAll,
+  connectCall,
+  party,
+  ring as ringWs,
+} from './support/call-fixtures.js';
+import { createTestDatabase, type TestDatabase } from './support/postgres.js';
+import { partyV2 } from './support/resume-fixtures.js';
 import {
   type BackendUnderTest,
   type Peer,
+  TEST_REDIS_URL,
   memoryBackend,
   redisBackend,
 } from './support/signaling-backends.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
 
 const OPTIONS = { ringTimeoutMs: 400, windowMs: 2000 };
 
@@ -392,5 +404,306 @@ describe.each([
       expect(await alice.next('call_back')).toMatchObject({ code: 'busy' });
       expect(backend.pushes).toStrictEqual([`ring ${callId} phone`]);
     });
+  });
+
+  /** alice (on `aliceV2`) and bob talk; resolves to the active call's id. */
+  async function talking(alice: Peer, bob: Peer): Promise<string> {
+    const callId = await ring(alice, bob);
+    await backend.calls.answer(bob, alice.username, true, callId);
+    expect(await alice.next('call_back')).toMatchObject({ msg: '1', callId });
+    return callId;
+  }
+
+  it('call waiting: a protocol 2 callee in a call is rung with waiting, on that session only; the caller hears ringing', async () => {
+    const alice = await backend.open('alice', true);
+    const bob = await backend.open('bob', true);
+    const bobPhone = await backend.open('bob', true);
+    const carol = await backend.open('carol', true);
+    const first = await ring(alice, bob, bobPhone);
+    await backend.calls.answer(bob, 'alice', true, first);
+    expect(await alice.next('call_back')).toMatchObject({ msg: '1', callId: first });
+    await backend.calls.start(carol, 'bob', 'ring');
+    const ringing = await carol.next('ringing');
+    expect(await bob.next('call_start')).toStrictEqual({
+      type: 'call_start',
+      fromUser: 'carol',
+      toUser: 'bob',
+      callId: ringing.callId,
+      msg: '1',
+      waiting: true,
+    });
+    // A third caller: busy (one waiting call at most); the idle phone never rang.
+    const dave = await backend.open('dave', true);
+    await backend.calls.start(dave, 'bob', 'ring');
+    expect(await dave.next('call_back')).toMatchObject({ code: 'busy' });
+    expect(bobPhone.inbox.filter((m) => m.type === 'call_start')).toHaveLength(1);
+    // The current call goes on undisturbed.
+    await backend.calls.relay(alice, { type: 'offer', toUser: 'bob', sdp: 'still here' });
+    expect(await bob.next('offer')).toMatchObject({ sdp: 'still here', callId: first });
+  });
+
+  it('call waiting: End & accept ends the current call (its peer hears switched) and connects the new one', async () => {
+    const alice = await backend.open('alice', true);
+    const bob = await backend.open('bob', true);
+    const carol = await backend.open('carol', true);
+    const first = await talking(alice, bob);
+    await backend.calls.start(carol, 'bob', 'ring');
+    const second = (await carol.next('ringing')).callId!;
+    expect(await bob.next('call_start')).toMatchObject({ callId: second, waiting: true });
+    await backend.calls.answer(bob, 'carol', true, second);
+    expect(await alice.next('hangup')).toStrictEqual({
+      type: 'hangup',
+      fromUser: 'bob',
+      toUser: 'alice',
+      callId: first,
+      code: 'switched',
+      msg: sentence('switched', 'bob'),
+    });
+    expect(await carol.next('call_back')).toMatchObject({
+      fromUser: 'bob',
+      msg: '1',
+      callId: second,
+    });
+    await backend.calls.relay(carol, { type: 'offer', toUser: 'bob', sdp: 'new call' });
+    expect(await bob.next('offer')).toMatchObject({ sdp: 'new call', callId: second });
+    await backend.calls.relay(alice, { type: 'offer', toUser: 'bob', sdp: 'old call' });
+    expect(await alice.next('error')).toMatchObject({ code: 'not_in_call' });
+    expect(await backend.calls.isInCall(alice.id)).toBe(false);
+    expect(backend.history).toStrictEqual([
+      `started ${first}`,
+      `answered ${first}`,
+      `started ${second}`,
+      `ended ${first} switched`,
+      `answered ${second}`,
+    ]);
+  });
+
+  it('call waiting: a declined waiting call is rejected; an unanswered one ends no_answer/missed; the current call goes on', async () => {
+    const alice = await backend.open('alice', true);
+    const bob = await backend.open('bob', true);
+    const carol = await backend.open('carol', true);
+    const first = await talking(alice, bob);
+    await backend.calls.start(carol, 'bob', 'ring');
+    const declined = (await carol.next('ringing')).callId!;
+    await bob.next('call_start');
+    await backend.calls.answer(bob, 'carol', false, declined);
+    expect(await carol.next('call_back')).toMatchObject({ msg: '0', code: 'rejected' });
+    await backend.calls.start(carol, 'bob', 'ring');
+    const missed = (await carol.next('ringing')).callId!;
+    expect(await bob.next('call_start')).toMatchObject({ callId: missed, waiting: true });
+    expect(await carol.next('call_back')).toMatchObject({ code: 'no_answer', callId: missed });
+    expect(await bob.next('hangup')).toMatchObject({ code: 'missed', callId: missed });
+    expect(alice.inbox.filter((m) => m.type === 'hangup')).toStrictEqual([]);
+    await backend.calls.relay(bob, { type: 'offer', toUser: 'alice', sdp: 'x' });
+    expect(await alice.next('offer')).toMatchObject({ callId: first });
+    expect(backend.history.filter((h) => h.startsWith('ended'))).toStrictEqual([
+      `ended ${declined} rejected`,
+      `ended ${missed} no_answer`,
+    ]);
+  });
+
+  it('call waiting: when the current call ends first, the waiting call rings as any call', async () => {
+    const alice = await backend.open('alice', true);
+    const bob = await backend.open('bob', true);
+    const carol = await backend.open('carol', true);
+    await talking(alice, bob);
+    await backend.calls.start(carol, 'bob', 'ring');
+    const second = (await carol.next('ringing')).callId!;
+    await bob.next('call_start');
+    await backend.calls.hangup(alice, 'bob');
+    expect(await bob.next('hangup')).toMatchObject({ code: 'hangup', fromUser: 'alice' });
+    const bobLaptop = await backend.open('bob', true);
+    expect(await bobLaptop.next('call_start')).toStrictEqual({
+      type: 'call_start',
+      fromUser: 'carol',
+      toUser: 'bob',
+      callId: second,
+      msg: '1',
+    });
+    await backend.calls.answer(bob, 'carol', true, second);
+    expect(await carol.next('call_back')).toMatchObject({ msg: '1', callId: second });
+    expect(await bobLaptop.next('hangup')).toMatchObject({ code: 'answered_elsewhere' });
+  });
+
+  it("call waiting: the callee's only session closes: its peer hears disconnected, the waiting caller offline", async () => {
+    const alice = await backend.open('alice', true);
+    const bob = await backend.open('bob', true);
+    const carol = await backend.open('carol', true);
+    const first = await talking(alice, bob);
+    await backend.calls.start(carol, 'bob', 'ring');
+    const second = (await carol.next('ringing')).callId!;
+    await bob.next('call_start');
+    await backend.close(bob);
+    expect(await alice.next('hangup')).toMatchObject({ code: 'disconnected', callId: first });
+    expect(await carol.next('call_back')).toMatchObject({ code: 'offline', callId: second });
+    expect(backend.history.filter((h) => h.startsWith('ended'))).toStrictEqual([
+      `ended ${first} disconnected`,
+      `ended ${second} offline`,
+    ]);
+    expect(await backend.calls.isInCall(carol.id)).toBe(false);
+  });
+
+  it('call waiting rings only the session in the call: no device of the callee is pushed', async () => {
+    const alice = await backend.open('alice', true);
+    const bob = await backend.open('bob', true);
+    const carol = await backend.open('carol', true);
+    await talking(alice, bob);
+    await backend.calls.start(carol, 'bob', 'ring', ['laptop']);
+    const { callId } = await carol.next('ringing');
+    expect(await bob.next('call_start')).toMatchObject({ callId, waiting: true });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a script's push event, if any
+    expect(backend.pushes).toStrictEqual([]);
+  });
+
+  it('call waiting: the caller may cancel; a protocol 1 callee in a call keeps busy', async () => {
+    const alice = await backend.open('alice');
+    const bob = await backend.open('bob'); // protocol 1
+    const carol = await backend.open('carol', true);
+    await talking(alice, bob);
+    await backend.calls.start(carol, 'bob', 'ring');
+    expect(await carol.next('call_back')).toMatchObject({ code: 'busy' });
+    const erin = await backend.open('erin', true);
+    const frank = await backend.open('frank', true);
+    await talking(erin, frank);
+    await backend.calls.start(carol, 'frank', 'ring');
+    const waiting = (await carol.next('ringing')).callId!;
+    expect(await frank.next('call_start')).toMatchObject({ callId: waiting, waiting: true });
+    await backend.calls.hangup(carol, 'frank', 'hangup', waiting);
+    expect(await frank.next('hangup')).toMatchObject({ code: 'cancelled', callId: waiting });
+    expect(erin.inbox.filter((m) => m.type === 'hangup')).toStrictEqual([]);
+    expect(backend.history.filter((h) => h.startsWith('ended'))).toStrictEqual([
+      expect.stringMatching(/ busy$/),
+      `ended ${waiting} cancelled`,
+    ]);
+  });
+});
+
+/** A whole server's environment for one back end (and the database it made, to drop). */
+interface ServerBackend {
+  env: Record<string, string>;
+  database?: TestDatabase;
+}
+
+/**
+ * The same rules through the whole server, with real `ws` clients, in memory and on Redis
+ * (issue 20): the call_start limits say why and for how long, and call waiting.
+ */
+describe.each([
+  ['memory', (): Promise<ServerBackend> => Promise.resolve({ env: {} })],
+  [
+    'redis',
+    async (): Promise<ServerBackend> => {
+      const database = await createTestDatabase();
+      const env = {
+        DATABASE_URL: database.url,
+        REDIS_URL: TEST_REDIS_URL,
+        REDIS_KEY_PREFIX: `dialtone-c20-${randomBytes(4).toString('hex')}:`,
+      };
+      return { env, database };
+    },
+  ],
+])('calling back and call waiting through the server: %s', (_name, backendEnv) => {
+  let app: TestApp;
+  let database: TestDatabase | undefined;
+
+  beforeAll(async () => {
+    const backend = await backendEnv();
+    database = backend.database;
+    app = await startTestApp({ ...backend.env, CALL_COOLDOWN: '2', RING_TIMEOUT_MS: '5000' });
+  });
+  afterAll(async () => {
+    await app.close();
+    await database?.drop();
+  });
+
+  function hangUp(from: Party, to: Party): void {
+    from.ws.send({ type: 'hangup', toUser: to.user.username });
+  }
+
+  it('a cancel starts no cooldown; a decline does, short, saying declined_recently and retryAfter', async () => {
+    const alice = await party(app.baseUrl, 'cb');
+    const bob = await party(app.baseUrl, 'cbb');
+    await ringWs(alice, bob);
+    hangUp(alice, bob);
+    expect(await bob.ws.next('hangup')).toMatchObject({ code: 'cancelled' });
+    await ringWs(alice, bob); // at once: a mis-click costs nothing
+    bob.ws.send({ type: 'call_back', toUser: alice.user.username, msg: '0' });
+    expect(await alice.ws.next('call_back')).toMatchObject({ msg: '0', code: 'rejected' });
+    alice.ws.send({ type: 'call_start', toUser: bob.user.username });
+    expect(await alice.ws.next('call_back')).toStrictEqual({
+      type: 'call_back',
+      fromUser: 'system',
+      toUser: alice.user.username,
+      msg: sentence('rate_limited', bob.user.username),
+      code: 'rate_limited',
+      retryAfter: 2,
+      reason: 'declined_recently',
+    });
+    await bob.ws.expectSilence(); // nothing rang
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await ringWs(alice, bob); // the cooldown is over: it rings
+    hangUp(alice, bob);
+    closeAll(alice, bob);
+  });
+
+  it('answered calls never count: four answered, then a fifth rings; unanswered ones do (too_many_calls)', async () => {
+    const alice = await party(app.baseUrl, 'ans');
+    const bob = await party(app.baseUrl, 'ansb');
+    for (let i = 0; i < 4; i++) {
+      await connectCall(alice, bob);
+      hangUp(alice, bob);
+      expect(await bob.ws.next('hangup')).toMatchObject({ code: 'hangup' });
+    }
+    // The fifth rings, and so do three more unanswered (cancelled) ones: 4 per 5 minutes.
+    for (let i = 0; i < 4; i++) {
+      await ringWs(alice, bob);
+      hangUp(alice, bob);
+      expect(await bob.ws.next('hangup')).toMatchObject({ code: 'cancelled' });
+    }
+    alice.ws.send({ type: 'call_start', toUser: bob.user.username });
+    // One token back every 75 s (4 per 300 s).
+    expect(await alice.ws.next('call_back')).toMatchObject({
+      code: 'rate_limited',
+      reason: 'too_many_calls',
+      retryAfter: 75,
+    });
+    closeAll(alice, bob);
+  });
+
+  it('call waiting: the second caller hears ringing, the callee gets waiting; accepting switches', async () => {
+    const alice = await partyV2(app.baseUrl, 'cwa');
+    const bob = await partyV2(app.baseUrl, 'cwb');
+    const carol = await partyV2(app.baseUrl, 'cwc');
+    const first = await connectCall(alice, bob);
+    carol.ws.send({ type: 'call_start', toUser: bob.user.username });
+    const ringing = await carol.ws.next('ringing');
+    expect(await bob.ws.next('call_start')).toMatchObject({
+      fromUser: carol.user.username,
+      callId: ringing.callId,
+      msg: '1',
+      waiting: true,
+    });
+    bob.ws.send({ type: 'call_back', toUser: carol.user.username, msg: '1' });
+    expect(await alice.ws.next('hangup')).toMatchObject({
+      fromUser: bob.user.username,
+      callId: first,
+      code: 'switched',
+      msg: sentence('switched', bob.user.username),
+    });
+    expect(await carol.ws.next('call_back')).toMatchObject({ msg: '1', callId: ringing.callId });
+    carol.ws.send({ type: 'offer', toUser: bob.user.username, sdp: 'v=0 new call' });
+    expect(await bob.ws.next('offer')).toMatchObject({ sdp: 'v=0 new call' });
+    closeAll(alice, bob, carol);
+  });
+
+  it('call waiting: a protocol 1 callee in a call keeps busy', async () => {
+    const alice = await party(app.baseUrl, 'p1a');
+    const bob = await party(app.baseUrl, 'p1b'); // protocol 1
+    const carol = await partyV2(app.baseUrl, 'p1c');
+    await connectCall(alice, bob);
+    carol.ws.send({ type: 'call_start', toUser: bob.user.username });
+    expect(await carol.ws.next('call_back')).toMatchObject({ code: 'busy' });
+    await bob.ws.expectSilence();
+    closeAll(alice, bob, carol);
   });
 });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { ClusterCallStartLimiter } from '../src/signaling/engines/redis/cluster-rate-limits.js';
 import { RedisSessions } from '../src/signaling/engines/redis/redis-sessions.js';
 import {
   type Peer,
@@ -57,6 +58,51 @@ describe('signaling on Redis, several instances', () => {
     await from.calls.start(caller, callee.username, 'ring');
     return (await callee.next('call_start')).callId!;
   }
+
+  it('call_start limits are one for all instances: budgets, the refund of a call answered on another, the decline cooldown', async () => {
+    const limits = { perCallee: 2, perCaller: 3, windowMs: 60_000, cooldownMs: 1000 };
+    const onA = new ClusterCallStartLimiter(a, limits);
+    const onB = new ClusterCallStartLimiter(b, limits);
+    a.scripts.observe(onA);
+    b.scripts.observe(onB);
+    const alice = await openRedisPeer(a, 'alice', true);
+    const bob = await openRedisPeer(b, 'bob', true);
+    const carol = await openRedisPeer(a, 'carol', true);
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 50)); // observers do not wait
+    // Three calls answered on b, placed from a: each gives its call_start back (2 per callee).
+    for (let i = 0; i < 3; i++) {
+      expect(await onA.refusalOf('alice', 'bob')).toBeUndefined();
+      const callId = await call(alice, bob);
+      await b.calls.answer(bob, 'alice', true, callId);
+      await b.calls.hangup(bob, 'alice', 'hangup', callId);
+      await pause();
+    }
+    // Unanswered attempts count, on whichever instance they come through.
+    expect(await onA.refusalOf('alice', 'bob')).toBeUndefined();
+    expect(await onB.refusalOf('alice', 'bob')).toBeUndefined();
+    expect(await onA.refusalOf('alice', 'bob')).toStrictEqual({
+      reason: 'too_many_calls',
+      retryAfter: 30,
+    });
+    expect(await onB.refusalOf('alice', 'carol')).toBeUndefined(); // 3 per caller: the last one
+    expect(await onB.refusalOf('alice', 'dave')).toMatchObject({ reason: 'too_many_calls' });
+    // A decline on b cools carol → bob down for carol's instance too; a cancel does not.
+    expect(await onA.refusalOf('carol', 'bob')).toBeUndefined();
+    let callId = await call(carol, bob);
+    await a.calls.hangup(carol, 'bob', 'hangup', callId);
+    await pause();
+    expect(await onA.refusalOf('carol', 'bob')).toBeUndefined();
+    callId = await call(carol, bob);
+    await b.calls.answer(bob, 'carol', false, callId);
+    await pause();
+    expect(await onA.refusalOf('carol', 'bob')).toStrictEqual({
+      reason: 'declined_recently',
+      retryAfter: 1,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // The cooldown is over; what is left is the budget (the cancelled and the declined call).
+    expect(await onA.refusalOf('carol', 'bob')).toMatchObject({ reason: 'too_many_calls' });
+  });
 
   it('an observer that throws: every other observer hears, and the request fails (the gateway closes it with 1011)', async () => {
     const heard: string[] = [];

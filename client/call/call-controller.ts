@@ -5,6 +5,7 @@ import type {
   ErrorMessage,
   HangupCode,
   IncomingCallMessage,
+  RateLimitReason,
   ResumedCall,
   ServerMessage,
 } from '../../src/signaling/protocol.js';
@@ -93,6 +94,10 @@ export class CallController {
   private peerAway = false;
   /** This tab reloaded mid-call and resumes its session: the server's call is this page's. */
   private rejoining = false;
+  /** Call waiting: a second call ringing here during this page's call (its banner shows). */
+  private waiting: IncomingCallMessage | undefined;
+  /** The countdown after a refused call_start, until the same call would go through. */
+  private retryTimer: number | undefined;
 
   constructor(private readonly deps: CallControllerDeps) {}
 
@@ -173,6 +178,35 @@ export class CallController {
     return true;
   }
 
+  /**
+   * Call waiting, "End & accept": this page's call ends (the server tells its peer, `switched`)
+   * and the waiting call is answered in its place.
+   */
+  acceptWaiting(): boolean {
+    const waiting = this.takeWaiting();
+    const current = this.call;
+    if (!waiting || !current) {
+      return false;
+    }
+    this.release(current);
+    this.deps.callEnded();
+    this.call = { peer: waiting.fromUser, role: 'callee', callId: waiting.callId };
+    this.deps.learnName(waiting.fromUser);
+    this.phase = 'incoming';
+    return this.accept();
+  }
+
+  /** Call waiting, "Decline": the waiting caller hears `rejected`; this page's call goes on. */
+  declineWaiting(): boolean {
+    const waiting = this.takeWaiting();
+    if (!waiting) {
+      return false;
+    }
+    const { fromUser, callId } = waiting;
+    this.deps.send({ type: 'call_back', toUser: fromUser, callId, msg: '0' });
+    return true;
+  }
+
   /** Tells the peer what this side now sends (after mute, camera on/off), once the call is active. */
   sendMediaState(): void {
     const call = this.call;
@@ -204,6 +238,7 @@ export class CallController {
    */
   connectionLost(reason: 'disconnected' | 'not_resumed' = 'disconnected'): void {
     this.selfAway = false;
+    this.takeWaiting(); // the session is gone: nothing rings here any more
     if (this.rejoining) {
       this.rejoining = false; // the call this reloaded page left is over on the server too
       this.deps.view.setStatus({ key: 'statusEnded', reason: { key: 'callNotResumed' } });
@@ -253,7 +288,7 @@ export class CallController {
     const call = this.call;
     switch (message.type) {
       case 'call_start':
-        return this.ringHere(message);
+        return message.waiting ? this.ringWaiting(message) : this.ringHere(message);
       case 'ringing':
         if (call && this.phase === 'calling') {
           call.callId = message.callId;
@@ -284,7 +319,9 @@ export class CallController {
         }
         return;
       case 'hangup':
-        if (call && (call.callId === undefined || message.callId === call.callId)) {
+        if (this.waiting?.callId === message.callId) {
+          this.takeWaiting(); // the waiting caller gave up, it went unanswered, or another device declined
+        } else if (call && (call.callId === undefined || message.callId === call.callId)) {
           if (this.phase === 'incoming') {
             this.deps.alerts.stopRinging(MISSED_CODES.has(message.code));
           }
@@ -416,10 +453,65 @@ export class CallController {
     });
   }
 
+  /**
+   * Call waiting: someone calls during this page's call; a banner and a soft tone, the call goes
+   * on. If this page's call is already over, the server rings it as any call.
+   */
+  private ringWaiting(message: IncomingCallMessage): void {
+    if (!this.call || this.phase === 'idle' || this.phase === 'incoming' || this.waiting) {
+      return this.ringHere(message);
+    }
+    this.waiting = message;
+    this.deps.learnName(message.fromUser);
+    this.deps.view.showWaiting(message.fromUser);
+    this.deps.tones.play('waiting');
+  }
+
+  /** The waiting call, if any, no longer shown (banner hidden, its tone stopped). */
+  private takeWaiting(): IncomingCallMessage | undefined {
+    const waiting = this.waiting;
+    if (waiting) {
+      this.waiting = undefined;
+      this.deps.view.showWaiting(undefined);
+      this.deps.tones.play(TONES[this.phase]);
+    }
+    return waiting;
+  }
+
+  /**
+   * A call_start the caller's limits refused: not "Ended:", but why and a live countdown until
+   * the same call would go through ("Bob declined your call. You can call again in 8 s.").
+   */
+  private refusedForNow(call: Call, reason: RateLimitReason, retryAfter: number): void {
+    const key = reason === 'declined_recently' ? 'declinedCallAgainIn' : 'tooManyCallsCallAgainIn';
+    const peer = call.peer;
+    const until = Date.now() + retryAfter * 1000;
+    this.finish(call, { key, values: { peer, seconds: retryAfter } });
+    let shown = retryAfter;
+    this.retryTimer = window.setInterval(() => {
+      const left = Math.ceil((until - Date.now()) / 1000);
+      if (left <= 0) {
+        this.stopCountdown();
+        this.deps.view.setStatus({ key: 'callAgainNow', values: { peer } });
+      } else if (left !== shown) {
+        shown = left;
+        this.deps.view.setStatus({ key, values: { peer, seconds: left } });
+      }
+    }, 250);
+  }
+
+  private stopCountdown(): void {
+    clearInterval(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
   private answered(message: CallBackMessage): void {
     const call = this.call;
     if (!call || call.role !== 'caller' || (this.phase !== 'calling' && this.phase !== 'ringing')) {
       return; // e.g. the "glare" reply after we switched to the incoming call
+    }
+    if (message.code === 'rate_limited' && message.reason && message.retryAfter) {
+      return this.refusedForNow(call, message.reason, message.retryAfter);
     }
     if (message.msg === '1' && message.fromUser === call.peer) {
       call.callId = message.callId ?? call.callId;
@@ -562,6 +654,14 @@ export class CallController {
 
   /** The one way a call ends; `hangupCode` tells the server (and so the peer) why. */
   private end(call: Call, reason: Sentence, hangupCode?: ClientHangupCode): void {
+    // "Ended:" only for a call that began; one that never did just says why.
+    const status: Sentence =
+      call.active === true ? { key: 'statusEnded', reason } : notStarted(reason, call.peer);
+    this.finish(call, status, hangupCode);
+  }
+
+  /** end(), with the idle status line given whole. */
+  private finish(call: Call, status: Sentence, hangupCode?: ClientHangupCode): void {
     if (this.call !== call) {
       return;
     }
@@ -569,11 +669,14 @@ export class CallController {
       this.deps.send({ type: 'hangup', toUser: call.peer, callId: call.callId, code: hangupCode });
     }
     this.deps.alerts.stopRinging(); // a no-op unless it still rang here
-    const connected = call.active === true;
     this.release(call);
-    this.enter('idle', connected ? { key: 'statusEnded', reason } : notStarted(reason, call.peer));
+    const waiting = this.takeWaiting();
+    this.enter('idle', status);
     this.deps.view.returnFocus();
     this.deps.callEnded();
+    if (waiting) {
+      this.ringHere(waiting); // this call is over: the server rings the waiting one as any call
+    }
   }
 
   private release(call: Call): void {
@@ -594,7 +697,8 @@ export class CallController {
 
   private enter(phase: CallPhase, status: Sentence): void {
     this.phase = phase;
-    this.deps.tones.play(TONES[phase]);
+    this.stopCountdown();
+    this.deps.tones.play(TONES[phase] ?? (this.waiting ? 'waiting' : undefined));
     this.deps.view.setPhase(phase);
     this.deps.view.setStatus(status);
     this.deps.phaseChanged(phase);

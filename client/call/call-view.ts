@@ -82,6 +82,9 @@ export class CallView {
   readonly acceptButton = byId('accept-button', HTMLButtonElement);
   readonly acceptAudioButton = byId('accept-audio-button', HTMLButtonElement);
   readonly rejectButton = byId('reject-button', HTMLButtonElement);
+  /** Call waiting: end the current call and take the one waiting. */
+  readonly switchButton = byId('switch-button', HTMLButtonElement);
+  readonly waitingDeclineButton = byId('waiting-decline-button', HTMLButtonElement);
   readonly muteButton = byId('mute-button', HTMLButtonElement);
   readonly cameraButton = byId('camera-button', HTMLButtonElement);
   readonly flipButton = byId('flip-button', HTMLButtonElement);
@@ -103,6 +106,10 @@ export class CallView {
   private readonly incomingKeys = byId('incoming-keys', HTMLElement);
   private readonly incomingJoin = byId('incoming-join', HTMLElement);
   private readonly incomingHandle = byId('incoming-handle', HTMLElement);
+  private readonly waitingPanel = byId('waiting', HTMLElement);
+  private readonly waitingCaller = byId('waiting-caller', HTMLElement);
+  /** Who calls while this page is in a call (call waiting), if anyone. */
+  private waitingPeer: string | undefined;
   private readonly peerTile = byId('peer-tile', HTMLElement);
   private readonly peerAvatar = byId('peer-avatar', HTMLElement);
   private readonly peerTileName = byId('peer-tile-name', HTMLElement);
@@ -245,6 +252,20 @@ export class CallView {
     this.updateButtons();
   }
 
+  /**
+   * Call waiting: "Carol is calling — End & accept / Decline" over the current call (undefined
+   * hides it). Focus stays in the call: someone typing or talking must not switch by accident.
+   */
+  showWaiting(peer: string | undefined): void {
+    this.waitingPeer = peer;
+    this.waitingPanel.hidden = peer === undefined;
+    this.root.dataset.waiting = String(peer !== undefined);
+    this.waitingCaller.textContent =
+      peer === undefined
+        ? ''
+        : this.translator.text(this.named({ key: 'waitingCaller', values: { peer } }));
+  }
+
   showIncoming(peer: string, camera: CameraOutlook): void {
     this.incomingPeer = peer;
     this.cameraOutlook = camera;
@@ -278,6 +299,9 @@ export class CallView {
   }
 
   setTone(kind: ToneKind, state: ToneState): void {
+    if (kind === 'waiting') {
+      this.waitingPanel.dataset.tone = state; // the soft call-waiting tone, for tests and CSS
+    }
     if (kind === 'ring') {
       this.incomingPanel.dataset.ringtone = state;
       this.ringtoneHint.hidden = state !== 'blocked';
@@ -500,5 +524,6 @@ export class CallView {
     if (this.incomingPeer) {
       this.showIncoming(this.incomingPeer, this.cameraOutlook);
     }
+    this.showWaiting(this.waitingPeer);
   }
 }

@@ -1,8 +1,11 @@
 /** playing; blocked: the browser keeps sound off until the user touches the page; stopped. */
 export type ToneState = 'playing' | 'blocked' | 'stopped';
 
-/** ring: a call is coming in (callee). ringback: the other side is ringing (caller). */
-export type ToneKind = 'ring' | 'ringback';
+/**
+ * ring: a call is coming in (callee). ringback: the other side is ringing (caller). waiting:
+ * another call comes in during a call (call waiting): short and soft, over the conversation.
+ */
+export type ToneKind = 'ring' | 'ringback' | 'waiting';
 
 interface Pattern {
   frequenciesHz: number[];
@@ -16,6 +19,8 @@ const PATTERNS: Record<ToneKind, Pattern> = {
   ring: { frequenciesHz: [440, 480], onSeconds: 1.6, cycleMs: 4000, volume: 0.15 },
   // The European ringback (ETSI 425 Hz, 1 s on, 4 s off): what a caller hears while it rings.
   ringback: { frequenciesHz: [425], onSeconds: 1, cycleMs: 5000, volume: 0.08 },
+  // The call-waiting beep (ETSI: 425 Hz, short): heard under the voices, never over them.
+  waiting: { frequenciesHz: [425], onSeconds: 0.2, cycleMs: 3000, volume: 0.04 },
 };
 
 /** Chromium's AudioContext can play on a chosen speaker; not every browser's can. */

@@ -134,7 +134,7 @@ export abstract class AppConfig {
       /** Calls a caller may start to anyone per window. */
       readonly perCaller: number;
       readonly windowMs: number;
-      /** After a reject or a cancel, how long the caller may not ring that callee again. */
+      /** After the callee declines, how long the caller may not ring them again (a cancel: none). */
       readonly cooldownMs: number;
     };
     /** Protocol v2 session resume (see docs/protocol.md, "Version 2"). */

@@ -272,7 +272,7 @@ describe('loadConfig', () => {
       maxBufferedBytes: 1024 * 1024,
       messageRate: 50,
       messageBurst: 200,
-      callStarts: { perCallee: 4, perCaller: 20, windowMs: 300_000, cooldownMs: 30_000 },
+      callStarts: { perCallee: 4, perCaller: 20, windowMs: 300_000, cooldownMs: 10_000 },
     });
     const raised = loadConfig({
       JWT_SECRET: SECRET,

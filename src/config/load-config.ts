@@ -101,7 +101,7 @@ export function loadConfig(plainEnv: Env): AppConfig {
         perCallee: integer(env, 'CALL_STARTS_PER_CALLEE', 4, 1, 100_000),
         perCaller: integer(env, 'CALL_STARTS_PER_CALLER', 20, 1, 1_000_000),
         windowMs: duration(env, 'CALL_STARTS_WINDOW', 5 * 60) * 1000,
-        cooldownMs: duration(env, 'CALL_COOLDOWN', 30) * 1000,
+        cooldownMs: duration(env, 'CALL_COOLDOWN', 10) * 1000,
       },
       resume: {
         windowMs: integer(env, 'RESUME_WINDOW_MS', 30_000, 100, 600_000),

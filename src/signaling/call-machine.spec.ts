@@ -102,8 +102,9 @@ class Harness implements Outbox, SessionDirectory, Timers, CallObserver {
   }
 
   /** A new session of `username`, listed in the directory, announced to the machine. */
-  connect(username: string, id: string): SessionRef {
-    const session: SessionRef = { id, username };
+  connect(username: string, id: string, protocol?: 1 | 2): SessionRef {
+    const session: SessionRef =
+      protocol === undefined ? { id, username } : { id, username, protocol };
     this.open.set(username, [...this.sessionsOf(username), session]);
     this.machine.sessionOpened(session);
     return session;
@@ -1277,7 +1278,7 @@ describe('CallMachine', () => {
     });
 
     it('refuse answers only the caller, with no callId, and creates no call', () => {
-      h.machine.refuse(a1, 'bob', 'rate_limited');
+      h.machine.refuse(a1, 'bob', { reason: 'declined_recently', retryAfter: 8 });
       expect(h.take()).toStrictEqual([
         {
           to: 'a1',
@@ -1287,12 +1288,274 @@ describe('CallMachine', () => {
             toUser: 'alice',
             msg: sentence('rate_limited', 'bob'),
             code: 'rate_limited',
+            retryAfter: 8,
+            reason: 'declined_recently',
           },
         },
       ]);
       expect(h.takeEvents()).toStrictEqual([]);
       expect(h.pendingTimers()).toBe(0);
       expect(h.machine.census()).toStrictEqual({ ringing: 0, active: 0 });
+    });
+  });
+
+  describe('call waiting (issue 20)', () => {
+    let w: Harness;
+    let alice: SessionRef;
+    let bob: SessionRef;
+    let bobPhone: SessionRef;
+    let carol: SessionRef;
+    let dave: SessionRef;
+
+    /** alice and bob talk (call-1, bob on his v2 laptop); carol rings bob while they do (call-2). */
+    beforeEach(() => {
+      w = new Harness();
+      alice = w.connect('alice', 'a', 2);
+      bob = w.connect('bob', 'b', 2);
+      bobPhone = w.connect('bob', 'bp', 2);
+      carol = w.connect('carol', 'c', 2);
+      dave = w.connect('dave', 'd', 2);
+      w.machine.start(alice, 'bob', 'ring');
+      w.machine.answer(bob, 'alice', true, 'call-1');
+      w.take();
+      w.takeEvents();
+      w.machine.start(carol, 'bob', 'ring');
+    });
+
+    function waitingCall(): IncomingCallMessage {
+      return { ...incomingCall('carol', 'bob', 'call-2'), waiting: true };
+    }
+
+    it('rings only the session bob talks on, with waiting; carol hears ringing; the call is recorded', () => {
+      expect(w.takeBySession()).toStrictEqual({
+        b: [waitingCall()],
+        c: [{ type: 'ringing', fromUser: SYSTEM_USER, toUser: 'bob', callId: 'call-2' }],
+      });
+      expect(w.takeEvents()).toStrictEqual([
+        { event: 'started', call: summary('call-2', carol, 'bob'), at: T0 },
+      ]);
+      expect(w.machine.census()).toStrictEqual({ ringing: 1, active: 1 });
+      expect(w.machine.isInCall('c')).toBe(true);
+      expect(w.machine.isInCall('b')).toBe(true);
+    });
+
+    it('a third caller hears busy: one waiting call at a time', () => {
+      w.take();
+      w.takeEvents();
+      w.machine.start(dave, 'bob', 'ring');
+      expect(w.takeBySession()).toStrictEqual({
+        d: [systemReply('dave', 'busy', 'bob', 'call-3')],
+      });
+    });
+
+    it('End & accept: alice hears switched, carol is accepted, bob talks to carol', () => {
+      w.take();
+      w.takeEvents();
+      w.machine.answer(bob, 'carol', true, 'call-2');
+      expect(w.takeBySession()).toStrictEqual({
+        a: [peerHangup('bob', 'alice', 'switched', 'call-1')],
+        c: [accepted('bob', 'carol', 'call-2')],
+        bp: [systemHangup('bob', 'answered_elsewhere', 'carol', 'call-2')],
+      });
+      expect(w.takeEvents()).toStrictEqual([
+        { event: 'ended', call: summary('call-1', alice, 'bob', 'b'), code: 'switched', at: T0 },
+        { event: 'answered', call: summary('call-2', carol, 'bob', 'b'), at: T0 },
+      ]);
+      expect(w.machine.isInCall('a')).toBe(false);
+      expect(w.pendingTimers()).toBe(0);
+      w.machine.relay(bob, { type: 'offer', toUser: 'carol', sdp: 'x' });
+      expect(w.takeBySession()).toStrictEqual({
+        c: [{ type: 'offer', fromUser: 'bob', toUser: 'carol', callId: 'call-2', sdp: 'x' }],
+      });
+      w.machine.relay(alice, { type: 'offer', toUser: 'bob', sdp: 'x' });
+      expect(w.takeBySession()).toStrictEqual({ a: [errorReply('alice', 'not_in_call', 'bob')] });
+      // bob's call is now the one with carol: his hang-up reaches her.
+      w.machine.hangup(bob, 'carol');
+      expect(w.takeBySession()).toStrictEqual({
+        c: [peerHangup('bob', 'carol', 'hangup', 'call-2')],
+      });
+      // alice is free again: dave can ring her as any call.
+      w.machine.start(dave, 'alice', 'ring');
+      expect(w.take().map((d) => d.to)).toStrictEqual(['a', 'd']);
+    });
+
+    it('a decline (call_back 0 or a hangup naming carol) ends only the waiting call', () => {
+      w.take();
+      w.takeEvents();
+      w.machine.answer(bob, 'carol', false, 'call-2');
+      expect(w.takeBySession()).toStrictEqual({ c: [rejected('bob', 'carol', 'call-2')] });
+      expect(w.takeEvents()).toStrictEqual([
+        { event: 'ended', call: summary('call-2', carol, 'bob'), code: 'rejected', at: T0 },
+      ]);
+      // Nothing waits on bob any more: carol can wait again.
+      w.machine.start(carol, 'bob', 'ring');
+      expect(w.takeBySession()).toMatchObject({ b: [{ callId: 'call-3', waiting: true }] });
+      w.machine.hangup(bob, 'carol');
+      expect(w.takeBySession()).toStrictEqual({ c: [rejected('bob', 'carol', 'call-3')] });
+      w.machine.relay(alice, { type: 'offer', toUser: 'bob', sdp: 'x' });
+      expect(w.takeBySession()).toStrictEqual({
+        b: [{ type: 'offer', fromUser: 'alice', toUser: 'bob', callId: 'call-1', sdp: 'x' }],
+      });
+      expect(w.machine.census()).toStrictEqual({ ringing: 0, active: 1 });
+      // bob is still in his call with alice: his hang-up reaches her.
+      w.machine.hangup(bob, 'alice');
+      expect(w.takeBySession()).toStrictEqual({
+        a: [peerHangup('bob', 'alice', 'hangup', 'call-1')],
+      });
+    });
+
+    it('carol cancels: only the session it rang on hears it', () => {
+      w.take();
+      w.machine.hangup(carol, 'bob');
+      expect(w.takeBySession()).toStrictEqual({
+        b: [peerHangup('carol', 'bob', 'cancelled', 'call-2')],
+      });
+      expect(w.machine.isInCall('c')).toBe(false);
+      expect(w.machine.isInCall('b')).toBe(true);
+    });
+
+    it('unanswered: no_answer for carol, missed on that one session; the current call goes on', () => {
+      w.take();
+      w.pendingRingTimer().callback();
+      expect(w.takeBySession()).toStrictEqual({
+        c: [systemReply('carol', 'no_answer', 'bob', 'call-2')],
+        b: [systemHangup('bob', 'missed', 'carol', 'call-2')],
+      });
+      expect(w.machine.census()).toStrictEqual({ ringing: 0, active: 1 });
+    });
+
+    it("the current call ends first: the waiting call rings on bob's other sessions as any call", () => {
+      w.take();
+      w.takeEvents();
+      w.machine.hangup(alice, 'bob');
+      expect(w.takeBySession()).toStrictEqual({
+        b: [peerHangup('alice', 'bob', 'hangup', 'call-1')],
+        bp: [incomingCall('carol', 'bob', 'call-2')],
+      });
+      // A device opened now rings too, as for any ringing call.
+      w.connect('bob', 'b3', 2);
+      expect(w.takeBySession()).toStrictEqual({ b3: [incomingCall('carol', 'bob', 'call-2')] });
+      w.machine.answer(bobPhone, 'carol', true, 'call-2');
+      expect(w.takeBySession()).toStrictEqual({
+        c: [accepted('bob', 'carol', 'call-2')],
+        b: [systemHangup('bob', 'answered_elsewhere', 'carol', 'call-2')],
+        b3: [systemHangup('bob', 'answered_elsewhere', 'carol', 'call-2')],
+      });
+    });
+
+    it("bob's only session closes: alice hears disconnected, carol offline", () => {
+      w.disconnect(bobPhone);
+      w.take();
+      w.takeEvents();
+      w.disconnect(bob);
+      expect(w.takeBySession()).toStrictEqual({
+        a: [peerHangup('bob', 'alice', 'disconnected', 'call-1')],
+        c: [systemReply('carol', 'offline', 'bob', 'call-2')],
+      });
+      expect(w.takeEvents().map((e) => e.event === 'ended' && e.code)).toStrictEqual([
+        'disconnected',
+        'offline',
+      ]);
+      expect(w.machine.census()).toStrictEqual({ ringing: 0, active: 0 });
+    });
+
+    it("carol's session closes: the session it rang on hears disconnected", () => {
+      w.take();
+      w.disconnect(carol);
+      expect(w.takeBySession()).toStrictEqual({
+        b: [systemHangup('bob', 'disconnected', 'carol', 'call-2')],
+      });
+    });
+
+    it('shutdown ends both calls and rings nobody new', () => {
+      w.take();
+      w.machine.shutdown();
+      const sent = w.take();
+      expect(sent.every((d) => d.message.type === 'hangup')).toBe(true);
+      expect(sent.map((d) => d.to).sort()).toStrictEqual(['a', 'b', 'b', 'c']);
+      expect(w.machine.census()).toStrictEqual({ ringing: 0, active: 0 });
+    });
+
+    it('a decline from a notification ends only the waiting call; its banner hears so', () => {
+      w.take();
+      expect(w.machine.declineRinging('call-2', 'bob')).toBe(true);
+      expect(w.takeBySession()).toStrictEqual({
+        c: [rejected('bob', 'carol', 'call-2')],
+        b: [systemHangup('bob', 'rejected_elsewhere', 'carol', 'call-2')],
+      });
+      expect(w.machine.census()).toStrictEqual({ ringing: 0, active: 1 });
+    });
+
+    it('rings the session bob talks on, not his first one; a switch from there reaches alice', () => {
+      const x = new Harness();
+      x.connect('bob', 'b-first', 2);
+      const talking = x.connect('bob', 'b-talking', 2);
+      const caller = x.connect('alice', 'a', 2);
+      const waiter = x.connect('carol', 'c', 2);
+      x.machine.start(caller, 'bob', 'ring');
+      x.machine.answer(talking, 'alice', true);
+      x.take();
+      x.machine.start(waiter, 'bob', 'ring');
+      const sent = x.takeBySession();
+      expect(Object.keys(sent).sort()).toStrictEqual(['b-talking', 'c']); // never b-first
+      expect(sent['b-talking']).toMatchObject([{ callId: 'call-2', waiting: true }]);
+    });
+
+    it('bob as the caller of his current call: the switch hangs up his callee', () => {
+      const x = new Harness();
+      const bobCaller = x.connect('bob', 'b', 2);
+      const aliceCallee = x.connect('alice', 'a', 2);
+      const waiter = x.connect('carol', 'c', 2);
+      x.machine.start(bobCaller, 'alice', 'ring');
+      x.machine.answer(aliceCallee, 'bob', true);
+      x.machine.start(waiter, 'bob', 'ring');
+      x.take();
+      x.machine.answer(bobCaller, 'carol', true);
+      expect(x.takeBySession()).toStrictEqual({
+        a: [peerHangup('bob', 'alice', 'switched', 'call-1')],
+        c: [accepted('bob', 'carol', 'call-2')],
+      });
+    });
+
+    it("busy while the callee's own outgoing call still rings", () => {
+      const erin = w.connect('erin', 'e', 2);
+      w.connect('frank', 'f', 2);
+      w.machine.start(erin, 'frank', 'ring');
+      w.take();
+      w.machine.start(dave, 'erin', 'ring');
+      expect(w.takeBySession()).toStrictEqual({
+        d: [systemReply('dave', 'busy', 'erin', 'call-4')],
+      });
+    });
+
+    it('bob as the caller of his current call is rung with waiting too', () => {
+      const erin = w.connect('erin', 'e', 2);
+      const frank = w.connect('frank', 'f', 2);
+      w.machine.start(frank, 'erin', 'ring');
+      w.machine.answer(erin, 'frank', true);
+      w.take();
+      w.machine.start(dave, 'frank', 'ring');
+      expect(w.takeBySession()).toMatchObject({ f: [{ callId: 'call-4', waiting: true }] });
+    });
+
+    it('busy, not waiting: a callee whose call still rings, or who talks on a protocol 1 session', () => {
+      const erin = w.connect('erin', 'e', 2);
+      const frank = w.connect('frank', 'f');
+      const gina = w.connect('gina', 'g', 1);
+      w.machine.start(erin, 'frank', 'ring'); // frank's call rings: not yet a call to wait on
+      w.take();
+      w.machine.start(dave, 'frank', 'ring');
+      expect(w.takeBySession()).toStrictEqual({
+        d: [systemReply('dave', 'busy', 'frank', 'call-4')],
+      });
+      w.machine.answer(frank, 'erin', true);
+      w.take();
+      w.machine.start(dave, 'frank', 'ring'); // frank talks on a protocol 1 session
+      expect(w.takeBySession()).toStrictEqual({
+        d: [systemReply('dave', 'busy', 'frank', 'call-5')],
+      });
+      w.machine.start(gina, 'erin', 'ring'); // erin (v2) can be rung by a waiting call
+      expect(w.takeBySession()).toMatchObject({ e: [{ waiting: true }], g: [{ type: 'ringing' }] });
     });
   });
 
@@ -1313,6 +1576,7 @@ describe('CallMachine', () => {
       missed: true,
       answered_elsewhere: true,
       rejected_elsewhere: true,
+      switched: true,
       disconnected: true,
       server_shutdown: true,
       bad_request: true,

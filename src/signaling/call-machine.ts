@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type {
   CallBackCode,
+  CallStartRefusal,
   ClientHangupCode,
   HangupCode,
   IceRequest,
@@ -12,7 +13,7 @@ import type {
 } from './protocol.js';
 import { SYSTEM_USER } from './protocol.js';
 import { devicesToPush, pushRingEndReason } from './push-ringing.js';
-import { sentence } from './sentences.js';
+import { rateLimitedReply, sentence } from './sentences.js';
 import type {
   CallAccess,
   CallObserver,
@@ -32,6 +33,11 @@ interface Call extends CallSummary {
   ringTimer: unknown;
   /** Web Push (issue 21): the callee's devices rung by push (no page open on them), until it ends. */
   pushed?: readonly string[];
+  /**
+   * Call waiting (issue 20): the callee is in another call, and only this session of theirs (the
+   * one in that call) rings. Cleared once the call rings as any other (the other call ended).
+   */
+  waitingOn?: string;
 }
 
 /** What the machine needs from outside; all of it is replaceable (Redis, fake clock in tests). */
@@ -56,12 +62,18 @@ export interface CallMachineDeps {
  * Glare rule: call_start requests are handled one at a time, so when two users dial each other
  * the one processed first rings; the other is answered `call_back` code "glare" while its own
  * sessions are already ringing with the first call, which it can accept. Exactly one call exists.
+ *
+ * Call waiting (issue 20): a user in an active call on a protocol 2 session can be rung by one
+ * more caller, on that session only (`call_start` with `waiting`); accepting it ends the current
+ * call (`switched`), and if the current call ends first the waiting one rings as any call.
  */
 export class CallMachine {
   private readonly calls = new Map<string, Call>();
   private readonly callOfUser = new Map<string, Call>();
   /** Only the two bound sessions of active calls, plus the caller's session while ringing. */
   private readonly callOfSession = new Map<string, Call>();
+  /** Call waiting: the call ringing on a user who is in another call (at most one each). */
+  private readonly waitingFor = new Map<string, Call>();
   /** v2 sessions whose socket dropped and that may resume: still present, their peer is told. */
   private readonly away = new Set<string>();
   private readonly newCallId: () => string;
@@ -117,11 +129,14 @@ export class CallMachine {
       return this.attempt(from, toUser, 'unavailable');
     }
     const calleeSessions = this.deps.directory.sessionsOf(toUser);
-    const busy = this.callOfUser.has(toUser);
+    const current = this.callOfUser.get(toUser);
+    const waitOn = current && this.waitableSession(current, toUser, calleeSessions);
+    const busy = current !== undefined && waitOn === undefined;
     // Web Push (issue 21): "offline" is no open session and no subscribed device.
     // A session away (its socket dropped: a locked phone's browser) is no open page to ring on.
     const pages = calleeSessions.filter((session) => !this.away.has(session.id));
-    const byPush = this.deps.push ? devicesToPush(pushDevices, pages) : [];
+    // A waiting call rings only the session in the current call: no device by push.
+    const byPush = this.deps.push && !waitOn ? devicesToPush(pushDevices, pages) : [];
     if (busy || (calleeSessions.length === 0 && byPush.length === 0)) {
       return this.attempt(from, toUser, busy ? 'busy' : 'offline');
     }
@@ -130,12 +145,17 @@ export class CallMachine {
       state: 'ringing',
       ringTimer: this.deps.timers.set(this.deps.ringTimeoutMs, () => this.ringTimedOut(call)),
       ...(byPush.length > 0 ? { pushed: byPush } : {}),
+      ...(waitOn ? { waitingOn: waitOn.id } : {}),
     };
     this.calls.set(call.id, call);
     this.callOfUser.set(call.caller, call);
-    this.callOfUser.set(call.callee, call);
+    if (waitOn) {
+      this.waitingFor.set(call.callee, call);
+    } else {
+      this.callOfUser.set(call.callee, call);
+    }
     this.callOfSession.set(call.callerSession, call);
-    for (const session of calleeSessions) {
+    for (const session of waitOn ? [waitOn] : calleeSessions) {
       this.ring(call, session.id);
     }
     if (byPush.length > 0) {
@@ -158,7 +178,7 @@ export class CallMachine {
 
   /** call_back from one of the callee's sessions: "1" accepts and binds that session, "0" rejects. */
   answer(from: SessionRef, toUser: string, accept: boolean, callId?: string): void {
-    const call = this.callOfUser.get(from.username);
+    const call = this.callWith(from.username, toUser);
     if (
       !call ||
       call.state !== 'ringing' ||
@@ -170,6 +190,9 @@ export class CallMachine {
     }
     if (!accept) {
       return this.reject(call, from.id);
+    }
+    if (call.waitingOn !== undefined) {
+      this.switchTo(call);
     }
     this.deps.timers.clear(call.ringTimer);
     this.pushRingEnded(call, 'answered_elsewhere');
@@ -216,7 +239,7 @@ export class CallMachine {
    * already ended), it is a silent no-op: seed clients answer every hangup with one of their own.
    */
   hangup(from: SessionRef, toUser: string, code: ClientHangupCode = 'hangup', callId?: string) {
-    const call = this.callOfUser.get(from.username);
+    const call = this.callWith(from.username, toUser);
     if (
       !call ||
       toUser !== (call.caller === from.username ? call.callee : call.caller) ||
@@ -304,6 +327,7 @@ export class CallMachine {
 
   /** Server shutdown: everyone in a call is told why, and every call ends. */
   shutdown(): void {
+    this.waitingFor.clear(); // nothing is to ring on once its user's call ends
     for (const call of [...this.calls.values()]) {
       if (call.state === 'ringing') {
         this.sendHangup(call, call.callerSession, 'server_shutdown', SYSTEM_USER);
@@ -364,7 +388,73 @@ export class CallMachine {
       toUser: call.callee,
       callId: call.id,
       msg: '1',
+      ...(call.waitingOn === undefined ? {} : { waiting: true }),
     });
+  }
+
+  /** The call `user` has with `peer`: one waiting on `user`, else `user`'s current call. */
+  private callWith(user: string, peer: string): Call | undefined {
+    const waiting = this.waitingFor.get(user);
+    return waiting?.caller === peer ? waiting : this.callOfUser.get(user);
+  }
+
+  /**
+   * Call waiting: the session a second caller may ring while `user` is in `current`: the one
+   * `user` talks on, if it speaks protocol 2 (a protocol 1 client could not tell the calls apart)
+   * and no one waits on it yet; otherwise the caller hears `busy`.
+   */
+  private waitableSession(
+    current: Call,
+    user: string,
+    sessions: readonly SessionRef[],
+  ): SessionRef | undefined {
+    if (current.state !== 'active' || this.waitingFor.has(user)) {
+      return undefined;
+    }
+    const own = current.caller === user ? current.callerSession : current.calleeSession;
+    return sessions.find((session) => session.id === own && session.protocol === 2);
+  }
+
+  /**
+   * Call waiting, "End & accept": the callee's current call ends (its peer hears `switched`) and
+   * the waiting call takes its place as the callee's call.
+   */
+  private switchTo(call: Call): void {
+    this.waitingFor.delete(call.callee);
+    call.waitingOn = undefined;
+    // A call still waiting has its callee's active call beside it (were it over, promoteWaiting
+    // would have made this one an ordinary call), and both of that call's sessions are bound.
+    const current = this.callOfUser.get(call.callee)!;
+    const peer = current.caller === call.callee ? current.calleeSession! : current.callerSession;
+    this.sendHangup(current, peer, 'switched', call.callee);
+    this.end(current, 'switched');
+    this.callOfUser.set(call.callee, call);
+  }
+
+  /**
+   * Call waiting: `user`'s call ended while another was waiting on them: that one now rings as
+   * any call, on all of their sessions (the one it rang on already shows it); with none left, the
+   * caller hears `offline`.
+   */
+  private promoteWaiting(user: string): void {
+    const call = this.waitingFor.get(user);
+    if (!call) {
+      return;
+    }
+    this.waitingFor.delete(user);
+    const rung = call.waitingOn;
+    call.waitingOn = undefined;
+    this.callOfUser.set(user, call);
+    const sessions = this.deps.directory.sessionsOf(user);
+    if (sessions.length === 0) {
+      this.systemReplyTo(call.callerSession, call.caller, call.callee, 'offline', call.id);
+      return this.end(call, 'offline');
+    }
+    for (const session of sessions) {
+      if (session.id !== rung) {
+        this.ring(call, session.id);
+      }
+    }
   }
 
   /**
@@ -401,13 +491,21 @@ export class CallMachine {
       this.pushRingEnded(call, pushRingEndReason(code));
     }
     this.calls.delete(call.id);
-    this.callOfUser.delete(call.caller);
-    this.callOfUser.delete(call.callee);
+    for (const user of [call.caller, call.callee]) {
+      if (this.callOfUser.get(user) === call) {
+        this.callOfUser.delete(user); // a waiting call's callee is still in their other call
+      }
+    }
+    if (this.waitingFor.get(call.callee) === call) {
+      this.waitingFor.delete(call.callee);
+    }
     this.callOfSession.delete(call.callerSession);
     if (call.calleeSession) {
       this.callOfSession.delete(call.calleeSession);
     }
     this.notify((o) => o.callEnded?.(call, code, this.now()));
+    this.promoteWaiting(call.caller);
+    this.promoteWaiting(call.callee);
   }
 
   private peerSession(call: Call, sessionId: string): string | undefined {
@@ -422,9 +520,13 @@ export class CallMachine {
   }
 
   private hangUpOtherCalleeSessions(call: Call, except: string | undefined, code: HangupCode) {
-    for (const session of this.deps.directory.sessionsOf(call.callee)) {
-      if (session.id !== except) {
-        this.sendHangup(call, session.id, code, code === 'cancelled' ? call.caller : SYSTEM_USER);
+    const rung =
+      call.waitingOn === undefined
+        ? this.deps.directory.sessionsOf(call.callee).map((session) => session.id)
+        : [call.waitingOn];
+    for (const session of rung) {
+      if (session !== except) {
+        this.sendHangup(call, session, code, code === 'cancelled' ? call.caller : SYSTEM_USER);
       }
     }
   }
@@ -463,8 +565,8 @@ export class CallMachine {
   }
 
   /** A call_start refused before it could ring (the caller's limits): only the caller hears. */
-  refuse(from: SessionRef, toUser: string, code: CallBackCode): void {
-    this.systemReply(from, toUser, code);
+  refuse(from: SessionRef, toUser: string, refusal: CallStartRefusal): void {
+    this.deps.outbox.send(from.id, rateLimitedReply(from.username, toUser, refusal));
   }
 
   private systemReply(from: SessionRef, toUser: string, code: CallBackCode, callId?: string) {

@@ -9,6 +9,8 @@ export interface SessionRef {
    * page runs in, as the page said (push_device); that device rings here, not by push.
    */
   readonly pushDevice?: string;
+  /** The protocol version it speaks (absent: 1); call waiting rings only protocol 2 sessions. */
+  readonly protocol?: 1 | 2;
 }
 
 /** Where the machine's messages go; the gateway delivers them over WebSocket. */

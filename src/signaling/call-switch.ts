@@ -1,6 +1,6 @@
 import type { CallAccess, CallObserver, SessionRef } from './call-machine.types.js';
 import type {
-  CallBackCode,
+  CallStartRefusal,
   ClientHangupCode,
   IceRequest,
   MediaStateRequest,
@@ -38,7 +38,8 @@ export interface CallSwitch {
     code?: ClientHangupCode,
     callId?: string,
   ): Awaitable<void>;
-  refuse(from: SessionRef, toUser: string, code: CallBackCode): Awaitable<void>;
+  /** A call_start the caller's limits refused: `rate_limited`, why and for how long. */
+  refuse(from: SessionRef, toUser: string, refusal: CallStartRefusal): Awaitable<void>;
 }
 
 export type { CallObserver };

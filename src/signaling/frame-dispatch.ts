@@ -5,7 +5,7 @@ import type { CallPolicy } from '../privacy/call-policy.js';
 import { pushDeviceKey } from '../push/push-device-key.js';
 import type { CallSwitch } from './call-switch.js';
 import type { CallAccess } from './call-machine.types.js';
-import type { CallStartLimiter } from './call-start-limiter.js';
+import type { CallStartGate } from './call-start-limiter.js';
 import { BadFrame, parseClientMessage } from './dto/parse-client-message.js';
 import { type ControlMessage, PROTOCOL_V2, PROTOCOL_VERSION, SUBPROTOCOL_V2 } from './protocol.js';
 import { type SignalingSession, sessionFields } from './signaling-session.js';
@@ -13,7 +13,7 @@ import { type SignalingSession, sessionFields } from './signaling-session.js';
 /** What both gateways (in memory, on Redis) hand a session's frames to. */
 export interface FrameContext {
   calls: CallSwitch;
-  callStarts: CallStartLimiter;
+  callStarts: CallStartGate;
   policy: CallPolicy;
   logger: Logger;
   /** Whether the session still exists here once the account look-up has answered. */
@@ -90,9 +90,10 @@ async function startCall(
   session: SignalingSession,
   toUser: string,
 ): Promise<void> {
-  if (!context.callStarts.allow(session.username, toUser)) {
+  const refusal = await context.callStarts.refusalOf(session.username, toUser);
+  if (refusal) {
     session.metrics?.rateLimited('call_starts');
-    return context.calls.refuse(session, toUser, 'rate_limited');
+    return context.calls.refuse(session, toUser, refusal);
   }
   let access: CallAccess;
   let pushDevices: string[] = [];

@@ -127,6 +127,18 @@ export type CallBackCode =
   | 'rate_limited'
   | 'unavailable';
 
+/**
+ * Why a call_start was refused with `rate_limited` (issue 20): the callee declined a call from
+ * this caller moments ago (CALL_COOLDOWN), or the caller rang too often (CALL_STARTS_*).
+ */
+export type RateLimitReason = 'declined_recently' | 'too_many_calls';
+
+/** A refused call_start: why, and in how many whole seconds the same call would be let through. */
+export interface CallStartRefusal {
+  reason: RateLimitReason;
+  retryAfter: number;
+}
+
 /** The reasons a client may give when it hangs up. */
 export type ClientHangupCode = 'hangup' | 'ice_failed' | 'media_failed';
 export const CLIENT_HANGUP_CODES: readonly ClientHangupCode[] = [
@@ -142,6 +154,8 @@ export type HangupCode =
   | 'missed'
   | 'answered_elsewhere'
   | 'rejected_elsewhere'
+  /** Call waiting: the peer accepted a waiting call, which ended this one. */
+  | 'switched'
   | 'disconnected'
   | 'server_shutdown';
 
@@ -216,6 +230,11 @@ export interface RingingMessage extends ServerEnvelope {
 export interface IncomingCallMessage extends ServerEnvelope {
   type: 'call_start';
   msg: '1';
+  /**
+   * Call waiting (protocol 2 only): the callee is in another call, and only its session in that
+   * call is rung; accepting ends that call (its peer hears `hangup` code `switched`).
+   */
+  waiting?: true;
 }
 /** To the caller: accepted (msg "1"), rejected (msg "0", code "rejected"), or a system reply. */
 export interface CallBackMessage extends Omit<ServerEnvelope, 'callId'> {
@@ -225,6 +244,10 @@ export interface CallBackMessage extends Omit<ServerEnvelope, 'callId'> {
   /** "1", "0", or a readable sentence for system replies (seed 002 shows it to the user). */
   msg: string;
   code?: CallBackCode;
+  /** With code "rate_limited": in how many whole seconds the same call_start would ring. */
+  retryAfter?: number;
+  /** With code "rate_limited": why. */
+  reason?: RateLimitReason;
 }
 export interface RelayedSdpMessage extends ServerEnvelope {
   type: 'offer' | 'answer';

@@ -1,4 +1,5 @@
-import type { MessageCode } from './protocol.js';
+import type { CallBackMessage, CallStartRefusal, MessageCode } from './protocol.js';
+import { SYSTEM_USER } from './protocol.js';
 
 /**
  * The readable English sentence the server puts in `msg` for each code. Clients translate by
@@ -20,6 +21,7 @@ const SENTENCES: Record<MessageCode, (peer: string) => string> = {
   missed: (peer) => `You missed a call from ${peer}.`,
   answered_elsewhere: () => 'The call was answered on another device.',
   rejected_elsewhere: () => 'The call was declined on another device.',
+  switched: (peer) => `${peer} took another call.`,
   disconnected: (peer) => `${peer} lost the connection.`,
   server_shutdown: () => 'The server is restarting; please call again in a moment.',
   bad_request: () => 'The message was not understood.',
@@ -31,4 +33,24 @@ const SENTENCES: Record<MessageCode, (peer: string) => string> = {
 
 export function sentence(code: MessageCode, peer: string): string {
   return SENTENCES[code](peer);
+}
+
+/**
+ * The one reply to a call_start refused by the caller's limits (both engines): `rate_limited`
+ * with why (`reason`) and for how long (`retryAfter`, seconds), which the call page counts down.
+ */
+export function rateLimitedReply(
+  username: string,
+  peer: string,
+  { reason, retryAfter }: CallStartRefusal,
+): CallBackMessage {
+  return {
+    type: 'call_back',
+    fromUser: SYSTEM_USER,
+    toUser: username,
+    msg: sentence('rate_limited', peer),
+    code: 'rate_limited',
+    retryAfter,
+    reason,
+  };
 }

@@ -8,7 +8,7 @@ import type { SessionRef } from './call-machine.types.js';
 import type { ErrorCode, ServerMessage } from './protocol.js';
 import type { ResumableSession } from './resume/resumable-session.js';
 import type { SilenceWatch } from './resume/silence-watch.js';
-import { CloseCode, SYSTEM_USER } from './protocol.js';
+import { CloseCode, SUBPROTOCOL_V2, SYSTEM_USER } from './protocol.js';
 import { sentence } from './sentences.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -181,6 +181,11 @@ export class SignalingSession implements SessionRef {
       this.unansweredPings = 0;
       this.pingPayload = undefined;
     }
+  }
+
+  /** Protocol 2 once it asked for the subprotocol (or resumed), else 1 (call waiting asks). */
+  get protocol(): 1 | 2 {
+    return this.resumable !== undefined || this.socket.protocol === SUBPROTOCOL_V2 ? 2 : 1;
   }
 
   get username(): string {

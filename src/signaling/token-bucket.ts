@@ -29,6 +29,18 @@ export class TokenBucket {
     return this.tokens >= 1;
   }
 
+  /** Gives one token back (never past the burst): what was taken turned out not to count. */
+  refund(): void {
+    this.refill();
+    this.tokens = Math.min(this.burst, this.tokens + 1);
+  }
+
+  /** Milliseconds until a take would succeed (0: now). */
+  msUntilToken(): number {
+    this.refill();
+    return this.tokens >= 1 ? 0 : ((1 - this.tokens) * 1000) / this.rate;
+  }
+
   /** Refilled to the brim: as good as a new bucket, so a keyed map may forget it. */
   isFull(): boolean {
     this.refill();

@@ -103,11 +103,13 @@ class Inbox {
 function peer(
   username: string,
   id = randomUUID(),
+  protocol: 1 | 2 = 1,
 ): Peer & { deliver(m: Received): void; pushDevice?: string } {
   const inbox = new Inbox();
   return {
     id,
     username,
+    protocol,
     inbox: inbox.messages,
     next: (type) => inbox.next(type),
     deliver: (message) => inbox.push(message),
@@ -163,8 +165,8 @@ export function memoryBackend({
     },
     isRinging: (callId, callee) => Promise.resolve(machine.isRinging(callId, callee)),
     decline: (callId, callee) => Promise.resolve(machine.declineRinging(callId, callee)),
-    open: (username) => {
-      const session = peer(username);
+    open: (username, v2 = false) => {
+      const session = peer(username, undefined, v2 ? 2 : 1);
       peers.set(session.id, session);
       machine.sessionOpened(session);
       return Promise.resolve(session);

@@ -19,7 +19,6 @@ import { COMMAND_TIMEOUT_MS, RedisCommandError } from './redis-connection.js';
 import { CallPolicy } from '../../../privacy/call-policy.js';
 import { CallPushNotifier } from '../../../push/call-push-notifier.js';
 import { CallLog } from '../../call-log.js';
-import { CallStartLimiter } from '../../call-start-limiter.js';
 import { BadFrame, parseClientMessage } from '../../dto/parse-client-message.js';
 import { type FrameContext, dispatchFrame, sendControl } from '../../frame-dispatch.js';
 import { nodeTimers } from '../../node-timers.js';
@@ -43,6 +42,7 @@ import { SessionRegistry } from '../../session-registry.js';
 import { SignalingSession, sessionFields } from '../../signaling-session.js';
 import { DELIBERATE_CLOSES, closeWithinGrace } from '../../socket-closing.js';
 import { UpgradeAuthenticator } from '../../upgrade-authenticator.js';
+import { ClusterCallStartLimiter } from './cluster-rate-limits.js';
 import { PipelinedCallSwitch } from './pipelined-call-switch.js';
 import { decodeChannel } from './redis-sessions.js';
 import { RedisSignaling } from './redis-signaling.js';
@@ -66,7 +66,7 @@ export class ClusterSignalingGateway
   implements OnGatewayConnection, OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown
 {
   private readonly logger = new Logger('Signaling');
-  private readonly callStarts: CallStartLimiter;
+  private readonly callStarts: ClusterCallStartLimiter;
   private readonly expiry: SessionExpiry;
   private readonly frames: FrameContext;
   private readonly links = new Map<SignalingSession, SessionLink>();
@@ -86,7 +86,7 @@ export class ClusterSignalingGateway
     // Web Push (issue 21): absent in tests that build the gateway by hand.
     @Optional() push?: CallPushNotifier,
   ) {
-    this.callStarts = new CallStartLimiter(config.signaling.callStarts);
+    this.callStarts = new ClusterCallStartLimiter(cluster, config.signaling.callStarts);
     cluster.scripts.observe(history);
     cluster.scripts.observe(this.callStarts);
     cluster.scripts.observe(new CallLog());

@@ -16,6 +16,10 @@ describe('RedisKeys', () => {
     expect(keys.rateBucket('search', '10.0.0.1')).toBe('dt:rl:search:10.0.0.1');
     expect(keys.loginFailures('Bob', '10.0.0.1')).toBe('dt:login:bob\n10.0.0.1');
     expect(keys.resumeFailures('Bob', '10.0.0.1')).toBe('dt:rt:bob\n10.0.0.1');
+    expect(keys.callStartBucket('alice')).toBe('dt:cs:alice');
+    expect(keys.callStartBucket('alice', 'bob')).toBe('dt:cs:alice\nbob');
+    expect(keys.callCooldown('alice', 'bob')).toBe('dt:cd:alice\nbob');
+    expect(keys.id.userWaiting('bob')).toBe('dt:uw:bob');
   });
 
   it('gives the scripts the same layout, as k_<name>(id) and K_<NAME>', () => {

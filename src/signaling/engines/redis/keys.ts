@@ -7,10 +7,15 @@ const PER_ID = {
   session: 's:',
   /** Sorted set: a user's sessions by opening order. */
   userSessions: 'us:',
-  /** Hash: one call (state, caller, callee, sessions, version, devices rung by push (pd)). */
+  /**
+   * Hash: one call (state, caller, callee, sessions, version, devices rung by push (pd), `wo`: the
+   * session a waiting call rings).
+   */
   call: 'c:',
   /** String: the call a user takes part in. */
   userCall: 'uc:',
+  /** String: the call waiting on a user who is in another call (call waiting). */
+  userWaiting: 'uw:',
   /** Stream: a v2 session's replay log, id = seq. */
   stream: 'x:',
   /** Pub/sub channel: a session's frames and controls. */
@@ -64,6 +69,19 @@ export class RedisKeys {
   /** A token bucket of an HTTP request budget (ClusterRateBuckets). */
   rateBucket(budget: string, key: string): string {
     return `${this.prefix}rl:${budget}:${key}`;
+  }
+
+  /**
+   * A caller's call_start budget (ClusterCallStartLimiter): to anyone, or with `callee` to that
+   * one account. Usernames hold no newline, so no two pairs share a key.
+   */
+  callStartBucket(caller: string, callee?: string): string {
+    return `${this.prefix}cs:${callee === undefined ? caller : `${caller}\n${callee}`}`;
+  }
+
+  /** The short cooldown after `callee` declined a call from `caller` (ClusterCallStartLimiter). */
+  callCooldown(caller: string, callee: string): string {
+    return `${this.prefix}cd:${caller}\n${callee}`;
   }
 
   /** An account + address's failed logins (ClusterLoginThrottle). */

@@ -1,5 +1,5 @@
 import type { CallAccess, SessionRef } from '../../call-machine.types.js';
-import type { CallBackCode, ClientHangupCode } from '../../protocol.js';
+import type { CallStartRefusal, ClientHangupCode } from '../../protocol.js';
 import type { CallSwitch, RelayRequest } from '../../call-switch.js';
 
 /**
@@ -41,8 +41,8 @@ export class PipelinedCallSwitch implements CallSwitch {
     this.issue(from, this.calls.hangup(from, toUser, code, callId));
   }
 
-  refuse(from: SessionRef, toUser: string, code: CallBackCode): void {
-    this.issue(from, this.calls.refuse(from, toUser, code));
+  refuse(from: SessionRef, toUser: string, refusal: CallStartRefusal): void {
+    this.issue(from, this.calls.refuse(from, toUser, refusal));
   }
 
   private issue(from: SessionRef, issued: void | Promise<void>): void {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CallAccess, SessionRef } from '../../call-machine.types.js';
-import type { CallBackCode, ClientHangupCode, ServerMessage } from '../../protocol.js';
-import { SYSTEM_USER } from '../../protocol.js';
-import { sentence } from '../../sentences.js';
+import type { CallStartRefusal, ClientHangupCode } from '../../protocol.js';
+import { rateLimitedReply } from '../../sentences.js';
 import type { CallSwitch, RelayRequest } from '../../call-switch.js';
 import type { SignalingScripts } from './signaling-scripts.js';
 import type { TimerWheel } from './timer-wheel.js';
@@ -53,14 +52,8 @@ export class RedisCallSwitch implements CallSwitch {
     await this.scripts.run('hangup', [from.id, from.username, toUser, code, callId]);
   }
 
-  async refuse(from: SessionRef, toUser: string, code: CallBackCode): Promise<void> {
-    const reply: ServerMessage = {
-      type: 'call_back',
-      fromUser: SYSTEM_USER,
-      toUser: from.username,
-      msg: sentence(code, toUser),
-      code,
-    };
+  async refuse(from: SessionRef, toUser: string, refusal: CallStartRefusal): Promise<void> {
+    const reply = rateLimitedReply(from.username, toUser, refusal);
     await this.scripts.run('send', [from.id, JSON.stringify(reply)]);
   }
 }

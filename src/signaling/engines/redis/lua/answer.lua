@@ -1,7 +1,7 @@
 -- sid, user, toUser, '1'|'0', call id or ''.
 local sid, user, to, accept, cid = ARGV[3], ARGV[4], ARGV[5], ARGV[6] == '1', ARGV[7]
 if redis.call('EXISTS', k_session(sid)) == 0 then return done() end
-local call = call_of_user(user)
+local call = call_with(user, to)
 if not call or call.st ~= 'ringing' or call.callee ~= user or call.caller ~= to
     or (cid ~= '' and cid ~= call.id) then
   error_to(sid, user, to, 'not_in_call', cid ~= '' and cid or nil)
@@ -11,6 +11,7 @@ if not accept then
   reject(call, sid)
   return done()
 end
+if waiting_on(call) then switch_to(call) end
 redis.call('ZREM', K_TIMERS, ring_timer(call))
 push_ring_ended(call, 'answered_elsewhere')
 call.st, call.ks = 'active', sid

@@ -1,6 +1,6 @@
 -- sid, user, toUser, code, call id or ''.
 local sid, user, to, code, cid = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
-local call = call_of_user(user)
+local call = call_with(user, to)
 if not call or to ~= (call.caller == user and call.callee or call.caller)
     or (cid ~= '' and cid ~= call.id) then
   return done()

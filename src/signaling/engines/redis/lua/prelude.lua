@@ -95,6 +95,31 @@ local function call_of_user(user)
   return load_call(redis.call('GET', k_user_call(user)) or nil)
 end
 
+-- Call waiting: the session a waiting call rings on (the callee's session in their other
+-- call), or nil once it rings as any call.
+local function waiting_on(call)
+  if call.wo and call.wo ~= '' then return call.wo end
+  return nil
+end
+
+-- The call `user` has with `peer`: one waiting on `user`, else `user`'s current call.
+local function call_with(user, peer)
+  local waiting = load_call(redis.call('GET', k_user_waiting(user)) or nil)
+  if waiting and waiting.caller == peer then return waiting end
+  return call_of_user(user)
+end
+
+-- Call waiting: the session a second caller may ring while `user` is in an active call: the one
+-- they talk on, if it speaks protocol 2 and no one waits on it yet (else the caller hears busy).
+local function waitable_session(user)
+  if redis.call('EXISTS', k_user_waiting(user)) == 1 then return nil end
+  local current = call_of_user(user)
+  if not current or current.st ~= 'active' then return nil end
+  local own = current.caller == user and current.cs or current.ks
+  if own ~= '' and redis.call('HGET', k_session(own), 'v2') == '1' then return own end
+  return nil
+end
+
 local function call_of_session(sid)
   return load_call(redis.call('HGET', k_session(sid), 'call') or nil)
 end
@@ -125,7 +150,7 @@ end
 
 local function ring(call, sid)
   send(sid, {type = 'call_start', fromUser = call.caller, toUser = call.callee, callId = call.id,
-    msg = '1'})
+    msg = '1', waiting = waiting_on(call) and true or nil})
 end
 
 local function send_hangup(call, sid, code, from_user)
@@ -137,7 +162,8 @@ local function send_hangup(call, sid, code, from_user)
 end
 
 local function hang_up_other_callee_sessions(call, except, code)
-  for _, sid in ipairs(sessions_of(call.callee)) do
+  local rung = waiting_on(call)
+  for _, sid in ipairs(rung and {rung} or sessions_of(call.callee)) do
     if sid ~= except then
       send_hangup(call, sid, code, code == 'cancelled' and call.caller or 'system')
     end
@@ -193,14 +219,19 @@ end
 
 local PUSH_END_REASONS = {no_answer = 'timeout', rejected = 'declined'}
 
+local promote_waiting -- below: it ends a call too
+
 local function end_call(call, code)
   push_ring_ended(call, PUSH_END_REASONS[code] or 'cancelled')
   redis.call('ZREM', K_TIMERS, ring_timer(call))
   redis.call('DEL', k_call(call.id))
   for _, user in ipairs({call.caller, call.callee}) do
     if redis.call('GET', k_user_call(user)) == call.id then
-      redis.call('DEL', k_user_call(user))
+      redis.call('DEL', k_user_call(user)) -- a waiting call's callee is still in their other call
     end
+  end
+  if redis.call('GET', k_user_waiting(call.callee)) == call.id then
+    redis.call('DEL', k_user_waiting(call.callee))
   end
   for _, sid in ipairs({call.cs, call.ks}) do
     if sid ~= '' and redis.call('HGET', k_session(sid), 'call') == call.id then
@@ -208,6 +239,45 @@ local function end_call(call, code)
     end
   end
   event('ended', call, code, now_ms())
+  promote_waiting(call.caller)
+  promote_waiting(call.callee)
+end
+
+-- Call waiting: `user`'s call ended while another was waiting on them: that one now rings as
+-- any call, on all of their sessions (the one it rang on already shows it); with none left, the
+-- caller hears offline (CallMachine.promoteWaiting).
+promote_waiting = function(user)
+  local call = load_call(redis.call('GET', k_user_waiting(user)) or nil)
+  if not call then return end
+  redis.call('DEL', k_user_waiting(user))
+  local rung = waiting_on(call)
+  call.wo = ''
+  redis.call('HSET', k_call(call.id), 'wo', '')
+  redis.call('SET', k_user_call(user), call.id)
+  local sessions = sessions_of(user)
+  if #sessions == 0 then
+    system_reply_to(call.cs, call.caller, call.callee, 'offline', call.id)
+    end_call(call, 'offline')
+    return
+  end
+  for _, sid in ipairs(sessions) do
+    if sid ~= rung then ring(call, sid) end
+  end
+end
+
+-- Call waiting, "End & accept": the callee's current call ends (its peer hears switched) and the
+-- waiting call takes its place (CallMachine.switchTo).
+local function switch_to(call)
+  redis.call('DEL', k_user_waiting(call.callee))
+  call.wo = ''
+  redis.call('HSET', k_call(call.id), 'wo', '')
+  local current = call_of_user(call.callee)
+  if current then
+    local peer = current.caller == call.callee and current.ks or current.cs
+    if peer ~= '' then send_hangup(current, peer, 'switched', call.callee) end
+    end_call(current, 'switched')
+  end
+  redis.call('SET', k_user_call(call.callee), call.id)
 end
 
 local function reject(call, rejecting)

@@ -44,6 +44,7 @@ const SCRIPT_CODES: readonly MessageCode[] = [
   'missed',
   'answered_elsewhere',
   'rejected_elsewhere',
+  'switched',
   'disconnected',
   'not_in_call',
   'hangup',

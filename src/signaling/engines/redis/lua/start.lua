@@ -21,8 +21,11 @@ if access == 'unknown_user' then
 end
 local callee_sessions = sessions_of(to)
 local busy = redis.call('EXISTS', k_user_call(to)) == 1
--- Web Push (issue 21): "offline" is no open session and no subscribed device to ring.
-local pushed = devices_to_push(cjson.decode(ARGV[8]), callee_sessions)
+local wait_on = busy and waitable_session(to) or nil
+if wait_on then busy = false end
+-- Web Push (issue 21): "offline" is no open session and no subscribed device to ring. A waiting
+-- call rings only the session in the current call: no device by push.
+local pushed = wait_on and {} or devices_to_push(cjson.decode(ARGV[8]), callee_sessions)
 local code = nil
 local hidden = nil
 if access == 'refused' then
@@ -43,11 +46,17 @@ if code then
   system_reply_to(sid, user, to, code, cid)
   return done()
 end
-local call = {id = cid, caller = user, callee = to, cs = sid, ks = '', st = 'ringing', ver = '1'}
+local call = {id = cid, caller = user, callee = to, cs = sid, ks = '', st = 'ringing', ver = '1',
+  wo = wait_on or ''}
 redis.call('HSET', k_call(cid), 'id', cid, 'caller', user, 'callee', to, 'cs', sid, 'ks', '',
-  'st', 'ringing', 'ver', call.ver)
+  'st', 'ringing', 'ver', call.ver, 'wo', call.wo)
 redis.call('SET', k_user_call(user), cid)
-redis.call('SET', k_user_call(to), cid)
+if wait_on then
+  redis.call('SET', k_user_waiting(to), cid)
+  callee_sessions = {wait_on}
+else
+  redis.call('SET', k_user_call(to), cid)
+end
 redis.call('HSET', k_session(sid), 'call', cid)
 local now = now_ms()
 redis.call('ZADD', K_TIMERS, now + CFG.ringTimeoutMs, ring_timer(call))
