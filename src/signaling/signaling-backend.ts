@@ -32,6 +32,14 @@ export interface SessionHost {
   resumeFailed(socket: WebSocket, user: AuthenticatedUser, code: ResumeFailedCode): void;
 }
 
+/** A protocol 2 socket whose first frame is `resume`, with its upgrade request (the address). */
+export interface ResumeAttempt {
+  socket: WebSocket;
+  user: AuthenticatedUser;
+  request: ResumeRequest;
+  upgrade: IncomingMessage;
+}
+
 /**
  * What differs between engines under the one SignalingGateway: where a session is admitted
  * (under the per-user cap), how its messages are routed, numbered and replayed, how it resumes,
@@ -69,12 +77,7 @@ export abstract class SignalingBackend {
   /** Admits a new session (the cap), sends its welcome and schedules its expiry. */
   abstract open(session: SignalingSession): void | Promise<void>;
   /** A protocol 2 socket's first frame is `resume`. */
-  abstract resume(
-    socket: WebSocket,
-    user: AuthenticatedUser,
-    request: ResumeRequest,
-    upgrade: IncomingMessage,
-  ): void;
+  abstract resume(attempt: ResumeAttempt): void;
   /** The session's socket closed; `away`: it waits in its resume window instead of ending. */
   abstract socketClosed(session: SignalingSession, away: boolean): void | Promise<void>;
   /** The server started closing the session (SignalingSession.whenClosing): it ends now. */

@@ -211,7 +211,7 @@ export class SignalingGateway
         this.open(new SignalingSession(socket, user, this.config.signaling), { data, isBinary });
         return;
       }
-      this.backend.resume(socket, user, message, request);
+      this.backend.resume({ socket, user, request: message, upgrade: request });
     });
   }
 

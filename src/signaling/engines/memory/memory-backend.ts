@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../../../auth/token.service.js';
@@ -8,12 +7,12 @@ import { CallPushNotifier } from '../../../push/call-push-notifier.js';
 import { CallMachine } from '../../call-machine.js';
 import type { CallObserver } from '../../call-machine.types.js';
 import { nodeTimers } from '../../node-timers.js';
-import { CloseCode, type ResumeRequest, SUBPROTOCOL_V2 } from '../../protocol.js';
+import { CloseCode, SUBPROTOCOL_V2 } from '../../protocol.js';
 import type { Resumption } from '../../resume/resumable-session.js';
 import { ResumeService } from '../../resume/resume.service.js';
 import { replacedReason, sessionCapVictims } from '../../session-cap.js';
 import { SessionRegistry } from '../../session-registry.js';
-import { type SessionHost, SignalingBackend } from '../../signaling-backend.js';
+import { type ResumeAttempt, type SessionHost, SignalingBackend } from '../../signaling-backend.js';
 import { type SignalingSession, sessionFields } from '../../signaling-session.js';
 import { closeWithinGrace } from '../../socket-closing.js';
 
@@ -118,12 +117,7 @@ export class MemoryBackend extends SignalingBackend {
     this.machine.sessionOpened(session);
   }
 
-  resume(
-    socket: WebSocket,
-    user: AuthenticatedUser,
-    request: ResumeRequest,
-    upgrade: IncomingMessage,
-  ): void {
+  resume({ socket, user, request, upgrade }: ResumeAttempt): void {
     const decision = this.resumes.decide(request, user.username, upgrade);
     if (decision.ok) {
       this.takeOver(decision.session, socket, user, decision.resumption);

@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { WebSocket } from 'ws';
 import { clientAddressKey } from '../../../auth/client-address.js';
-import type { AuthenticatedUser } from '../../../auth/token.service.js';
 import { AppConfig } from '../../../config/app-config.js';
 import type { SignalingCensus } from '../../../metrics/signaling-metrics.js';
 import { CallPushNotifier } from '../../../push/call-push-notifier.js';
@@ -22,7 +20,7 @@ import { type TrustProxyFn, upgradeAddress } from '../../resume/upgrade-address.
 import { sentence } from '../../sentences.js';
 import { replacedReason } from '../../session-cap.js';
 import { SessionRegistry } from '../../session-registry.js';
-import { type SessionHost, SignalingBackend } from '../../signaling-backend.js';
+import { type ResumeAttempt, type SessionHost, SignalingBackend } from '../../signaling-backend.js';
 import { SignalingSession, sessionFields } from '../../signaling-session.js';
 import { RESTART_REASON, closeWithinGrace } from '../../socket-closing.js';
 import { PipelinedCallSwitch } from './pipelined-call-switch.js';
@@ -172,12 +170,7 @@ export class RedisBackend extends SignalingBackend {
   }
 
   /** The resuming socket gets a session of its own here (under the requested id) at once. */
-  resume(
-    socket: WebSocket,
-    user: AuthenticatedUser,
-    request: ResumeRequest,
-    upgrade: IncomingMessage,
-  ): void {
+  resume({ socket, user, request, upgrade }: ResumeAttempt): void {
     const session = new SignalingSession(socket, user, this.config.signaling, request.sessionId);
     this.host.attach(session);
     const link = this.linkOf(session);
