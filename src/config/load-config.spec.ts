@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ConfigError } from './config-error.js';
 import { openFileLimit } from './file-limit.js';
 import { loadConfig } from './load-config.js';
-import { generateVapidKeys } from './vapid-keys.js';
+import { generateVapidKeys, vapidKeysOf } from './vapid-keys.js';
 
 const SECRET = 'k'.repeat(32);
 /** A valid VAPID identity, which production requires. */
@@ -356,6 +356,14 @@ describe('loadConfig', () => {
       expect(first.privateKey).toMatch(/^[\w-]{43}$/);
       assert.ok(existsSync(join(dataDir, 'vapid-keys.json')));
       expect(loadConfig({ DATA_DIR: dataDir }).push.vapid).toStrictEqual(first);
+    });
+
+    it('a generated key whose scalar starts with a zero byte is kept at 32 bytes and accepted', () => {
+      const scalar = Buffer.concat([Buffer.from([0]), Buffer.alloc(31, 0x11)]);
+      const { publicKey, privateKey } = vapidKeysOf(scalar.subarray(1)); // as getPrivateKey() gives it
+      expect(Buffer.from(privateKey, 'base64url')).toStrictEqual(scalar);
+      const env = { ...production, VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey };
+      expect(loadConfig(env).push.vapid.privateKey).toBe(privateKey);
     });
 
     it('production: reads the pair and the subject, and the defaults', () => {

@@ -107,9 +107,21 @@ function base64url(text: string): Buffer | undefined {
 export function generateVapidKeys(): Omit<VapidKeys, 'subject'> {
   const ecdh = createECDH('prime256v1');
   ecdh.generateKeys();
+  return vapidKeysOf(ecdh.getPrivateKey());
+}
+
+/**
+ * The VAPID pair of a P-256 private scalar. getPrivateKey() drops the scalar's leading zero bytes
+ * (about one key in 256 has one): the private key is padded back to the 32 bytes VAPID and the
+ * start-up check expect, or that key would stop the server.
+ */
+export function vapidKeysOf(scalar: Buffer): Omit<VapidKeys, 'subject'> {
+  const ecdh = createECDH('prime256v1');
+  ecdh.setPrivateKey(scalar);
+  const padded = Buffer.concat([Buffer.alloc(Math.max(0, 32 - scalar.length)), scalar]);
   return {
     publicKey: ecdh.getPublicKey().toString('base64url'),
-    privateKey: ecdh.getPrivateKey().toString('base64url'),
+    privateKey: padded.toString('base64url'),
   };
 }
 

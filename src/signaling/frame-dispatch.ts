@@ -10,7 +10,7 @@ import { BadFrame, parseClientMessage } from './dto/parse-client-message.js';
 import { type ControlMessage, PROTOCOL_V2, PROTOCOL_VERSION, SUBPROTOCOL_V2 } from './protocol.js';
 import { type SignalingSession, sessionFields } from './signaling-session.js';
 
-/** What both gateways (in memory, on Redis) hand a session's frames to. */
+/** What SignalingGateway hands a session's frames to, on either engine. */
 export interface FrameContext {
   calls: CallSwitch;
   callStarts: CallStartGate;

@@ -19,3 +19,8 @@ export function sessionCapVictims<S extends SessionRef>(
   const idle = sessions.filter((s) => s !== newest && !inCall(s)).slice(0, excess);
   return idle.length < excess ? [...idle, newest] : idle;
 }
+
+/** The close reason (4000) of a session the cap ends: the newest itself, or an older one. */
+export function replacedReason(newest: boolean): string {
+  return newest ? 'Too many sessions, all in calls' : 'Too many sessions: replaced by a newer one';
+}

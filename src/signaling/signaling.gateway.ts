@@ -7,7 +7,7 @@ import {
   Optional,
 } from '@nestjs/common';
 import { OnGatewayConnection, WebSocketGateway } from '@nestjs/websockets';
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import type { AuthenticatedUser } from '../auth/token.service.js';
 import { CallHistoryService } from '../calls/call-history.service.js';
 import { AppConfig } from '../config/app-config.js';
@@ -15,8 +15,6 @@ import { SignalingMetrics } from '../metrics/signaling-metrics.js';
 import { CallPolicy } from '../privacy/call-policy.js';
 import { CallPushNotifier } from '../push/call-push-notifier.js';
 import { CallLog } from './call-log.js';
-import { CallMachine } from './call-machine.js';
-import { CallStartLimiter } from './call-start-limiter.js';
 import { BadFrame, parseClientMessage } from './dto/parse-client-message.js';
 import { type FrameContext, dispatchFrame, sendControl } from './frame-dispatch.js';
 import { nodeTimers } from './node-timers.js';
@@ -24,29 +22,30 @@ import {
   CloseCode,
   PROTOCOL_V2,
   PROTOCOL_VERSION,
+  type ResumeFailedCode,
+  type ServerMessage,
   SIGNALING_PATH,
   SUBPROTOCOL_V2,
 } from './protocol.js';
-import type { Resumption } from './resume/resumable-session.js';
-import { ResumeService } from './resume/resume.service.js';
-import { sessionCapVictims } from './session-cap.js';
+import { SilenceWatch } from './resume/silence-watch.js';
 import { SessionExpiry } from './session-expiry.js';
 import { SessionRegistry } from './session-registry.js';
+import { type SessionHost, SignalingBackend } from './signaling-backend.js';
 import { SignalingSession, sessionFields } from './signaling-session.js';
-import { DELIBERATE_CLOSES, closeWithinGrace } from './socket-closing.js';
+import { DELIBERATE_CLOSES, RESTART_REASON } from './socket-closing.js';
 import { UpgradeAuthenticator } from './upgrade-authenticator.js';
 
 /**
- * The signaling endpoint: owns the sockets (liveness, limits, token expiry, session caps) and hands
- * each valid request to the CallMachine, which owns the calls.
+ * The signaling endpoint on either engine: owns the sockets (first frame, liveness, token
+ * expiry, failures, shutdown order) and hands each valid request to the engine's call switch.
+ * What differs between engines — admitting a session under the cap, routing and replaying its
+ * messages, resume, closing and draining — is the SignalingBackend's, composed in here.
  */
 @WebSocketGateway({ path: SIGNALING_PATH })
 export class SignalingGateway
   implements OnGatewayConnection, OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown
 {
   private readonly logger = new Logger('Signaling');
-  private readonly machine: CallMachine;
-  private readonly callStarts: CallStartLimiter;
   private readonly expiry: SessionExpiry;
   private readonly frames: FrameContext;
   private pingLoop: NodeJS.Timeout | undefined;
@@ -57,55 +56,55 @@ export class SignalingGateway
     policy: CallPolicy,
     private readonly history: CallHistoryService,
     private readonly config: AppConfig,
-    private readonly resume: ResumeService,
+    private readonly backend: SignalingBackend,
     private readonly metrics: SignalingMetrics,
     // Web Push (issue 21): absent in unit tests that build the gateway by hand.
     @Optional() push?: CallPushNotifier,
   ) {
-    this.callStarts = new CallStartLimiter(config.signaling.callStarts);
+    const callStarts = backend.callStartLimits(config.signaling.callStarts);
     this.expiry = new SessionExpiry(
-      (id) => this.machine.isInCall(id),
+      (id) => backend.isInCall(id),
       (id) => registry.get(id),
     );
-    this.machine = new CallMachine({
-      outbox: registry,
-      directory: registry,
-      timers: nodeTimers,
-      observers: [history, this.expiry, this.callStarts, new CallLog(), metrics],
-      ringTimeoutMs: config.signaling.ringTimeoutMs,
-      push,
-    });
+    backend.start(this.host(), [history, this.expiry, callStarts, new CallLog(), metrics]);
     this.frames = {
-      calls: this.machine,
-      callStarts: this.callStarts,
+      calls: backend.calls,
+      callStarts,
       policy,
       logger: this.logger,
-      live: (session) => registry.get(session.id) !== undefined,
+      live: (session) => backend.live(session),
       push,
-      linkPushDevice: (session, device) => session.nameDevice(device),
+      linkPushDevice: (session, device) => backend.linkPushDevice(session, device),
     };
-    push?.attach({
-      isRinging: (callId, callee) => this.machine.isRinging(callId, callee),
-      decline: (callId, callee) => this.machine.declineRinging(callId, callee),
-    });
+  }
+
+  /** The gateway's part of a session's life, as the back end calls it. */
+  private host(): SessionHost {
+    return {
+      failed: (session, error) => this.failed(session, error),
+      attach: (session) => this.attach(session),
+      bind: (session) => this.bind(session),
+      open: (session) => this.open(session),
+      welcome: (session, resumeToken) => this.welcome(session, resumeToken),
+      scheduleExpiry: (session) => this.expiry.schedule(session),
+      cancelExpiry: (session) => this.expiry.cancel(session),
+      resumed: (session, token, call, missed) => {
+        this.logger.log({ msg: 'session resumed', ...sessionFields(session), missed });
+        sendControl(session.socket, {
+          type: 'resumed',
+          sessionId: session.id,
+          resumeToken: token,
+          call,
+        });
+      },
+      resumeFailed: (socket, user, code) => this.resumeFailed(socket, user, code),
+    };
   }
 
   onModuleInit(): void {
-    this.metrics.watch({
-      connected: () => this.registry.size - this.resuming(),
-      resuming: () => this.resuming(),
-      calls: () => this.machine.census(),
-    });
+    this.metrics.watch(this.backend.gauges());
     this.pingLoop = setInterval(() => this.pingAll(), this.config.signaling.pingIntervalMs);
     this.pingLoop.unref();
-  }
-
-  private resuming(): number {
-    let away = 0;
-    for (const session of this.registry.all()) {
-      away += session.resumable?.away ? 1 : 0;
-    }
-    return away;
   }
 
   onModuleDestroy(): void {
@@ -119,6 +118,10 @@ export class SignalingGateway
       socket.close(1011, 'Unauthenticated');
       return;
     }
+    if (!this.backend.serving) {
+      socket.close(CloseCode.SERVICE_RESTART, RESTART_REASON); // draining or fenced
+      return;
+    }
     if (socket.protocol === SUBPROTOCOL_V2) {
       this.awaitFirstFrame(socket, request, user);
     } else {
@@ -126,31 +129,47 @@ export class SignalingGateway
     }
   }
 
-  /** A new session on its socket: welcome, session cap, token expiry, and a ring if one is due. */
-  private open(session: SignalingSession): void {
-    session.reportTo(this.metrics);
-    const v2 = session.socket.protocol === SUBPROTOCOL_V2;
-    const resumeToken = v2
-      ? this.resume.enable(session, () => this.guard(session, () => this.drop(session)))
-      : undefined;
-    this.bind(session);
-    // A session the server is closing ends now (not listed, rung or resumable), not when its
-    // client completes the close handshake. Deferred: close() may run inside the call machine
-    // (a call's end closes a session whose token expired meanwhile).
-    session.whenClosing(() => queueMicrotask(() => this.guard(session, () => this.drop(session))));
+  /**
+   * A new session on its socket: bound here and listed before any of its frames runs; the back
+   * end then admits it (cap), welcomes it and schedules its expiry. A v2 socket's first frame, if
+   * it was not `resume`, runs after that.
+   */
+  private open(session: SignalingSession, first?: { data: RawData; isBinary: boolean }): void {
+    this.attach(session);
     this.registry.add(session);
+    const v2 = session.socket.protocol === SUBPROTOCOL_V2;
     this.logger.log({ msg: 'session opened', ...sessionFields(session), protocol: v2 ? 2 : 1 });
+    this.backend.run(session, () => this.backend.open(session));
+    if (first) {
+      this.backend.run(session, () =>
+        dispatchFrame(this.frames, session, first.data, first.isBinary),
+      );
+    }
+  }
+
+  private welcome(session: SignalingSession, resumeToken: string | undefined): ServerMessage {
     const { username, displayName } = session.user;
-    session.send({
+    const v2 = session.socket.protocol === SUBPROTOCOL_V2;
+    return {
       type: 'welcome',
       protocol: v2 ? PROTOCOL_V2 : PROTOCOL_VERSION,
       sessionId: session.id,
       user: { username, displayName },
-      ...(resumeToken === undefined ? {} : { resumeToken, resumeWindowMs: this.resume.windowMs }),
-    });
-    this.enforceSessionCap(session);
-    this.expiry.schedule(session);
-    this.machine.sessionOpened(session);
+      ...(resumeToken === undefined
+        ? {}
+        : { resumeToken, resumeWindowMs: this.config.signaling.resume.windowMs }),
+    };
+  }
+
+  /** Binds a new (or, on Redis, resuming) session: metrics, the engine, the socket, closing. */
+  private attach(session: SignalingSession): void {
+    session.reportTo(this.metrics);
+    this.backend.attach(session);
+    this.bind(session);
+    // A session the server is closing (logout, expiry, flood, a client that does not read) ends
+    // now, not when its client completes the close handshake — which one that stops reading holds
+    // up for ws's 30 s, and meanwhile the session would be listed, rung and resumable.
+    session.whenClosing(() => this.backend.closing(session));
   }
 
   /**
@@ -159,20 +178,19 @@ export class SignalingGateway
    */
   private bind(session: SignalingSession): void {
     const socket = session.socket;
-    const current = (): boolean => session.socket === socket;
     socket.on('message', (data, isBinary) => {
-      if (current()) {
-        this.guard(session, () => dispatchFrame(this.frames, session, data, isBinary));
+      if (this.backend.holds(session, socket)) {
+        this.backend.run(session, () => dispatchFrame(this.frames, session, data, isBinary));
       }
     });
     socket.on('pong', (payload) => session.pong(payload));
     socket.once('close', (code) => {
-      if (current()) {
-        this.guard(session, () => this.socketClosed(session, code));
+      if (this.backend.holds(session, socket)) {
+        this.backend.run(session, () => this.socketClosed(session, code));
       }
     });
     if (socket.protocol === SUBPROTOCOL_V2) {
-      session.watchSilence(this.resume.watchSilence(() => socket.terminate()));
+      session.watchSilence(this.watchSilence(() => socket.terminate()));
     }
   }
 
@@ -181,108 +199,63 @@ export class SignalingGateway
    * opens a new one and is then handled as usual. Until then the socket has no session.
    */
   private awaitFirstFrame(socket: WebSocket, request: IncomingMessage, user: AuthenticatedUser) {
-    const silence = this.resume.watchSilence(() => socket.terminate());
+    const silence = this.watchSilence(() => socket.terminate());
     socket.once('close', () => silence.stop());
     socket.once('message', (data, isBinary) => {
       silence.stop();
       const text = isBinary ? '' : (data as Buffer).toString();
       const message = parseClientMessage(text, PROTOCOL_V2);
       if (message instanceof BadFrame || message.type !== 'resume') {
-        const session = new SignalingSession(socket, user, this.config.signaling);
-        this.open(session);
-        this.guard(session, () => dispatchFrame(this.frames, session, data, isBinary));
+        this.open(new SignalingSession(socket, user, this.config.signaling), { data, isBinary });
         return;
       }
-      const decision = this.resume.decide(message, user.username, request);
-      if (decision.ok) {
-        this.takeOver(decision.session, socket, user, decision.resumption);
-      } else {
-        this.logger.log({ msg: 'resume failed', user: user.username, code: decision.code });
-        sendControl(socket, { type: 'resume_failed', code: decision.code });
-        this.open(new SignalingSession(socket, user, this.config.signaling));
-      }
+      this.backend.resume({ socket, user, request: message, upgrade: request });
     });
   }
 
-  /**
-   * Moves a resumed session onto its new socket: the old one, if it still looks open (half-open
-   * TCP), is closed with 4002; then `resumed`, the missed frames in order, and live traffic.
-   */
-  private takeOver(
-    session: SignalingSession,
-    socket: WebSocket,
-    user: AuthenticatedUser,
-    { token, missed }: Resumption,
-  ): void {
-    const old = session.socket;
-    session.moveTo(socket, user);
-    this.bind(session);
-    this.logger.log({ msg: 'session resumed', ...sessionFields(session), missed: missed.length });
-    old.close(CloseCode.SESSION_TAKEN_OVER, 'Session resumed on another connection');
-    this.expiry.schedule(session);
-    sendControl(socket, {
-      type: 'resumed',
-      sessionId: session.id,
-      resumeToken: token,
-      call: this.machine.callOf(session),
-    });
-    for (const frame of missed) {
-      socket.send(frame);
-    }
-    this.machine.sessionBack(session);
+  /** `resume_failed`, then a new session on the same socket. */
+  private resumeFailed(socket: WebSocket, user: AuthenticatedUser, code: ResumeFailedCode): void {
+    this.logger.log({ msg: 'resume failed', user: user.username, code });
+    sendControl(socket, { type: 'resume_failed', code });
+    this.open(new SignalingSession(socket, user, this.config.signaling));
   }
 
   /**
    * The session's socket closed. A v2 client that did not leave on purpose (and was not closed by
    * the server) may resume: the session waits in its window, still present, and its peer is told.
    */
-  private socketClosed(session: SignalingSession, code: number): void {
+  private socketClosed(session: SignalingSession, code: number): void | Promise<void> {
     session.silence?.stop();
-    const resumable = session.resumable;
     const away =
-      resumable !== undefined && !session.closedByServer && !DELIBERATE_CLOSES.includes(code);
+      session.socket.protocol === SUBPROTOCOL_V2 &&
+      !session.closedByServer &&
+      !DELIBERATE_CLOSES.includes(code);
     this.logger.log({ msg: 'socket closed', ...sessionFields(session), code, away });
-    if (!away) {
-      return this.drop(session);
-    }
-    resumable.leave();
-    this.machine.sessionAway(session);
+    return this.backend.socketClosed(session, away);
   }
 
+  /** SIGTERM: the engine ends or hands off every session, then call history is written out. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.pingLoop);
-    this.machine.shutdown();
-    const sessions = [...this.registry.all()].filter((session) => {
-      if (session.resumable?.away) {
-        this.drop(session); // no socket to close; its window ends with the server
-        return false;
-      }
-      return true;
-    });
-    await closeWithinGrace(sessions, (session) =>
-      session.close(CloseCode.GOING_AWAY, 'Server shutting down'),
-    );
+    await this.backend.shutdown();
     await this.history.flush();
+    await this.backend.stop();
   }
 
   /**
-   * Runs one event of a session. Whatever throws (now or later, for a frame that awaits) is that
-   * session's problem only: it is logged and its socket is closed with 1011 and handled as a drop
-   * (a peer in a call hears `disconnected`), while the process and every other call carry on.
+   * A step of a session that threw (now or later, for a frame that awaits) is that session's
+   * problem only: unless the engine recovers (Redis away: `server_error`), it is logged and its
+   * socket is closed with 1011 and handled as a drop (a peer in a call hears `disconnected`),
+   * while the process and every other call carry on.
    */
-  private guard(session: SignalingSession, handle: () => void | Promise<void>): void {
-    try {
-      handle()?.catch((error: unknown) => this.failed(session, error));
-    } catch (error) {
-      this.failed(session, error);
-    }
-  }
-
   private failed(session: SignalingSession, error: unknown): void {
+    if (this.backend.recovered(session, error)) {
+      return;
+    }
     this.logger.error({ msg: 'session failed', ...sessionFields(session), err: error });
     try {
       session.close(CloseCode.INTERNAL_ERROR, 'Internal error');
-      this.drop(session);
+      this.backend.end(session);
     } catch (dropError) {
       this.logger.error({
         msg: 'dropping it failed too',
@@ -292,52 +265,20 @@ export class SignalingGateway
     }
   }
 
-  /** Removes a session however it ended (close, drop, eviction); the machine is told once. */
-  private drop(session: SignalingSession): void {
-    this.expiry.cancel(session);
-    session.silence?.stop();
-    session.resumable?.end();
-    if (this.registry.remove(session)) {
-      this.logger.log({ msg: 'session ended', ...sessionFields(session) });
-      if (session.resumable) {
-        this.resume.sessionEnded(session);
-      }
-      this.machine.sessionClosed(session);
-    }
-  }
-
-  /** Over MAX_SESSIONS_PER_USER: the oldest sessions not in a call make room (close 4000). */
-  private enforceSessionCap(newest: SignalingSession): void {
-    const victims = sessionCapVictims(
-      this.registry.sessionsOf(newest.username),
-      newest,
-      this.config.signaling.maxSessionsPerUser,
-      (session) => this.machine.isInCall(session.id),
-    );
-    for (const victim of victims) {
-      victim.close(
-        CloseCode.SESSION_REPLACED,
-        victim === newest
-          ? 'Too many sessions, all in calls'
-          : 'Too many sessions: replaced by a newer one',
-      );
-      this.drop(victim);
-    }
+  private watchSilence(silent: () => void): SilenceWatch {
+    return new SilenceWatch(nodeTimers, this.config.signaling.resume.silenceMs, silent);
   }
 
   /**
-   * Every ping interval: a session that left two pings unanswered (no pong echoing the payload)
-   * is dropped as disconnected.
+   * Every ping interval: a v1 session that left two pings unanswered (no pong echoing the
+   * payload) is cut and dropped as disconnected. v2 clients ping the server (SilenceWatch).
    */
   private pingAll(): void {
-    for (const session of this.registry.all()) {
-      if (session.resumable) {
-        continue; // v2 clients ping the server (SilenceWatch); WebSocket pings stay v1's
-      }
+    for (const session of this.backend.pinged()) {
       if (!session.ping()) {
         this.logger.log({ msg: 'pings unanswered: dropped', ...sessionFields(session) });
         session.socket.terminate();
-        this.drop(session);
+        this.backend.end(session);
       }
     }
   }

@@ -11,8 +11,8 @@ import { UpgradeAdmission } from './upgrade-admission.js';
 import { UpgradeAuthenticator } from './upgrade-authenticator.js';
 
 /**
- * The signaling endpoint on the engine SignalingEngineModule chose: SignalingGateway with
- * everything in this process's memory, or, with REDIS_URL, ClusterSignalingGateway on Redis.
+ * The signaling endpoint on the engine SignalingEngineModule chose: SignalingGateway composed with
+ * MemoryBackend (everything in this process's memory) or, with REDIS_URL, RedisBackend.
  */
 @Module({})
 export class SignalingModule {

@@ -2,6 +2,8 @@ import type { SignalingSession } from './signaling-session.js';
 
 /** Close codes with which a client leaves on purpose: its v2 session ends at once, no window. */
 export const DELIBERATE_CLOSES: readonly number[] = [1000, 1001];
+/** Why a socket is refused or closed (1012) while its instance drains or is fenced. */
+export const RESTART_REASON = 'Service restart; resume on another connection';
 /** How long a shutdown waits for its sockets' close handshakes. */
 const SHUTDOWN_GRACE_MS = 2000;
 

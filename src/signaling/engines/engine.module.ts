@@ -8,8 +8,10 @@ import { PresenceCounter } from '../../users/presence.js';
 import { SignalingEngine } from '../engine.js';
 import { ResumeService } from '../resume/resume.service.js';
 import { SignalingGateway } from '../signaling.gateway.js';
+import { SignalingBackend } from '../signaling-backend.js';
+import { MemoryBackend } from './memory/memory-backend.js';
 import { MemoryEngine } from './memory/memory-engine.js';
-import { ClusterSignalingGateway } from './redis/cluster-signaling.gateway.js';
+import { RedisBackend } from './redis/redis-backend.js';
 import { RedisConnection, RedisUnavailableError } from './redis/redis-connection.js';
 import { RedisEngine } from './redis/redis-engine.js';
 import { RedisSignaling } from './redis/redis-signaling.js';
@@ -78,9 +80,14 @@ export class SignalingEngineModule {
     };
   }
 
-  /** The signaling endpoint on the chosen engine (SignalingModule's providers). */
+  /**
+   * The signaling endpoint on the chosen engine (SignalingModule's providers): the one gateway,
+   * composed with that engine's SignalingBackend.
+   */
   static gatewayProviders(config: AppConfig): Provider[] {
-    return config.redis ? [ClusterSignalingGateway] : [SignalingGateway, ResumeService];
+    return config.redis
+      ? [SignalingGateway, { provide: SignalingBackend, useClass: RedisBackend }]
+      : [SignalingGateway, { provide: SignalingBackend, useClass: MemoryBackend }, ResumeService];
   }
 
   /**

@@ -12,7 +12,8 @@ import type { LockoutLimits, SignalingEngine } from '../../engine.js';
 
 /**
  * One process, no REDIS_URL: every seam in this process's memory (revocations in the database,
- * mirrored here). The call rules run in CallMachine, driven by SignalingGateway.
+ * mirrored here). The call rules run in CallMachine, driven by SignalingGateway through
+ * MemoryBackend.
  */
 export class MemoryEngine implements SignalingEngine {
   readonly name = 'memory';

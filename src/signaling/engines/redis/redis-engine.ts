@@ -16,7 +16,8 @@ import type { RedisSignaling } from './redis-signaling.js';
 
 /**
  * REDIS_URL: every seam shared by the instances through one Redis (a single node or a primary,
- * not a Redis Cluster). The call rules run in RedisCallSwitch, driven by ClusterSignalingGateway.
+ * not a Redis Cluster). The call rules run in RedisCallSwitch, driven by SignalingGateway through
+ * RedisBackend.
  */
 export class RedisEngine implements SignalingEngine {
   readonly name = 'redis';

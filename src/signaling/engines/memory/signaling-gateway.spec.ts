@@ -3,21 +3,22 @@ import type { IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { ConsoleLogger, Logger, type LoggerService } from '@nestjs/common';
 import { WebSocket } from 'ws';
-import type { TokenRevocations } from '../auth/token-revocations.js';
-import type { AuthenticatedUser } from '../auth/token.service.js';
-import type { CallHistoryService } from '../calls/call-history.service.js';
-import { loadConfig } from '../config/load-config.js';
-import type { ContactEvents } from '../contacts/contact-events.js';
-import type { CallPolicy } from '../privacy/call-policy.js';
-import { LocalPresence } from '../users/presence.js';
-import type { CallObserver } from './call-machine.types.js';
-import type { ServerMessage } from './protocol.js';
-import type { ResumeService } from './resume/resume.service.js';
-import { SessionRegistry } from './session-registry.js';
-import { SignalingGateway } from './signaling.gateway.js';
-import { MetricsRegistry } from '../metrics/metrics-registry.js';
-import { SignalingMetrics } from '../metrics/signaling-metrics.js';
-import type { UpgradeAuthenticator } from './upgrade-authenticator.js';
+import type { TokenRevocations } from '../../../auth/token-revocations.js';
+import type { AuthenticatedUser } from '../../../auth/token.service.js';
+import type { CallHistoryService } from '../../../calls/call-history.service.js';
+import { loadConfig } from '../../../config/load-config.js';
+import type { ContactEvents } from '../../../contacts/contact-events.js';
+import type { CallPolicy } from '../../../privacy/call-policy.js';
+import { LocalPresence } from '../../../users/presence.js';
+import type { CallObserver } from '../../call-machine.types.js';
+import type { ServerMessage } from '../../protocol.js';
+import type { ResumeService } from '../../resume/resume.service.js';
+import { SessionRegistry } from '../../session-registry.js';
+import { MemoryBackend } from './memory-backend.js';
+import { SignalingGateway } from '../../signaling.gateway.js';
+import { MetricsRegistry } from '../../../metrics/metrics-registry.js';
+import { SignalingMetrics } from '../../../metrics/signaling-metrics.js';
+import type { UpgradeAuthenticator } from '../../upgrade-authenticator.js';
 
 /** The part of a `ws` socket the gateway uses, recording what the server does with it. */
 class FakeSocket extends EventEmitter {
@@ -87,18 +88,20 @@ describe('SignalingGateway: one failing frame never takes more than its own sock
       callEnded: () => undefined,
       flush: () => Promise.resolve(),
     };
+    const registry = new SessionRegistry(
+      presence,
+      { onRevoked: () => undefined } as unknown as TokenRevocations,
+      { subscribe: () => undefined } as unknown as ContactEvents,
+    );
+    const config = loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32) });
     gateway = new SignalingGateway(
-      new SessionRegistry(
-        presence,
-        { onRevoked: () => undefined } as unknown as TokenRevocations,
-        { subscribe: () => undefined } as unknown as ContactEvents,
-      ),
+      registry,
       { userOf: (request: IncomingMessage) => users[request.url ?? ''] } as UpgradeAuthenticator,
       { access: () => Promise.resolve('ring') } as unknown as CallPolicy,
       history as unknown as CallHistoryService,
-      loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32) }),
+      config,
       // Protocol 1 sockets only here (FakeSocket asks for no subprotocol): resume is never used.
-      {} as ResumeService,
+      new MemoryBackend(registry, config, {} as ResumeService),
       new SignalingMetrics(new MetricsRegistry()),
     );
     connect = (username) => {
