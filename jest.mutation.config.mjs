@@ -8,6 +8,9 @@ export default project(
   ['<rootDir>/src'],
   [
     '**/src/signaling/call-machine.spec.ts',
+    '**/src/signaling/call-start-limiter.spec.ts',
+    '**/src/signaling/push-ringing.spec.ts',
+    '**/src/signaling/session-cap.spec.ts',
     '**/src/signaling/dto/parse-client-message.spec.ts',
     '**/src/signaling/resume/parse-control-request.spec.ts',
   ],

@@ -10,6 +10,11 @@ export default {
   testRunnerNodeArgs: ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning'],
   mutate: [
     'src/signaling/call-machine.ts',
+    'src/signaling/call-start-limiter.ts',
+    'src/signaling/push-ringing.ts',
+    'src/signaling/session-cap.ts',
+    // Only the call_start refusal reply; the sentences above it are prose, not rules.
+    'src/signaling/sentences.ts:38-56',
     'src/signaling/dto/parse-client-message.ts',
     'src/signaling/dto/parse-ice-candidate.ts',
     'src/signaling/resume/parse-control-request.ts',

@@ -1171,6 +1171,50 @@ describe('CallMachine', () => {
       ]);
     });
 
+    it('an observer hears only the events it has (SessionExpiry: ended; the limiter: no started)', () => {
+      const seen: string[] = [];
+      const machine = new CallMachine({
+        outbox: h,
+        directory: h,
+        timers: h,
+        observers: [
+          { callEnded: (call, code) => seen.push(`ended ${call.id} ${code}`) },
+          { callStarted: (call) => seen.push(`started ${call.id}`) },
+        ],
+        ringTimeoutMs: RING_TIMEOUT_MS,
+        newCallId: () => `x${seen.length}`,
+      });
+      machine.start(a1, 'bob', 'ring');
+      machine.answer(b1, 'alice', true);
+      machine.hangup(a1, 'bob');
+      machine.start(c1, 'dave', 'ring'); // dave has no session: an attempt
+      expect(seen).toStrictEqual([
+        'started x0',
+        'ended x0 hangup',
+        'started x2',
+        'ended x2 offline',
+      ]);
+      expect(h.take().map((d) => `${d.to}:${d.message.type}`)).toContain('a1:call_back');
+    });
+
+    it('without a clock of its own, it stamps events with the time they happen', () => {
+      const stamps: Date[] = [];
+      const machine = new CallMachine({
+        outbox: h,
+        directory: h,
+        timers: h,
+        observers: [{ callStarted: (_call, at) => stamps.push(at) }],
+        ringTimeoutMs: RING_TIMEOUT_MS,
+      });
+      const before = Date.now();
+      machine.start(a1, 'bob', 'ring');
+      const after = Date.now();
+      expect(stamps).toHaveLength(1);
+      expect(stamps[0]).toBeInstanceOf(Date);
+      expect(stamps[0].getTime()).toBeGreaterThanOrEqual(before);
+      expect(stamps[0].getTime()).toBeLessThanOrEqual(after);
+    });
+
     it('every observer is told, in order', () => {
       const seen: string[] = [];
       const machine = new CallMachine({

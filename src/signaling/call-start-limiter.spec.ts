@@ -130,6 +130,25 @@ describe('CallStartLimiter', () => {
     expect(attempts('alice', 'bob', 4)).toStrictEqual([true, true, true, false]);
   });
 
+  it('the once-a-window clean-up keeps a budget spent just before it, and a cooldown still running', () => {
+    // Spent and declined a second before the window ends; the next attempt, a second after it,
+    // runs the clean-up, which may forget only what is back to full or over.
+    now = WINDOW_MS - 1_000;
+    expect(attempts('mallory', 'victim', 3)).toStrictEqual([true, true, true]);
+    ended('alice', 'bob', 'rejected');
+    now = WINDOW_MS + 1_000;
+    expect(limiter.refusalOf('mallory', 'victim')).toStrictEqual({
+      reason: 'too_many_calls',
+      retryAfter: 18, // 0.1 of a token came back in those 2 s; 0.9 more take 18 s
+    });
+    expect(limiter.refusalOf('alice', 'bob')).toStrictEqual({
+      reason: 'declined_recently',
+      retryAfter: 8,
+    });
+    // mallory's own budget (2 of 5 left, plus a sixth of a token) was kept too.
+    expect(attempts('mallory', 'other', 3)).toStrictEqual([true, true, false]);
+  });
+
   it('does not cool down after calls that ended any other way, a cancel included', () => {
     for (const code of [
       'cancelled',

@@ -38,9 +38,13 @@ function harness(withPush = true) {
   const sent: { to: string; message: ServerMessage }[] = [];
   const pushes: string[] = [];
   const timers: (() => void)[] = [];
+  /** Every push ring as the notifier receives it, for the fields `pushes` leaves out. */
+  const rung: Parameters<RingByPush['ring']>[0][] = [];
   const push: RingByPush = {
-    ring: (call) =>
-      pushes.push(`ring ${call.callId} ${call.to} ${call.expiresAt} ${call.devices.join(',')}`),
+    ring: (call) => {
+      rung.push(call);
+      pushes.push(`ring ${call.callId} ${call.to} ${call.expiresAt} ${call.devices.join(',')}`);
+    },
     ringEnded: (callId, reason, ended) =>
       pushes.push(`ended ${callId} ${reason} ${ended?.to} ${ended?.devices.join(',')}`),
   };
@@ -64,7 +68,7 @@ function harness(withPush = true) {
   const typesTo = (id: string) => sent.filter((d) => d.to === id).map((d) => d.message.type);
   const codesTo = (id: string) =>
     sent.filter((d) => d.to === id).map((d) => ('code' in d.message ? d.message.code : undefined));
-  return { machine, sessions, pushes, timers, alice, typesTo, codesTo };
+  return { machine, sessions, pushes, rung, timers, alice, typesTo, codesTo };
 }
 
 describe('CallMachine: Web Push ringing', () => {
@@ -106,6 +110,29 @@ describe('CallMachine: Web Push ringing', () => {
     machine.sessionBack(phonePage);
     machine.start(alice, 'bob', 'ring', ['phone']);
     expect(pushes.slice(2)).toStrictEqual([]);
+  });
+
+  it('the push names the caller, and leaves the display name empty for the notifier to look up', () => {
+    const { machine, rung, alice } = harness();
+    machine.start(alice, 'bob', 'ring', ['phone']);
+    // An empty displayName is what makes the notifier look up the caller's (a user sees it on
+    // the lock screen); any other value would be shown as the caller's name.
+    expect(rung).toStrictEqual([
+      {
+        callId: 'call-1',
+        from: { username: 'alice', displayName: '' },
+        to: 'bob',
+        expiresAt: T0 + RING_TIMEOUT_MS,
+        devices: ['phone'],
+      },
+    ]);
+  });
+
+  it('a call_start that names no subscribed devices pushes nothing: with no page, offline', () => {
+    const { machine, pushes, alice, codesTo } = harness();
+    machine.start(alice, 'bob', 'ring');
+    expect(pushes).toStrictEqual([]);
+    expect(codesTo('a1')).toStrictEqual(['offline']);
   });
 
   it('every device with its page open, or none subscribed: no push; without pages and devices: offline', () => {

@@ -10,6 +10,12 @@ describe('sessionCapVictims', () => {
     expect(sessionCapVictims(all, all[1], 2, () => false)).toStrictEqual([]);
   });
 
+  it('under the cap nobody gives way either, however many sessions are idle', () => {
+    const all = sessions('a', 'b', 'c', 'd');
+    expect(sessionCapVictims(all, all[3], 5, () => false)).toStrictEqual([]);
+    expect(sessionCapVictims(all, all[3], 10, () => false)).toStrictEqual([]);
+  });
+
   it('over it, the oldest sessions not in a call give way, as many as are over', () => {
     const all = sessions('a', 'b', 'c', 'd');
     const inCall = (s: { id: string }) => s.id === 'a';
