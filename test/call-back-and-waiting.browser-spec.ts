@@ -19,17 +19,6 @@ interface Person {
   displayName: string;
 }
 
-/** Records every text the status line shows, however briefly, in `globalThis.statusSeen`. */
-const WATCH_STATUS = `{
-  const seen = (globalThis.statusSeen = []);
-  const status = document.getElementById('status-text');
-  new MutationObserver(() => seen.push(status.textContent)).observe(status, {
-    childList: true,
-    characterData: true,
-    subtree: true,
-  });
-}`;
-
 const COOLDOWN_SECONDS = 3;
 
 describe('calling back and call waiting on the call page (issue 20)', () => {
@@ -94,7 +83,7 @@ describe('calling back and call waiting on the call page (issue 20)', () => {
       await ringsThrough(alice, bob);
       await bob.page.reject();
       await alice.page.waitForCallState('idle');
-      await alice.page.page.evaluate(WATCH_STATUS);
+      await alice.page.watchStatus();
       await dial(alice, bob);
       const counting = (seconds: number) =>
         format(t.ui.declinedCallAgainIn, { peer: bob.displayName, seconds });
@@ -105,9 +94,7 @@ describe('calling back and call waiting on the call page (issue 20)', () => {
       });
       await alice.page.waitForStatus(counting(1), 3000);
       await alice.page.waitForStatus(format(t.ui.callAgainNow, { peer: bob.displayName }), 3000);
-      const seen = await alice.page.page.evaluate(
-        () => (globalThis as unknown as { statusSeen: string[] }).statusSeen,
-      );
+      const seen = await alice.page.statusesSeen();
       const ended = format(t.ui.statusEnded, { reason: '' });
       expect(seen.filter((text) => text.startsWith(ended))).toStrictEqual([]);
       expect(seen).toContain(counting(1));

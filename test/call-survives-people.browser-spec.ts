@@ -18,17 +18,6 @@ interface Person {
   page: CallPageDriver;
 }
 
-/** Records every text the status line shows, however briefly, in `globalThis.statusSeen`. */
-const WATCH_STATUS = `{
-  const seen = (globalThis.statusSeen = []);
-  const status = document.getElementById('status-text');
-  new MutationObserver(() => seen.push(status.textContent)).observe(status, {
-    childList: true,
-    characterData: true,
-    subtree: true,
-  });
-}`;
-
 interface HistoryEntry {
   endedAt: string | null;
 }
@@ -114,7 +103,7 @@ describe('the call survives what people do with the page (issue 20)', () => {
       const stayingReconnecting =
         staying === bob ? zhCN.ui.statusReconnectingCall : en.ui.statusReconnectingCall;
       // What the staying side showed, however briefly.
-      await staying.page.page.evaluate(WATCH_STATUS);
+      await staying.page.watchStatus();
       await reloading.page.page.locator('#mute-button').click(); // muted stays muted
       const dialogs = recordDialogs(reloading.page.page, () => true);
 
@@ -122,7 +111,7 @@ describe('the call survives what people do with the page (issue 20)', () => {
 
       expect(dialogs.map((dialog) => dialog.type())).toEqual(['beforeunload']);
       await bothFlowing(alice, bob);
-      const seen = await staying.page.page.evaluate<string[]>('globalThis.statusSeen');
+      const seen = await staying.page.statusesSeen();
       expect(seen).toContain(stayingReconnecting);
       const connectedWith = format(
         staying === bob ? zhCN.ui.statusConnected : en.ui.statusConnected,

@@ -16,6 +16,17 @@ import {
   type SocketRecord,
 } from './probe.js';
 
+/** Records every text the status line shows, however briefly, in `globalThis.statusSeen`: a string, since the test build has no DOM library. */
+const WATCH_STATUS = `{
+  const seen = (globalThis.statusSeen = []);
+  const status = document.getElementById('status-text');
+  new MutationObserver(() => seen.push(status.textContent)).observe(status, {
+    childList: true,
+    characterData: true,
+    subtree: true,
+  });
+}`;
+
 export interface Account {
   username: string;
   password: string;
@@ -113,6 +124,16 @@ export class CallPageDriver {
 
   statusText(): Promise<string> {
     return this.page.locator('#status-text').innerText();
+  }
+
+  /** From now on, records every text the status line shows, however briefly (statusesSeen). */
+  async watchStatus(): Promise<void> {
+    await this.page.evaluate(WATCH_STATUS);
+  }
+
+  /** Every text the status line showed since watchStatus(), in order. */
+  statusesSeen(): Promise<string[]> {
+    return this.page.evaluate<string[]>('globalThis.statusSeen');
   }
 
   async waitForStatus(expected: string, timeoutMs = 10_000): Promise<void> {
