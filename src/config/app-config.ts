@@ -1,10 +1,8 @@
 import type { LogSettings } from '../logging/log-settings.js';
 import type { EndpointPattern } from '../push/endpoint-allowlist.js';
+import type { DatabaseConfig } from './database-config.js';
 import type { RedisConfig } from './redis-config.js';
 import type { VapidKeys } from './vapid-keys.js';
-
-/** Which database backs the accounts and call history. */
-export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'postgres'; url: string };
 
 /** Express's `trust proxy` setting: off, on, a hop count, or a list of addresses/subnets. */
 export type TrustProxy = boolean | number | string[];

@@ -8,7 +8,8 @@ import {
   type LogLevel,
   type LogSettings,
 } from '../logging/log-settings.js';
-import { AppConfig, DatabaseConfig, TrustProxy } from './app-config.js';
+import { AppConfig, TrustProxy } from './app-config.js';
+import type { DatabaseConfig } from './database-config.js';
 import { ConfigError } from './config-error.js';
 import { withFileVariables } from './file-variables.js';
 import { defaultMaxSockets, MIN_DESCRIPTOR_RESERVE, openFileLimit } from './file-limit.js';

@@ -1,4 +1,4 @@
-import type { DatabaseConfig } from './app-config.js';
+import type { DatabaseConfig } from './database-config.js';
 import { ConfigError } from './config-error.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -1,5 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
-import type { DatabaseConfig } from '../config/app-config.js';
+import type { DatabaseConfig } from '../config/database-config.js';
 import { CallRecord } from '../calls/call-record.entity.js';
 import { User } from '../users/user.entity.js';
 import { sqliteDriver } from './sqlite-driver.js';
