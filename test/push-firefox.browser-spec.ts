@@ -2,8 +2,10 @@
 // page's own switch to a local stand-in of Mozilla's push service, leaves Dialtone (no Dialtone
 // page open), is rung by a caller, shows the notification from its service worker, and the page
 // that Accept opens (/?answer=<callId>) answers the call at once; with the caller in Chromium,
-// the two are then in a call with media flowing. (Headless Firefox has no notification to click:
-// the test opens what Accept opens. The click path itself is driven in pwa.browser-spec.ts.)
+// the two are then in a call with media flowing; a second ring is declined with the request the
+// notification's Decline sends, and the caller hears it. (Headless Firefox has no notification to
+// click: the test opens what Accept opens and sends what Decline sends. The click handler itself
+// is driven in pwa.browser-spec.ts.)
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { en } from '../src/i18n/en.js';
@@ -116,6 +118,37 @@ describe('Web Push in Firefox, end to end', () => {
       await chromium.close();
     }
   });
+  it('a second ring is declined from Firefox, as its notification’s Decline does: Alice sees the decline', async () => {
+    assert.ok(bob, 'the first test subscribed Bob');
+    const callee = bob;
+    await firefox.navigate('about:blank');
+    const before = autopush.pushes.length;
+    const alice = await createUser(app.baseUrl, 'alice', 'Alice Liddell');
+    const ws = await SignalingClient.connect(app.baseUrl, alice.token);
+    ws.send({ type: 'call_start', toUser: callee.username });
+    const { callId } = await ws.next('ringing');
+    await eventually(() => expect(autopush.pushes.length).toBe(before + 1), 15_000);
+    await firefox.navigate(`${app.baseUrl}/offline`);
+    const [ringing] = await eventually(async () => {
+      const list = await notifications();
+      expect(list).toHaveLength(1);
+      return list;
+    }, 15_000);
+    expect([ringing.tag, ringing.actions]).toStrictEqual([callId, ['accept', 'decline']]);
+    // What the service worker's Decline sends (client/sw/service-worker.ts), with Firefox's own
+    // cookie and no call page open; headless Firefox has no notification to click.
+    const status = await firefox.evaluate<number>(
+      `fetch('/calls/${ringing.tag}/decline', { method: 'POST', credentials: 'same-origin' })
+        .then((response) => response.status)`,
+    );
+    expect(status).toBe(204);
+    expect(await ws.next('call_back')).toMatchObject({ msg: '0', code: 'rejected', callId });
+    // The ring's end reached Firefox: the notification goes.
+    await eventually(async () => expect(await notifications()).toStrictEqual([]), 15_000);
+    ws.close();
+    await firefox.navigate('about:blank');
+  });
+
   it('Bob’s call page open in Firefox names its subscription: a call rings there, not by push', async () => {
     assert.ok(bob, 'the first test subscribed Bob');
     const callee = bob;
