@@ -131,20 +131,28 @@ function degrade(mode: string): void {
   (globalThis as unknown as { __degrade?: string }).__degrade = mode || undefined;
 }
 
-/** Records which element asked the browser for full screen or picture-in-picture (then asks). */
+/**
+ * Records which element asked the browser for full screen or picture-in-picture (then asks), and
+ * keeps each request's promise: leaving waits for them, or a mode still being entered would come
+ * on after the leave (and the next press would leave it instead of asking).
+ */
 const recordVideoRequests: InitScript = () => {
   interface Requests {
     __videoRequests: string[];
+    __videoPending: Promise<unknown>[];
     Element: { prototype: Record<string, unknown> };
     HTMLVideoElement: { prototype: Record<string, unknown> };
   }
   const page = globalThis as unknown as Requests;
   page.__videoRequests = [];
+  page.__videoPending = [];
   const record = (prototype: Record<string, unknown>, name: string) => {
     const original = prototype[name] as (this: { id: string }) => Promise<unknown>;
     prototype[name] = function recorded(this: { id: string }) {
       page.__videoRequests.push(`${name} ${this.id}`);
-      return original.call(this);
+      const request = original.call(this);
+      page.__videoPending.push(request);
+      return request;
     };
   };
   record(page.Element.prototype, 'requestFullscreen');
@@ -152,7 +160,8 @@ const recordVideoRequests: InitScript = () => {
 };
 
 async function leaveFullscreenAndPictureInPicture(): Promise<void> {
-  const { document } = globalThis as unknown as {
+  const { document, __videoPending: pending } = globalThis as unknown as {
+    __videoPending: Promise<unknown>[];
     document: {
       fullscreenElement: unknown;
       pictureInPictureElement: unknown;
@@ -160,6 +169,7 @@ async function leaveFullscreenAndPictureInPicture(): Promise<void> {
       exitPictureInPicture(): Promise<void>;
     };
   };
+  await Promise.allSettled(pending.splice(0));
   if (document.fullscreenElement) {
     await document.exitFullscreen();
   }
