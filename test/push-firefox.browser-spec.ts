@@ -15,7 +15,12 @@ import { CallPageDriver } from './browser/call-page-driver.js';
 import { launchChromium } from './browser/chromium.js';
 import { eventually } from './browser/eventually.js';
 import type { Firefox } from './browser/firefox.js';
-import { launchPushFirefox, shownNotifications, subscribeToPush } from './browser/firefox-push.js';
+import {
+  type ShownNotification,
+  launchPushFirefox,
+  shownNotifications,
+  subscribeToPush,
+} from './browser/firefox-push.js';
 import { call } from './support/http.js';
 import { type MockAutopush, startMockAutopush } from './support/mock-autopush.js';
 import { SessionRegistry } from '../src/signaling/session-registry.js';
@@ -45,6 +50,20 @@ describe('Web Push in Firefox, end to end', () => {
   });
 
   const notifications = () => shownNotifications(firefox);
+
+  /**
+   * Waits for the push after the `before` first ones, then reads, from a Dialtone page that is not
+   * a call page, the one notification Firefox's service worker showed for it.
+   */
+  async function pushedNotification(before: number): Promise<ShownNotification> {
+    await eventually(() => expect(autopush.pushes.length).toBe(before + 1), 15_000);
+    await firefox.navigate(`${app.baseUrl}/offline`);
+    return eventually(async () => {
+      const list = await notifications();
+      expect(list).toHaveLength(1);
+      return list[0];
+    }, 15_000);
+  }
 
   it('subscribes from the settings switch, rings with no page open, and Accept answers', async () => {
     const user = await createUser(app.baseUrl, 'bob', 'Bob Builder');
@@ -102,13 +121,7 @@ describe('Web Push in Firefox, end to end', () => {
       const before = autopush.pushes.length;
       await page.dial(callee.username);
       await page.waitForCallState('ringing');
-      await eventually(() => expect(autopush.pushes.length).toBe(before + 1), 15_000);
-      await firefox.navigate(`${app.baseUrl}/offline`);
-      const [ringing] = await eventually(async () => {
-        const list = await notifications();
-        expect(list).toHaveLength(1);
-        return list;
-      }, 15_000);
+      const ringing = await pushedNotification(before);
       await firefox.navigate(`${app.baseUrl}/?answer=${ringing.tag}`);
       await page.waitForCallState('connected', 30_000);
       await page.waitForRemoteVideo(20_000);
@@ -127,13 +140,7 @@ describe('Web Push in Firefox, end to end', () => {
     const ws = await SignalingClient.connect(app.baseUrl, alice.token);
     ws.send({ type: 'call_start', toUser: callee.username });
     const { callId } = await ws.next('ringing');
-    await eventually(() => expect(autopush.pushes.length).toBe(before + 1), 15_000);
-    await firefox.navigate(`${app.baseUrl}/offline`);
-    const [ringing] = await eventually(async () => {
-      const list = await notifications();
-      expect(list).toHaveLength(1);
-      return list;
-    }, 15_000);
+    const ringing = await pushedNotification(before);
     expect([ringing.tag, ringing.actions]).toStrictEqual([callId, ['accept', 'decline']]);
     // What the service worker's Decline sends (client/sw/service-worker.ts), with Firefox's own
     // cookie and no call page open; headless Firefox has no notification to click.
